@@ -1,0 +1,247 @@
+/*
+ * child.c - helper processes for tests.
+ *
+ * A child never calls cmocka: an assert in a forked child would longjmp into
+ * the child's copy of the runner and go on running the suite there. Children
+ * report through their exit status; the parent asserts it by name. Every
+ * child is registered, dies with the test (PR_SET_PDEATHSIG), and is killed
+ * and reaped in teardown.
+ *
+ * See also: ipctest.h, probe.c.
+ */
+#include "ipctest.h"
+#include "internal.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { MAX_CHILDREN = 64 };
+
+struct child {
+    pid_t pid;
+    int ready_fd; /* read end of the readiness pipe, -1 once consumed */
+    int reaped;
+};
+
+static struct child children[MAX_CHILDREN];
+static int nchildren;
+static int ready_wfd = -1; /* in a child: write end of its readiness pipe */
+
+/* Defined by gcov in coverage builds, absent (NULL) otherwise. */
+extern void __gcov_dump(void) __attribute__((weak));
+
+_Noreturn void ipct_child_exit(int code)
+{
+    if (__gcov_dump != NULL)
+        __gcov_dump();
+    _exit(code);
+}
+
+static struct child *find_child(pid_t pid, const char *file, int line)
+{
+    for (int i = 0; i < nchildren; i++) {
+        if (children[i].pid == pid)
+            return &children[i];
+    }
+    ipct__fail_at(file, line, "pid %d is not a child this test spawned", (int)pid);
+}
+
+/* Runs first in every child, before it does anything else. */
+static void child_init(pid_t parent)
+{
+    static const int cmocka_catches[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGSYS };
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+        _exit(126); /* the parent is already gone: nobody to report to */
+    for (size_t i = 0; i < sizeof cmocka_catches / sizeof cmocka_catches[0]; i++)
+        sigaction(cmocka_catches[i], &dfl, NULL);
+    nchildren = 0; /* the siblings are the parent's to reap, not ours */
+}
+
+static pid_t fork_registered(int ready_fd)
+{
+    pid_t parent = getpid();
+    pid_t pid;
+
+    if (nchildren == MAX_CHILDREN)
+        IPCT_FAIL("more than %d children in one test", MAX_CHILDREN);
+    fflush(NULL); /* nothing buffered may be written twice */
+    pid = fork();
+    if (pid == -1)
+        IPCT_FAIL("fork: %s", ipct_errname(errno));
+    if (pid == 0) {
+        child_init(parent);
+        return 0;
+    }
+    children[nchildren++] = (struct child){ .pid = pid, .ready_fd = ready_fd };
+    return pid;
+}
+
+pid_t ipct_spawn(ipct_child_fn fn, void *arg)
+{
+    int ready[2];
+    pid_t pid;
+
+    ASSERT_SYS_OK(pipe2(ready, O_CLOEXEC));
+    pid = fork_registered(ready[0]);
+    if (pid == 0) {
+        close(ready[0]);
+        ready_wfd = ready[1];
+        ipct_child_exit(fn(arg));
+    }
+    close(ready[1]);
+    return pid;
+}
+
+pid_t ipct_spawn_exec(char *const argv[], int in_fd, int out_fd, int err_fd)
+{
+    const int fds[3] = { in_fd, out_fd, err_fd };
+    pid_t pid = fork_registered(-1);
+
+    if (pid != 0)
+        return pid;
+    for (int target = 0; target < 3; target++) {
+        if (fds[target] >= 0 && dup2(fds[target], target) == -1)
+            ipct_child_exit(125);
+    }
+    execv(argv[0], argv);
+    ipct_child_exit(127);
+}
+
+void ipct_child_ready(void)
+{
+    if (ready_wfd < 0)
+        return;
+    if (write(ready_wfd, "r", 1) != 1)
+        ipct_child_exit(124);
+    close(ready_wfd);
+    ready_wfd = -1;
+}
+
+static const char *describe_status(int status)
+{
+    static char text[64];
+
+    if (WIFEXITED(status))
+        snprintf(text, sizeof text, "exited with %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(text, sizeof text, "killed by %s", ipct_signame(WTERMSIG(status)));
+    else
+        snprintf(text, sizeof text, "status 0x%x", status);
+    return text;
+}
+
+void ipct_await_ready(pid_t pid)
+{
+    struct child *c = find_child(pid, __FILE__, __LINE__);
+    struct pollfd pfd = { .fd = c->ready_fd, .events = POLLIN };
+    char byte;
+    int n;
+
+    if (c->ready_fd < 0)
+        IPCT_FAIL("child %d has no readiness pipe (exec'd, or already awaited)", (int)pid);
+    n = poll(&pfd, 1, ipct_deadline_ms());
+    if (n == 0)
+        IPCT_FAIL("child %d not ready within %d ms", (int)pid, ipct_deadline_ms());
+    n = (int)read(c->ready_fd, &byte, 1);
+    close(c->ready_fd);
+    c->ready_fd = -1;
+    if (n != 1)
+        IPCT_FAIL("child %d ended before it was ready: %s",
+                  (int)pid, describe_status(ipct_wait(pid)));
+}
+
+/* Wait for pid to become reapable, bounded; 0 when it did, -1 on timeout. */
+static int await_exit(pid_t pid, int timeout_ms)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd pfd;
+    int n;
+
+    if (pidfd == -1)
+        IPCT_FAIL("pidfd_open(%d): %s", (int)pid, ipct_errname(errno));
+    pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+    do {
+        n = poll(&pfd, 1, timeout_ms);
+    } while (n == -1 && errno == EINTR);
+    close(pidfd);
+    return n == 1 ? 0 : -1;
+}
+
+static int reap(struct child *c)
+{
+    int status = 0;
+
+    while (waitpid(c->pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    c->reaped = 1;
+    if (c->ready_fd >= 0) {
+        close(c->ready_fd);
+        c->ready_fd = -1;
+    }
+    return status;
+}
+
+int ipct_wait(pid_t pid)
+{
+    struct child *c = find_child(pid, __FILE__, __LINE__);
+
+    if (c->reaped)
+        IPCT_FAIL("child %d was already reaped", (int)pid);
+    if (await_exit(pid, ipct_deadline_ms()) == -1) {
+        kill(pid, SIGKILL);
+        reap(c);
+        IPCT_FAIL("child %d did not end within %d ms (killed)", (int)pid, ipct_deadline_ms());
+    }
+    return reap(c);
+}
+
+void ipct__assert_exited(pid_t pid, int code, const char *file, int line)
+{
+    int status = ipct_wait(pid);
+
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != code)
+        ipct__fail_at(file, line, "child %d %s; expected exit code %d",
+                      (int)pid, describe_status(status), code);
+}
+
+void ipct__assert_signaled(pid_t pid, int sig, const char *file, int line)
+{
+    int status = ipct_wait(pid);
+
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != sig) {
+        char expected[16];
+        snprintf(expected, sizeof expected, "%s", ipct_signame(sig));
+        ipct__fail_at(file, line, "child %d %s; expected death by %s",
+                      (int)pid, describe_status(status), expected);
+    }
+}
+
+int ipct__children_cleanup(char *report, size_t len)
+{
+    int stray = 0;
+    size_t used = 0;
+
+    for (int i = 0; i < nchildren; i++) {
+        struct child *c = &children[i];
+        if (c->reaped)
+            continue;
+        if (await_exit(c->pid, 0) == -1) {
+            kill(c->pid, SIGKILL);
+            used += (size_t)snprintf(report + used, used < len ? len - used : 0,
+                                     "child %d still running at teardown (killed); ",
+                                     (int)c->pid);
+            stray++;
+        }
+        reap(c);
+    }
+    nchildren = 0;
+    return stray;
+}

@@ -1,0 +1,107 @@
+/*
+ * probe.c - prove that a process is blocked, by observing it.
+ *
+ * A process blocked in a system call sleeps (state S, or D when
+ * uninterruptible) and /proc/PID/syscall starts with that call's number;
+ * a running one reads "running". We sample both until they agree or the
+ * deadline passes. Between samples we wait on a pidfd, so a process that ends
+ * instead of blocking is noticed at once and reported.
+ *
+ * See also: ipctest.h (ipct_await_blocked), proc(5) /proc/pid/stat, /proc/pid/syscall.
+ */
+#include "ipctest.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int read_proc(pid_t pid, const char *leaf, char *buf, size_t len)
+{
+    char path[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, leaf);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+        return -1;
+    n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0)
+        return -1;
+    buf[n] = '\0';
+    return 0;
+}
+
+/* The one-letter state from /proc/PID/stat, or '?' when it cannot be read. */
+static char proc_state(pid_t pid)
+{
+    char stat[512];
+    const char *paren;
+
+    if (read_proc(pid, "stat", stat, sizeof stat) == -1)
+        return '?';
+    paren = strrchr(stat, ')'); /* the command name may itself hold ')' */
+    return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+}
+
+/* The system call number pid sleeps in, -1 when not in one, -2 when running. */
+static long proc_syscall(pid_t pid, char *line, size_t len)
+{
+    char *end;
+    long nr;
+
+    if (read_proc(pid, "syscall", line, len) == -1)
+        return -1;
+    line[strcspn(line, "\n")] = '\0';
+    if (strncmp(line, "running", 7) == 0)
+        return -2;
+    nr = strtol(line, &end, 10);
+    return end == line ? -1 : nr;
+}
+
+static int sleeping(char state)
+{
+    return state == 'S' || state == 'D';
+}
+
+int ipct_is_blocked_in(pid_t pid, long nr)
+{
+    char line[256];
+
+    /* state, call, state: the call was read while the process slept */
+    return sleeping(proc_state(pid)) && proc_syscall(pid, line, sizeof line) == nr
+           && sleeping(proc_state(pid));
+}
+
+void ipct_await_blocked(pid_t pid, long nr)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int waited = 0;
+    int step = 1;
+    char line[256] = "";
+
+    if (pidfd == -1)
+        IPCT_FAIL("pidfd_open(%d): %s", (int)pid, ipct_errname(errno));
+    while (!ipct_is_blocked_in(pid, nr)) {
+        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+        if (waited >= ipct_deadline_ms()) {
+            char state = proc_state(pid);
+            proc_syscall(pid, line, sizeof line);
+            close(pidfd);
+            IPCT_FAIL("pid %d not blocked in syscall %ld within %d ms: state %c, syscall \"%s\"",
+                      (int)pid, nr, ipct_deadline_ms(), state, line);
+        }
+        if (poll(&pfd, 1, step) == 1) {
+            close(pidfd);
+            IPCT_FAIL("pid %d ended instead of blocking in syscall %ld", (int)pid, nr);
+        }
+        waited += step;
+        step = step < 16 ? step * 2 : 16;
+    }
+    close(pidfd);
+}
