@@ -1,0 +1,128 @@
+/*
+ * ipcspec_preload.c - failure points for the calls libfiu's own POSIX preload
+ * does not wrap, in its naming style.
+ *
+ *   posix/pipe/pipe       pipe(2)       default errno EMFILE
+ *   posix/pipe/pipe2      pipe2(2)      default errno EMFILE
+ *   posix/io/fifo/mkfifo  mkfifo(3)     default errno ENOSPC
+ *   posix/io/ctl/fcntl    fcntl(2)      default errno EBADF
+ *   posix/io/stat/fstat   fstat(2)      default errno EIO
+ *
+ * Loaded with LD_PRELOAD beside fiu_posix_preload.so; both consult the one
+ * shared libfiu, so fiu_enable() in a test arms these points too. A failing
+ * call sets errno to the point's failinfo when one is given (tests pin it),
+ * else to the default above: never a random errno. When a point is off the
+ * call goes straight to the C library.
+ *
+ * Spec: FIU-CANARY-02, FIU-EXT-01 (spec/faults.md). Later mechanisms add
+ * their calls here. See also: tests/lib/fault.c.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fiu.h>
+
+/* Set while libfiu decides, so a call it makes itself is never failed. */
+static __thread int deciding;
+
+static void __attribute__((constructor)) preload_init(void)
+{
+    fiu_init(0);
+}
+
+/* True (with errno set) when point is armed and fires for this call. */
+static int should_fail(const char *point, int default_errno)
+{
+    int fail;
+
+    if (deciding)
+        return 0;
+    deciding = 1;
+    fail = fiu_fail(point) != 0;
+    if (fail) {
+        void *info = fiu_failinfo();
+        errno = info != NULL ? (int)(intptr_t)info : default_errno;
+    }
+    deciding = 0;
+    return fail;
+}
+
+/* The next definition of name after this library: the C library's. */
+#define REAL(name) \
+    static __typeof__(name) *real; \
+    if (real == NULL) \
+        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+
+int pipe(int fds[2])
+{
+    REAL(pipe);
+    if (should_fail("posix/pipe/pipe", EMFILE))
+        return -1;
+    return real(fds);
+}
+
+int pipe2(int fds[2], int flags)
+{
+    REAL(pipe2);
+    if (should_fail("posix/pipe/pipe2", EMFILE))
+        return -1;
+    return real(fds, flags);
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+    REAL(mkfifo);
+    if (should_fail("posix/io/fifo/mkfifo", ENOSPC))
+        return -1;
+    return real(path, mode);
+}
+
+/* fcntl's third argument is an int or a pointer, whichever cmd takes; both
+ * travel in one register-sized slot, so pass it on as a pointer. */
+static int fcntl_common(const char *sym, int fd, int cmd, void *arg)
+{
+    typedef int (*fcntl_fn)(int, int, ...);
+    static fcntl_fn real_fcntl, real_fcntl64;
+    fcntl_fn *real = sym[5] == '6' ? &real_fcntl64 : &real_fcntl;
+
+    if (*real == NULL)
+        *real = (fcntl_fn)dlsym(RTLD_NEXT, sym);
+    if (should_fail("posix/io/ctl/fcntl", EBADF))
+        return -1;
+    return (*real)(fd, cmd, arg);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    void *arg;
+
+    va_start(ap, cmd);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    return fcntl_common("fcntl", fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...)
+{
+    va_list ap;
+    void *arg;
+
+    va_start(ap, cmd);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    return fcntl_common("fcntl64", fd, cmd, arg);
+}
+
+int fstat(int fd, struct stat *st)
+{
+    REAL(fstat);
+    if (should_fail("posix/io/stat/fstat", EIO))
+        return -1;
+    return real(fd, st);
+}

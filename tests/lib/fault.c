@@ -1,0 +1,160 @@
+/*
+ * fault.c - arm libfiu failure points by call number, count what they do,
+ * and prove the preloads are there at all.
+ *
+ * Without the preload a libfiu point silently never fires; the canary in
+ * every fault test's setup turns that into a loud failure.
+ *
+ * See also: fault.h, tests/fault/preload/ipcspec_preload.c.
+ */
+#include "fault.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fiu-control.h>
+#include <fiu.h>
+
+enum { MAX_ARMED = 16 };
+
+struct armed {
+    char point[64];
+    int nth;       /* first call that fails */
+    int every;     /* fail every call from nth on, not just the nth */
+    int err;
+    int calls;
+    int fired;
+};
+
+static struct armed armed[MAX_ARMED];
+static int narmed;
+
+static struct armed *find(const char *point)
+{
+    for (int i = 0; i < narmed; i++) {
+        if (strcmp(armed[i].point, point) == 0)
+            return &armed[i];
+    }
+    return NULL;
+}
+
+/* libfiu asks this on every call of an armed point: fail it or not. */
+static int decide(const char *name, int *failnum, void **failinfo, unsigned int *flags)
+{
+    struct armed *a = find(name);
+
+    (void)failnum;
+    (void)flags;
+    if (a == NULL)
+        return 0;
+    a->calls++;
+    if (a->calls < a->nth || (!a->every && a->calls > a->nth))
+        return 0;
+    a->fired++;
+    *failinfo = (void *)(intptr_t)a->err;
+    return 1;
+}
+
+static void arm(const char *point, int nth, int every, int err)
+{
+    struct armed *a = find(point);
+
+    if (a == NULL) {
+        if (narmed == MAX_ARMED)
+            IPCT_FAIL("more than %d failure points armed", MAX_ARMED);
+        a = &armed[narmed++];
+    }
+    if (nth < 1 || strlen(point) >= sizeof a->point)
+        IPCT_FAIL("bad failure point %s / call %d", point, nth);
+    *a = (struct armed){ .nth = nth, .every = every, .err = err };
+    strcpy(a->point, point);
+    if (fiu_enable_external(point, 1, NULL, 0, decide) != 0)
+        IPCT_FAIL("fiu_enable_external(%s) failed", point);
+}
+
+void ipcf_fail_nth(const char *point, int nth, int err)
+{
+    arm(point, nth, 0, err);
+}
+
+void ipcf_fail_from(const char *point, int nth, int err)
+{
+    arm(point, nth, 1, err);
+}
+
+int ipcf_calls(const char *point)
+{
+    struct armed *a = find(point);
+    return a != NULL ? a->calls : 0;
+}
+
+int ipcf_fired(const char *point)
+{
+    struct armed *a = find(point);
+    return a != NULL ? a->fired : 0;
+}
+
+void ipcf_disarm_all(void)
+{
+    for (int i = 0; i < narmed; i++)
+        fiu_disable(armed[i].point);
+    narmed = 0;
+}
+
+void ipcf__assert_fired(const char *point, int n, const char *file, int line)
+{
+    int fired = ipcf_fired(point);
+
+    if (fired != n)
+        ipct__fail_at(file, line, "failure point %s fired %d times (of %d calls); expected %d",
+                      point, fired, ipcf_calls(point), n);
+}
+
+/* One point of each preload must fail its call with the pinned errno. */
+const char *ipcf_canary(void)
+{
+    int fds[2];
+    int fd;
+    const char *problem = NULL;
+
+    ipcf_fail_nth("posix/io/oc/open", 1, EACCES);
+    fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd != -1 || errno != EACCES || ipcf_fired("posix/io/oc/open") != 1) {
+        problem = "libfiu's fiu_posix_preload.so is not active: open() was not failed";
+        if (fd != -1)
+            close(fd);
+    }
+    ipcf_fail_nth("posix/pipe/pipe", 1, EMFILE);
+    if (problem == NULL && (pipe(fds) != -1 || errno != EMFILE)) {
+        problem = "ipcspec_preload.so is not active: pipe() was not failed";
+        close(fds[0]);
+        close(fds[1]);
+    }
+    ipcf_disarm_all();
+    return problem;
+}
+
+int ipcf_setup(void **state)
+{
+    const char *problem;
+
+    fiu_init(0);
+    ipct_setup(state);
+    problem = ipcf_canary();
+    if (problem != NULL) {
+        const char *preload = getenv("LD_PRELOAD");
+        print_error("fault canary: %s (LD_PRELOAD=%s)\n", problem, preload ? preload : "unset");
+        return -1;
+    }
+    return 0;
+}
+
+int ipcf_teardown(void **state)
+{
+    ipcf_disarm_all();
+    return ipct_teardown(state);
+}
