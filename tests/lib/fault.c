@@ -70,6 +70,9 @@ static void arm(const char *point, int nth, int every, int err)
     }
     if (nth < 1 || strlen(point) >= sizeof a->point)
         IPCT_FAIL("bad failure point %s / call %d", point, nth);
+    else {
+        fiu_disable(point); /* re-enabling an enabled point leaks libfiu's copy of its name */
+    }
     *a = (struct armed){ .nth = nth, .every = every, .err = err };
     strcpy(a->point, point);
     if (fiu_enable_external(point, 1, NULL, 0, decide) != 0)

@@ -5,6 +5,7 @@
 #define IPCTEST_INTERNAL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Set by IPCT_SKIP: ipct_main turns a clean run into exit code 77. */
 extern int ipct__skipped;
@@ -12,6 +13,9 @@ extern int ipct__skipped;
 /* Kill and reap every child still registered; describe the ones that were
  * still running into report. Returns how many were. */
 int ipct__children_cleanup(char *report, size_t len);
+
+/* Wait up to timeout_ms for pid to end, without reaping it: 1 if it did. */
+int ipct__await_exit(pid_t pid, int timeout_ms);
 
 /* Remove the IPC names and temporary directories this test made. */
 void ipct__names_cleanup(void);

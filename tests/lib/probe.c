@@ -4,19 +4,18 @@
  * A process blocked in a system call sleeps (state S, or D when
  * uninterruptible) and /proc/PID/syscall starts with that call's number;
  * a running one reads "running". We sample both until they agree or the
- * deadline passes. Between samples we wait on a pidfd, so a process that ends
- * instead of blocking is noticed at once and reported.
+ * deadline passes. Between samples we wait for the process to end (SIGCHLD),
+ * so one that ends instead of blocking is noticed at once and reported.
  *
  * See also: ipctest.h (ipct_await_blocked), proc(5) /proc/pid/stat, /proc/pid/syscall.
  */
 #include "ipctest.h"
+#include "internal.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static int read_proc(pid_t pid, const char *leaf, char *buf, size_t len)
@@ -80,28 +79,20 @@ int ipct_is_blocked_in(pid_t pid, long nr)
 
 void ipct_await_blocked(pid_t pid, long nr)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     int waited = 0;
     int step = 1;
     char line[256] = "";
 
-    if (pidfd == -1)
-        IPCT_FAIL("pidfd_open(%d): %s", (int)pid, ipct_errname(errno));
     while (!ipct_is_blocked_in(pid, nr)) {
-        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
         if (waited >= ipct_deadline_ms()) {
             char state = proc_state(pid);
             proc_syscall(pid, line, sizeof line);
-            close(pidfd);
             IPCT_FAIL("pid %d not blocked in syscall %ld within %d ms: state %c, syscall \"%s\"",
                       (int)pid, nr, ipct_deadline_ms(), state, line);
         }
-        if (poll(&pfd, 1, step) == 1) {
-            close(pidfd);
+        if (ipct__await_exit(pid, step))
             IPCT_FAIL("pid %d ended instead of blocking in syscall %ld", (int)pid, nr);
-        }
         waited += step;
         step = step < 16 ? step * 2 : 16;
     }
-    close(pidfd);
 }
