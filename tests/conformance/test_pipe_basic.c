@@ -205,13 +205,11 @@ static void test_pipe_eof_02_writer_in_child_withholds_eof(void **state)
     close(fds[0]);
 }
 
-/* Closes the read end, then writes: exit 0 only if write fails with EPIPE. */
+/* Writes to a pipe nobody reads: SIGPIPE kills it first; exit 0 only if the
+ * write fails with EPIPE instead, 1 if it succeeds. */
 static int write_to_readerless_pipe(void *arg)
 {
-    int *fds = arg;
-
-    close(fds[0]);
-    return write(fds[1], "x", 1) == -1 && errno == EPIPE ? 0 : 1;
+    return write(*(int *)arg, "x", 1) == -1 && errno == EPIPE ? 0 : 1;
 }
 
 /* PIPE-SIGPIPE-01 a write with no reader raises SIGPIPE */
@@ -223,8 +221,8 @@ static void test_pipe_sigpipe_01_no_reader_kills_writer(void **state)
 
     ASSERT_SYS_OK(sigaction(SIGPIPE, &dfl, NULL));
     ASSERT_SYS_OK(pipe(fds));
-    pid_t writer = ipct_spawn(write_to_readerless_pipe, fds);
-    close(fds[0]);
+    close(fds[0]); /* before the fork: no reader may exist anywhere */
+    pid_t writer = ipct_spawn(write_to_readerless_pipe, &fds[1]);
     close(fds[1]);
     assert_child_signaled(writer, SIGPIPE);
 }
