@@ -10,7 +10,7 @@
  * parent waits for the child. Exit status 0 when both sides succeeded, 1
  * otherwise, with one line on standard error saying which call failed.
  *
- * Spec: PIPE-DEMO-01, PIPE-DEMO-02 (spec/pipe.md). See also: src/pipe.c, src/io.c.
+ * Spec: PIPE-DEMO-01..03 (spec/pipe.md). See also: src/pipe.c, src/io.c.
  */
 #include "ipcspec/io.h"
 #include "ipcspec/pipe.h"

@@ -36,7 +36,7 @@ void ipcf__assert_fired(const char *point, int n, const char *file, int line);
 /* Fixtures: ipct_setup plus the canary; disarm, then ipct_teardown. */
 int ipcf_setup(void **state);
 int ipcf_teardown(void **state);
-#define IPCF_TEST(fn) cmocka_unit_test_setup_teardown(fn, ipcf_setup, ipcf_teardown)
+#define IPCF_TEST(fn) IPCT_TEST_WITH(fn, ipcf_setup, ipcf_teardown)
 
 /* The canary itself: 0 when both preloads answer, else a message. */
 const char *ipcf_canary(void);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int read_proc(pid_t pid, const char *leaf, char *buf, size_t len)
@@ -90,8 +91,12 @@ void ipct_await_blocked(pid_t pid, long nr)
             IPCT_FAIL("pid %d not blocked in syscall %ld within %d ms: state %c, syscall \"%s\"",
                       (int)pid, nr, ipct_deadline_ms(), state, line);
         }
-        if (ipct__await_exit(pid, step))
-            IPCT_FAIL("pid %d ended instead of blocking in syscall %ld", (int)pid, nr);
+        if (ipct__await_exit(pid, step)) {
+            siginfo_t info = { .si_pid = 0 };
+            waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT); /* look, don't reap */
+            IPCT_FAIL("pid %d ended (%s %d) instead of blocking in syscall %ld", (int)pid,
+                      info.si_code == CLD_EXITED ? "exit code" : "signal", info.si_status, nr);
+        }
         waited += step;
         step = step < 16 ? step * 2 : 16;
     }
