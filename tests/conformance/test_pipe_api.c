@@ -7,6 +7,7 @@
  * through the OS); tests/meta (PIPE-API-02 must fail on a broken ipc_write_full).
  */
 #include "ipctest.h"
+#include "pipe_helpers.h"
 #include "ipcspec/io.h"
 #include "ipcspec/pipe.h"
 
@@ -17,7 +18,6 @@
 #include <poll.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -131,7 +131,7 @@ static void test_pipe_api_02_write_full_across_short_writes_and_eintr(void **sta
 
     ASSERT_SYS_OK(pipe2(data, O_CLOEXEC));
     ASSERT_SYS_OK(pipe2(notify, O_CLOEXEC));
-    int cap = (int)ASSERT_SYS_OK(fcntl(data[1], F_GETPIPE_SZ));
+    int cap = pipe_capacity(data[1]);
     for (size_t i = 0; i < BIG; i++) /* the child inherits it */
         big[i] = (unsigned char)((i * 131u) ^ (i >> 11));
     int child_fds[2] = { data[1], notify[1] };
@@ -139,10 +139,8 @@ static void test_pipe_api_02_write_full_across_short_writes_and_eintr(void **sta
     close(data[1]);
     close(notify[1]);
 
-    int queued = 0;
     ipct_await_blocked(writer, SYS_write); /* the first write(2) sleeps on the full pipe */
-    ASSERT_SYS_OK(ioctl(data[0], FIONREAD, &queued));
-    assert_int_equal(queued, cap);         /* ... having moved cap bytes */
+    assert_int_equal(pipe_unread(data[0]), cap); /* ... having moved cap bytes */
     interrupt(writer, notify[0]);          /* so it returns cap, a short count */
     /* A helper that gave up after the short count has ended: the probe fails
      * here, printing the child's exit code (2: a short count returned). */
@@ -182,7 +180,7 @@ static void test_pipe_api_04_nonblocking_eagain_reports_done(void **state)
     assert_int_equal(ASSERT_SYS_OK(write(fds[1], "abcd", 4)), 4);
     ASSERT_IPC_ERR(ipc_read_full(fds[0], buf, sizeof buf, &done), EAGAIN);
     assert_int_equal(done, 4);
-    size_t cap = (size_t)ASSERT_SYS_OK(fcntl(fds[1], F_GETPIPE_SZ));
+    size_t cap = (size_t)pipe_capacity(fds[1]);
     assert_in_range(cap + 10, 0, sizeof big); /* big is the buffer we write */
     ASSERT_IPC_ERR(ipc_write_full(fds[1], big, cap + 10, &done), EAGAIN);
     assert_int_equal(done, cap);
@@ -292,14 +290,6 @@ static void test_pipe_api_08_capacity_and_resize(void **state)
 }
 
 /* The number the next open would take: unchanged, a call left nothing open. */
-static int lowest_free_fd(void)
-{
-    int fd = (int)ASSERT_SYS_OK(open("/", O_RDONLY | O_CLOEXEC));
-
-    close(fd);
-    return fd;
-}
-
 /* FIFO-API-01 ipc_fifo_make refuses mode bits outside 0777 */
 static void test_fifo_api_01_make_checks_mode(void **state)
 {
@@ -326,12 +316,12 @@ static void test_fifo_api_02_open_refuses_flags(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mkfifo(path, 0600));
-    int lowest = lowest_free_fd();
+    int lowest = ipct_lowest_free_fd();
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = ipc_fifo_open(path, bad[i]);
         if (rc != -EINVAL)
             IPCT_FAIL("ipc_fifo_open(path, %#o) = %d; expected -EINVAL", (unsigned)bad[i], rc);
-        assert_int_equal(lowest_free_fd(), lowest);
+        assert_int_equal(ipct_lowest_free_fd(), lowest);
     }
 }
 
@@ -342,10 +332,10 @@ static void test_fifo_api_03_open_refuses_non_fifo(void **state)
     (void)state;
 
     close((int)ASSERT_SYS_OK(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)));
-    int lowest = lowest_free_fd();
+    int lowest = ipct_lowest_free_fd();
     ASSERT_IPC_ERR(ipc_fifo_open(file, O_RDONLY), EINVAL);
     ASSERT_IPC_ERR(ipc_fifo_open(ipct_tmpdir(), O_RDONLY), EINVAL);
-    assert_int_equal(lowest_free_fd(), lowest); /* a descriptor left open would take it */
+    assert_int_equal(ipct_lowest_free_fd(), lowest); /* a descriptor left open would take it */
     ASSERT_IPC_ERR(ipc_fifo_open(ipct_path("missing"), O_RDONLY), ENOENT);
 }
 

@@ -7,6 +7,7 @@
  */
 #include "ipctest.h"
 #include "ipcspec/io.h"
+#include "pipe_helpers.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -16,31 +17,6 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-/* The bytes waiting in the pipe, by FIONREAD. */
-static int fionread(int fd)
-{
-    int n = -1;
-
-    ASSERT_SYS_OK(ioctl(fd, FIONREAD, &n));
-    return n;
-}
-
-static int capacity(int fd)
-{
-    return (int)ASSERT_SYS_OK(fcntl(fd, F_GETPIPE_SZ));
-}
-
-/* Write PIPE_BUF-sized chunks to a non-blocking end until EAGAIN. */
-static void fill_nonblocking(int wfd)
-{
-    static const char chunk[PIPE_BUF];
-    ssize_t n;
-
-    while ((n = write(wfd, chunk, sizeof chunk)) > 0)
-        ;
-    ASSERT_SYS_ERR(n, EAGAIN);
-}
 
 /* PIPE-NBLK-01 a non-blocking read of an empty pipe fails with EAGAIN */
 static void test_pipe_nblk_01_empty_read_eagain(void **state)
@@ -63,10 +39,10 @@ static void test_pipe_nblk_02_full_write_eagain(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
-    fill_nonblocking(fds[1]);
-    assert_int_equal(fionread(fds[0]), capacity(fds[1]));
+    pipe_fill_nonblocking(fds[1]);
+    assert_int_equal(pipe_unread(fds[0]), pipe_capacity(fds[1]));
     ASSERT_SYS_ERR(write(fds[1], "x", 1), EAGAIN);
-    assert_int_equal(fionread(fds[0]), capacity(fds[1]));
+    assert_int_equal(pipe_unread(fds[0]), pipe_capacity(fds[1]));
     close(fds[0]);
     close(fds[1]);
 }
@@ -78,7 +54,7 @@ static void test_pipe_nblk_03_large_write_partial(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
-    size_t cap = (size_t)capacity(fds[1]);
+    size_t cap = (size_t)pipe_capacity(fds[1]);
     char *buf = calloc(1, cap + 4096);
     assert_non_null(buf);
     ssize_t n = write(fds[1], buf, cap + 4096);
@@ -121,7 +97,7 @@ static void test_pipe_nblk_05_small_write_all_or_nothing(void **state)
     assert_int_equal(ASSERT_SYS_OK(fcntl(fds[1], F_SETPIPE_SZ, 4096)), 4096);
     assert_int_equal(ASSERT_SYS_OK(write(fds[1], buf, 4000)), 4000);
     ASSERT_SYS_ERR(write(fds[1], buf, 100), EAGAIN); /* 4100 > one page */
-    assert_int_equal(fionread(fds[0]), 4000);
+    assert_int_equal(pipe_unread(fds[0]), 4000);
     assert_int_equal(ASSERT_SYS_OK(write(fds[1], buf, 96)), 96); /* exactly fills it */
     close(fds[0]);
     close(fds[1]);
@@ -182,7 +158,7 @@ static void test_pipe_block_02_write_waits_for_room(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    struct filler f = { .wfd = fds[1], .cap = (size_t)capacity(fds[1]) };
+    struct filler f = { .wfd = fds[1], .cap = (size_t)pipe_capacity(fds[1]) };
     pid_t writer = ipct_spawn(fill_then_write_one, &f);
     ipct_await_blocked(writer, SYS_write);
     char *buf = malloc(f.cap);

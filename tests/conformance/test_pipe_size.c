@@ -8,6 +8,7 @@
  *           (the program PIPE-CLOEXEC-01 execs).
  */
 #include "ipctest.h"
+#include "pipe_helpers.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -41,33 +42,6 @@ static long read_sysctl(const char *path)
     return value;
 }
 
-static int capacity(int fd)
-{
-    return (int)ASSERT_SYS_OK(fcntl(fd, F_GETPIPE_SZ));
-}
-
-/* Write PIPE_BUF-sized chunks to a non-blocking end until EAGAIN; returns
- * the bytes the pipe took. */
-static long fill_nonblocking(int wfd)
-{
-    static const char chunk[PIPE_BUF];
-    long total = 0;
-    ssize_t n;
-
-    while ((n = write(wfd, chunk, sizeof chunk)) > 0)
-        total += n;
-    ASSERT_SYS_ERR(n, EAGAIN);
-    return total;
-}
-
-static int fionread(int fd)
-{
-    int n = -1;
-
-    ASSERT_SYS_OK(ioctl(fd, FIONREAD, &n));
-    return n;
-}
-
 /* True when a new pipe of capacity cap shows the user is over
  * pipe-user-pages-soft: the kernel then gives unprivileged users (neither
  * CAP_SYS_RESOURCE nor CAP_SYS_ADMIN) two pages, one before Linux 5.18. */
@@ -87,7 +61,7 @@ static void test_pipe_size_01_default_capacity_64k(void **state)
 
     SKIP_UNLESS_4K_PAGES();
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
-    int cap = capacity(fds[1]);
+    int cap = pipe_capacity(fds[1]);
     if (cap != 65536 && over_soft_limit(cap)) {
         close(fds[0]);
         close(fds[1]);
@@ -95,7 +69,7 @@ static void test_pipe_size_01_default_capacity_64k(void **state)
                   "/proc/sys/fs/pipe-user-pages-soft", cap);
     }
     assert_int_equal(cap, 65536);
-    assert_int_equal(fill_nonblocking(fds[1]), 65536);
+    assert_int_equal(pipe_fill_nonblocking(fds[1]), 65536);
     close(fds[0]);
     close(fds[1]);
 }
@@ -109,8 +83,8 @@ static void test_pipe_size_02_set_rounds_up_to_pages(void **state)
     SKIP_UNLESS_4K_PAGES();
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
     assert_int_equal(ASSERT_SYS_OK(fcntl(fds[1], F_SETPIPE_SZ, 5000)), 8192);
-    assert_int_equal(capacity(fds[1]), 8192);
-    assert_int_equal(fill_nonblocking(fds[1]), 8192);
+    assert_int_equal(pipe_capacity(fds[1]), 8192);
+    assert_int_equal(pipe_fill_nonblocking(fds[1]), 8192);
     close(fds[0]);
     close(fds[1]);
 }
@@ -158,10 +132,10 @@ static void test_pipe_size_04_shrink_below_content_ebusy(void **state)
 
     SKIP_UNLESS_4K_PAGES(); /* 8192 bytes fill two pages, 4096 is one */
     ASSERT_SYS_OK(pipe(fds));
-    int before = capacity(fds[1]);
+    int before = pipe_capacity(fds[1]);
     assert_int_equal(ASSERT_SYS_OK(write(fds[1], buf, sizeof buf)), sizeof buf);
     ASSERT_SYS_ERR(fcntl(fds[1], F_SETPIPE_SZ, 4096), EBUSY);
-    assert_int_equal(capacity(fds[1]), before);
+    assert_int_equal(pipe_capacity(fds[1]), before);
     close(fds[0]);
     close(fds[1]);
 }
@@ -175,9 +149,9 @@ static void test_pipe_size_05_fionread_counts_unread(void **state)
 
     ASSERT_SYS_OK(pipe(fds));
     assert_int_equal(ASSERT_SYS_OK(write(fds[1], "0123456789", 10)), 10);
-    assert_int_equal(fionread(fds[0]), 10);
+    assert_int_equal(pipe_unread(fds[0]), 10);
     assert_int_equal(ASSERT_SYS_OK(read(fds[0], buf, 3)), 3);
-    assert_int_equal(fionread(fds[0]), 7);
+    assert_int_equal(pipe_unread(fds[0]), 7);
     close(fds[0]);
     close(fds[1]);
 }

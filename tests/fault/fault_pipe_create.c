@@ -13,14 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The descriptor number the next open would get. */
-static int lowest_free_fd(void)
-{
-    int fd = ASSERT_SYS_OK(dup(STDIN_FILENO));
-    close(fd);
-    return fd;
-}
-
 static void pipe2_fails_with(int err)
 {
     int fds[2] = { -5, -6 };
@@ -105,11 +97,11 @@ static void fault_fifo_fault_02_open_emfile(void **state)
     (void)state;
 
     ASSERT_IPC_OK(ipc_fifo_make(path, 0600));
-    int next = lowest_free_fd();
+    int next = ipct_lowest_free_fd();
     ipcf_fail_nth("posix/io/oc/open", 1, EMFILE);
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK), EMFILE);
     ASSERT_FIRED("posix/io/oc/open", 1);
-    assert_int_equal(lowest_free_fd(), next);
+    assert_int_equal(ipct_lowest_free_fd(), next);
 }
 
 /* FIFO-FAULT-03 ipc_fifo_open closes the descriptor when fstat fails */
@@ -119,11 +111,11 @@ static void fault_fifo_fault_03_fstat_eio_closes(void **state)
     (void)state;
 
     ASSERT_IPC_OK(ipc_fifo_make(path, 0600));
-    int next = lowest_free_fd();
+    int next = ipct_lowest_free_fd();
     ipcf_fail_nth("posix/io/stat/fstat", 1, EIO);
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK), EIO);
     ASSERT_FIRED("posix/io/stat/fstat", 1);
-    assert_int_equal(lowest_free_fd(), next); /* open()'s descriptor was closed */
+    assert_int_equal(ipct_lowest_free_fd(), next); /* open()'s descriptor was closed */
 }
 
 static const struct CMUnitTest tests[] = {

@@ -119,6 +119,10 @@ const char *ipct_tmpdir(void);
 /* A path inside ipct_tmpdir(): "<tmpdir>/<leaf>". */
 const char *ipct_path(const char *leaf);
 
+/* The descriptor number the next open(2) would return: unchanged across a
+ * failed call proves the call left no descriptor behind. */
+int ipct_lowest_free_fd(void);
+
 /* ---- capabilities and privileges -------------------------------------- */
 
 /* True when the effective capability set holds cap (CAP_SYS_RESOURCE ...). */

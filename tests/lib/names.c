@@ -87,6 +87,14 @@ void ipct__names_cleanup(void)
     }
 }
 
+int ipct_lowest_free_fd(void)
+{
+    int fd = (int)ASSERT_SYS_OK(dup(STDIN_FILENO));
+
+    close(fd);
+    return fd;
+}
+
 int ipct_has_cap(int cap)
 {
     char line[256];
