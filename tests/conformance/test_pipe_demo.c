@@ -3,14 +3,16 @@
  * arguments or standard input in, its standard output, standard error and
  * exit status checked.
  *
- * Spec: PIPE-DEMO-01..03 (spec/pipe.md).
+ * Spec: PIPE-DEMO-01..04 (spec/pipe.md).
  * See also: impl/demo/pipe_demo.c, test_pipe_api.c (the helpers it uses).
  */
 #include "ipctest.h"
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { BIG = 256 * 1024 };
@@ -138,10 +140,49 @@ static void test_pipe_demo_03_child_write_failure_reported(void **state)
     close(err_rd);
 }
 
+/* The one child of pid, from /proc/PID/task/PID/children. */
+static pid_t only_child_of(pid_t pid)
+{
+    char path[64], list[64];
+    long child;
+
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    ipct_read_text(path, list, sizeof list);
+    if (sscanf(list, "%ld", &child) != 1)
+        IPCT_FAIL("pid %d has no child (%s: \"%s\")", (int)pid, path, list);
+    return (pid_t)child;
+}
+
+/* PIPE-DEMO-04 the pipe demo reports a child killed by a signal */
+static void test_pipe_demo_04_killed_child_reported(void **state)
+{
+    char *argv[] = { IPCSPEC_PIPE_DEMO, NULL };
+    char out[64], err[256];
+    int in[2], out_rd, err_rd;
+    (void)state;
+
+    ASSERT_SYS_OK(pipe2(in, O_CLOEXEC));
+    pid_t demo = start_demo(argv, in[0], &out_rd, &err_rd);
+    close(in[0]);
+    ipct_await_blocked(demo, SYS_read); /* reading standard input: it has forked */
+    pid_t child = only_child_of(demo);
+    ipct_await_blocked(child, SYS_read); /* reading the pipe */
+    ASSERT_SYS_OK(kill(child, SIGTERM));
+    close(in[1]); /* end of input: the demo closes the pipe and reaps */
+    read_all(out_rd, out, sizeof out);
+    read_all(err_rd, err, sizeof err);
+    assert_child_exited(demo, 1);
+    if (strstr(err, "child killed by signal 15") == NULL)
+        IPCT_FAIL("stderr \"%s\" does not report the child's death by signal 15", err);
+    close(out_rd);
+    close(err_rd);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_pipe_demo_01_words_upper_cased_by_child),
     IPCT_TEST(test_pipe_demo_02_stdin_larger_than_pipe),
     IPCT_TEST(test_pipe_demo_03_child_write_failure_reported),
+    IPCT_TEST(test_pipe_demo_04_killed_child_reported),
 };
 
 IPCT_MAIN("pipe_demo", tests)

@@ -3,12 +3,15 @@
  * every ipcspec failure point fails its call once, as pinned, then lets it
  * through (off, on for one call, off again: libfiu's own test pattern).
  *
- * Spec: FIU-CANARY-01..02, FIU-EXT-01..02 (spec/faults.md).
+ * Spec: FIU-CANARY-01..02, FIU-EXT-01..02, FIU-ENV-01..02 (spec/faults.md).
  * See also: tests/fault/preload/ipcspec_preload.c, tests/lib/fault.c.
  */
 #include "fault.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,11 +121,60 @@ static void fault_fiu_ext_02_default_errno_when_unpinned(void **state)
     fiu_disable("posix/pipe/pipe2");
 }
 
+/* Run ipcspec-fdcheck on three closed descriptors with faults (or none)
+ * armed through the environment; returns its exit code. */
+static int fdcheck_with_faults(const char *faults, const char *log)
+{
+    char spec[128], log_var[300];
+    char *argv[] = { IPCSPEC_FDCHECK, "200", "201", "202", NULL };
+    char *env[] = { spec, log_var, NULL };
+
+    snprintf(spec, sizeof spec, "IPCSPEC_FAULTS=%s", faults);
+    snprintf(log_var, sizeof log_var, "IPCSPEC_FAULT_LOG=%s", log);
+    int status = ipct_wait(ipct_spawn_exec_env(argv, env, -1, -1, -1));
+    if (!WIFEXITED(status))
+        IPCT_FAIL("ipcspec-fdcheck did not exit: status 0x%x", status);
+    return WEXITSTATUS(status);
+}
+
+/* FIU-ENV-01 faults armed through the environment fire in an executed program, by call number, and are logged */
+static void fault_fiu_env_01_exec_faults_by_call_number(void **state)
+{
+    const char *log = ipct_path("faults.log");
+    char logged[256];
+    (void)state;
+
+    assert_int_equal(fdcheck_with_faults("", log), 0);
+    assert_string_equal(ipct_read_text(log, logged, sizeof logged), "");
+    assert_int_equal(fdcheck_with_faults("posix/io/ctl/fcntl:2:5", log), 1);
+    assert_string_equal(ipct_read_text(log, logged, sizeof logged), "posix/io/ctl/fcntl 2 5\n");
+}
+
+/* FIU-ENV-02 a malformed IPCSPEC_FAULTS stops the program at once with a clear message */
+static void fault_fiu_env_02_malformed_spec_refused(void **state)
+{
+    char *argv[] = { IPCSPEC_FDCHECK, "200", NULL };
+    char *env[] = { "IPCSPEC_FAULTS=posix/pipe/pipe:zero:5", NULL };
+    const char *err_path = ipct_path("stderr");
+    char err[512];
+    (void)state;
+
+    int err_fd = (int)ASSERT_SYS_OK(open(err_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+    pid_t pid = ipct_spawn_exec_env(argv, env, -1, -1, err_fd);
+    close(err_fd);
+    assert_child_exited(pid, 125);
+    ipct_read_text(err_path, err, sizeof err);
+    if (strstr(err, "IPCSPEC_FAULTS: bad item 'posix/pipe/pipe:zero:5'") == NULL)
+        IPCT_FAIL("standard error does not name the variable and item: \"%s\"", err);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCF_TEST(fault_fiu_canary_01_posix_preload_active),
     IPCF_TEST(fault_fiu_canary_02_ipcspec_preload_active),
     IPCF_TEST(fault_fiu_ext_01_points_fail_once_then_pass),
     IPCF_TEST(fault_fiu_ext_02_default_errno_when_unpinned),
+    IPCF_TEST(fault_fiu_env_01_exec_faults_by_call_number),
+    IPCF_TEST(fault_fiu_env_02_malformed_spec_refused),
 };
 
 IPCT_MAIN("fiu_preload", tests)

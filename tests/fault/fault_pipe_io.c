@@ -2,7 +2,7 @@
  * fault_pipe_io.c - ipc_read_full and ipc_write_full under failing, short
  * and interrupted read(2) and write(2).
  *
- * Spec: PIPE-FAULT-02..05 (spec/pipe.md).
+ * Spec: PIPE-FAULT-02..05, PIPE-FAULT-08 (spec/pipe.md).
  * See also: impl/src/io.c, test_pipe_api.c (the same helpers without faults).
  */
 #include "fault.h"
@@ -121,12 +121,36 @@ static void fault_pipe_fault_05_write_enospc_after_partial(void **state)
     close(fds[1]);
 }
 
+/* PIPE-FAULT-08 ipc_write_full turns a write that makes no progress into -EIO */
+static void fault_pipe_fault_08_write_zero_eio(void **state)
+{
+    int fds[2];
+    char data[2000];
+    size_t done = 0;
+    (void)state;
+
+    memset(data, 'z', sizeof data);
+    ASSERT_SYS_OK(pipe(fds));
+    ipcf_fail_nth("posix/io/rw/write/reduce", 1, 0); /* the first write is short */
+    ipcf_fail_nth("posix/io/rw/write/zero", 2, 0);   /* the second moves nothing */
+    ASSERT_IPC_ERR(ipc_write_full(fds[1], data, sizeof data, &done), EIO);
+    ASSERT_FIRED("posix/io/rw/write/zero", 1);
+    assert_int_equal(ipcf_calls("posix/io/rw/write/zero"), 2); /* no third try */
+    ipcf_disarm_all();
+    if (done == 0 || done >= sizeof data)
+        IPCT_FAIL("done = %zu; expected the short first write, 0 < done < %zu", done, sizeof data);
+    read_back(fds[0], data, done);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCF_TEST(fault_pipe_fault_02_read_eintr_retried),
     IPCF_TEST(fault_pipe_fault_03_read_eio_after_partial),
     IPCF_TEST(fault_pipe_fault_04_write_reduced_completes),
     IPCF_TEST(fault_pipe_fault_05_write_eintr_retried),
     IPCF_TEST(fault_pipe_fault_05_write_enospc_after_partial),
+    IPCF_TEST(fault_pipe_fault_08_write_zero_eio),
 };
 
 IPCT_MAIN("pipe_io_faults", tests)

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -107,11 +108,21 @@ pid_t ipct_spawn(ipct_child_fn fn, void *arg)
 
 pid_t ipct_spawn_exec(char *const argv[], int in_fd, int out_fd, int err_fd)
 {
+    return ipct_spawn_exec_env(argv, NULL, in_fd, out_fd, err_fd);
+}
+
+pid_t ipct_spawn_exec_env(char *const argv[], char *const env[], int in_fd, int out_fd,
+                          int err_fd)
+{
     const int fds[3] = { in_fd, out_fd, err_fd };
     pid_t pid = fork_registered(-1);
 
     if (pid != 0)
         return pid;
+    for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+        if (putenv(env[i]) != 0) /* the child's own copy of the string */
+            ipct_child_exit(125);
+    }
     for (int target = 0; target < 3; target++) {
         if (fds[target] >= 0 && dup2(fds[target], target) == -1)
             ipct_child_exit(125);

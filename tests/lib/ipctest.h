@@ -81,6 +81,10 @@ pid_t ipct_spawn(ipct_child_fn fn, void *arg);
 /* Fork and exec argv[0] (a path) with stdin/stdout/stderr redirected to the
  * given descriptors (-1: inherit). */
 pid_t ipct_spawn_exec(char *const argv[], int in_fd, int out_fd, int err_fd);
+/* The same, with env (NULL-terminated "NAME=value" strings, or NULL) added
+ * to the environment the program starts with. */
+pid_t ipct_spawn_exec_env(char *const argv[], char *const env[], int in_fd, int out_fd,
+                          int err_fd);
 /* In a child: tell the parent that setup is done. */
 void ipct_child_ready(void);
 /* In a child: flush coverage data, then _exit(code). */
@@ -119,6 +123,10 @@ const char *ipct_tmpdir(void);
 /* A path inside ipct_tmpdir(): "<tmpdir>/<leaf>". */
 const char *ipct_path(const char *leaf);
 
+/* Read the file at path as text into buf (NUL-terminated, at most len - 1
+ * bytes); a missing file reads as "". Returns buf. */
+char *ipct_read_text(const char *path, char *buf, size_t len);
+
 /* The descriptor number the next open(2) would return: unchanged across a
  * failed call proves the call left no descriptor behind. */
 int ipct_lowest_free_fd(void);
@@ -144,7 +152,9 @@ int ipct_under_memcheck(void);
 
 /* ---- fixtures and main ---------------------------------------------------- */
 
-/* Per-test setup and teardown: leak snapshot, children, names, tmpdirs. */
+/* Per-test setup and teardown: leak snapshot, children, names, tmpdirs.
+ * Setup also makes the test a child subreaper (PR_SET_CHILD_SUBREAPER): a
+ * process some program orphans comes back to the test, where teardown sees it. */
 int ipct_setup(void **state);
 int ipct_teardown(void **state);
 

@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 static struct ipct_snapshot *snapshot;
 static int body_returned;
@@ -29,6 +30,10 @@ int ipct_setup(void **state)
 {
     (void)state;
     body_returned = 0;
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+        print_error("setup: PR_SET_CHILD_SUBREAPER: %s\n", ipct_errname(errno));
+        return -1;
+    }
     snapshot = ipct__snapshot_take();
     return 0;
 }

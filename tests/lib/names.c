@@ -11,6 +11,7 @@
 #include "ipctest.h"
 #include "internal.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
 #include <inttypes.h>
@@ -85,6 +86,24 @@ void ipct__names_cleanup(void)
         nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
         tmpdir[0] = '\0';
     }
+}
+
+char *ipct_read_text(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t got = 0;
+    ssize_t n;
+
+    buf[0] = '\0';
+    if (fd == -1 && errno == ENOENT)
+        return buf;
+    if (fd == -1)
+        IPCT_FAIL("open %s: %s", path, ipct_errname(errno));
+    while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    buf[got] = '\0';
+    return buf;
 }
 
 int ipct_lowest_free_fd(void)

@@ -7,6 +7,7 @@
  *   posix/io/fifo/mkfifo  mkfifo(3)     default errno ENOSPC
  *   posix/io/ctl/fcntl    fcntl(2)      default errno EBADF
  *   posix/io/stat/fstat   fstat(2)      default errno EIO
+ *   posix/io/rw/write/zero  write(2) of n > 0 returns 0 and writes nothing
  *
  * Loaded with LD_PRELOAD beside fiu_posix_preload.so; both consult the one
  * shared libfiu, so fiu_enable() in a test arms these points too. A failing
@@ -14,8 +15,9 @@
  * else to the default above: never a random errno. When a point is off the
  * call goes straight to the C library.
  *
- * Spec: FIU-CANARY-02, FIU-EXT-01 (spec/faults.md). Later mechanisms add
- * their calls here. See also: tests/lib/fault.c.
+ * Spec: FIU-CANARY-02, FIU-EXT-01..02 (spec/faults.md). Later mechanisms
+ * add their calls here. See also: tests/lib/fault.c, env_faults.c (points
+ * armed through the environment, for programs a test executes).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -27,12 +29,15 @@
 
 #include <fiu.h>
 
+#include "preload.h"
+
 /* Set while libfiu decides, so a call it makes itself is never failed. */
 static __thread int deciding;
 
 static void __attribute__((constructor)) preload_init(void)
 {
     fiu_init(0);
+    ipcspec__env_faults_init();
 }
 
 /* True (with errno set) when point is armed and fires for this call. */
@@ -125,4 +130,15 @@ int fstat(int fd, struct stat *st)
     if (should_fail("posix/io/stat/fstat", EIO))
         return -1;
     return real(fd, st);
+}
+
+/* Listed first in LD_PRELOAD, this wraps libfiu's write wrapper in turn. */
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    REAL(write);
+    if (count > 0 && should_fail("posix/io/rw/write/zero", 0)) {
+        errno = 0;
+        return 0;
+    }
+    return real(fd, buf, count);
 }
