@@ -31,17 +31,16 @@
 
 #include "preload.h"
 
-/* Set while libfiu decides, so a call it makes itself is never failed. */
-static __thread int deciding;
-
 static void __attribute__((constructor)) preload_init(void)
 {
     fiu_init(0);
     ipcspec__env_faults_init();
 }
 
-/* True (with errno set) when point is armed and fires for this call. */
-static int should_fail(const char *point, int default_errno)
+/* Set while libfiu decides, so a call it makes itself is never failed. */
+static __thread int deciding;
+
+int ipcspec__should_fail(const char *point, int default_errno)
 {
     int fail;
 
@@ -57,16 +56,10 @@ static int should_fail(const char *point, int default_errno)
     return fail;
 }
 
-/* The next definition of name after this library: the C library's. */
-#define REAL(name) \
-    static __typeof__(name) *real; \
-    if (real == NULL) \
-        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
-
 int pipe(int fds[2])
 {
     REAL(pipe);
-    if (should_fail("posix/pipe/pipe", EMFILE))
+    if (ipcspec__should_fail("posix/pipe/pipe", EMFILE))
         return -1;
     return real(fds);
 }
@@ -74,7 +67,7 @@ int pipe(int fds[2])
 int pipe2(int fds[2], int flags)
 {
     REAL(pipe2);
-    if (should_fail("posix/pipe/pipe2", EMFILE))
+    if (ipcspec__should_fail("posix/pipe/pipe2", EMFILE))
         return -1;
     return real(fds, flags);
 }
@@ -82,7 +75,7 @@ int pipe2(int fds[2], int flags)
 int mkfifo(const char *path, mode_t mode)
 {
     REAL(mkfifo);
-    if (should_fail("posix/io/fifo/mkfifo", ENOSPC))
+    if (ipcspec__should_fail("posix/io/fifo/mkfifo", ENOSPC))
         return -1;
     return real(path, mode);
 }
@@ -97,7 +90,7 @@ static int fcntl_common(const char *sym, int fd, int cmd, void *arg)
 
     if (*real == NULL)
         *real = (fcntl_fn)dlsym(RTLD_NEXT, sym);
-    if (should_fail("posix/io/ctl/fcntl", EBADF))
+    if (ipcspec__should_fail("posix/io/ctl/fcntl", EBADF))
         return -1;
     return (*real)(fd, cmd, arg);
 }
@@ -127,7 +120,7 @@ int fcntl64(int fd, int cmd, ...)
 int fstat(int fd, struct stat *st)
 {
     REAL(fstat);
-    if (should_fail("posix/io/stat/fstat", EIO))
+    if (ipcspec__should_fail("posix/io/stat/fstat", EIO))
         return -1;
     return real(fd, st);
 }
@@ -136,7 +129,7 @@ int fstat(int fd, struct stat *st)
 ssize_t write(int fd, const void *buf, size_t count)
 {
     REAL(write);
-    if (count > 0 && should_fail("posix/io/rw/write/zero", 0)) {
+    if (count > 0 && ipcspec__should_fail("posix/io/rw/write/zero", 0)) {
         errno = 0;
         return 0;
     }

@@ -1,10 +1,25 @@
 /*
- * preload.h - what the files of ipcspec's preload extension share.
+ * preload.h - what the files of ipcspec's preload extension share. Each
+ * mechanism's failure points live in a file of their own (<mech>_points.c);
+ * spec/faults.md lists them all.
  */
 #ifndef IPCSPEC_PRELOAD_H
 #define IPCSPEC_PRELOAD_H
 
+#include <dlfcn.h>
+
+/* True, with errno set, when point is armed and fires for this call: errno is
+ * the failinfo the test pinned, else default_errno (never a random one). */
+int ipcspec__should_fail(const char *point, int default_errno);
+
 /* Arm the points IPCSPEC_FAULTS names (env_faults.c); exits 125 if malformed. */
 void ipcspec__env_faults_init(void);
+
+/* Declare `real`: the next definition of name after this library (the C
+ * library's, or libfiu's wrapper of it). */
+#define REAL(name) \
+    static __typeof__(name) *real; \
+    if (real == NULL) \
+        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 #endif
