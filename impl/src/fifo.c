@@ -32,7 +32,6 @@ int ipc_fifo_open(const char *path, int flags)
 {
     struct stat st;
     int fd;
-    int err;
 
     if (path == NULL || !fifo_flags_valid(flags))
         return -EINVAL;
@@ -41,7 +40,7 @@ int ipc_fifo_open(const char *path, int flags)
         return -errno;
     /* Check what was opened, not what the path named a moment ago. */
     if (fstat(fd, &st) == -1) {
-        err = -errno;
+        int err = -errno;
         close(fd);
         return err;
     }

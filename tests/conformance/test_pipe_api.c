@@ -53,7 +53,7 @@ static void test_pipe_api_01_read_full_across_short_reads(void **state)
     for (int i = 0; i < 3; i++) {
         /* write wakes the reader before it returns: each sleep is a new read(2) */
         ipct_await_blocked(reader, SYS_read);
-        assert_int_equal(ASSERT_SYS_OK(write(fds[1], message + 4 * i, 4)), 4);
+        assert_int_equal(ASSERT_SYS_OK(write(fds[1], message + (size_t)4 * i, 4)), 4);
     }
     assert_child_exited(reader, 0);
     close(fds[1]);
@@ -197,7 +197,7 @@ static int oversized_lengths(void *arg)
     int fd = fcntl(open(arg, O_RDWR), F_DUPFD, 100);
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])
-                 + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)), /* its low half */
+                 + (size_t)4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)), /* its low half */
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)fd, 0, 1),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),

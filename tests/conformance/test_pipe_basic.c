@@ -118,7 +118,9 @@ static int write_stream(void *arg)
     unsigned char chunk[3001]; /* odd size: writes straddle pipe pages */
 
     for (size_t sent = 0; sent < STREAM_LEN;) {
-        size_t n = STREAM_LEN - sent < sizeof chunk ? STREAM_LEN - sent : sizeof chunk;
+        size_t n = sizeof chunk;
+        if (n > STREAM_LEN - sent)
+            n = STREAM_LEN - sent;
         for (size_t i = 0; i < n; i++)
             chunk[i] = stream_byte(sent + i);
         ssize_t w = write(wfd, chunk, n);

@@ -78,7 +78,9 @@ static char text_byte(size_t i)
 {
     static const char letters[] = "abcdefghijklmnopqrstuvwxyz ,.";
 
-    return i % 71 == 70 ? '\n' : letters[(i * 7 + i / 4099) % (sizeof letters - 1)];
+    if (i % 71 == 70)
+        return '\n';
+    return letters[(i * 7 + i / 4099) % (sizeof letters - 1)];
 }
 
 /* A file of BIG bytes of text, open for reading at offset 0. */
@@ -143,14 +145,10 @@ static void test_pipe_demo_03_child_write_failure_reported(void **state)
 /* The one child of pid, from /proc/PID/task/PID/children. */
 static pid_t only_child_of(pid_t pid)
 {
-    char path[64], list[64];
-    long child;
+    char path[64];
 
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-    ipct_read_text(path, list, sizeof list);
-    if (sscanf(list, "%ld", &child) != 1)
-        IPCT_FAIL("pid %d has no child (%s: \"%s\")", (int)pid, path, list);
-    return (pid_t)child;
+    return (pid_t)ipct_read_long(path); /* the first number: the one child */
 }
 
 /* PIPE-DEMO-04 the pipe demo reports a child killed by a signal */

@@ -27,27 +27,12 @@
                       sysconf(_SC_PAGESIZE)); \
     } while (0)
 
-/* A number from a /proc/sys file. */
-static long read_sysctl(const char *path)
-{
-    long value = -1;
-    FILE *f = fopen(path, "re");
-
-    if (f == NULL)
-        IPCT_FAIL("open %s: %s", path, ipct_errname(errno));
-    int ok = fscanf(f, "%ld", &value) == 1;
-    fclose(f);
-    if (!ok)
-        IPCT_FAIL("%s holds no number", path);
-    return value;
-}
-
 /* True when a new pipe of capacity cap shows the user is over
  * pipe-user-pages-soft: the kernel then gives unprivileged users (neither
  * CAP_SYS_RESOURCE nor CAP_SYS_ADMIN) two pages, one before Linux 5.18. */
 static int over_soft_limit(int cap)
 {
-    long soft = read_sysctl("/proc/sys/fs/pipe-user-pages-soft");
+    long soft = ipct_read_long("/proc/sys/fs/pipe-user-pages-soft");
     int privileged = ipct_has_cap(CAP_SYS_RESOURCE) || ipct_has_cap(CAP_SYS_ADMIN);
 
     return soft != 0 && !privileged && cap <= 2 * sysconf(_SC_PAGESIZE);
@@ -113,7 +98,7 @@ static int set_size_as_nobody(void *arg)
 /* PIPE-SIZE-03 above pipe-max-size an unprivileged process gets EPERM */
 static void test_pipe_size_03_above_max_unprivileged_eperm(void **state)
 {
-    long max = read_sysctl("/proc/sys/fs/pipe-max-size");
+    long max = ipct_read_long("/proc/sys/fs/pipe-max-size");
     (void)state;
 
     /* above 2 GiB the kernel refuses any size with EINVAL, before EPERM */

@@ -193,7 +193,6 @@ int ipct__await_exit(pid_t pid, int timeout_ms)
 {
     sigset_t chld, old;
     struct timespec deadline;
-    long left;
     int ended;
 
     sigemptyset(&chld);
@@ -210,7 +209,8 @@ int ipct__await_exit(pid_t pid, int timeout_ms)
         siginfo_t info = { .si_pid = 0 };
         int rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
         ended = (rc == 0 && info.si_pid == pid) || (rc == -1 && errno == ECHILD);
-        if (ended || (left = ms_until(&deadline)) <= 0)
+        long left = ms_until(&deadline);
+        if (ended || left <= 0)
             break;
         struct timespec wait = { .tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000 };
         sigtimedwait(&chld, NULL, &wait); /* any child's SIGCHLD, or time: look again */

@@ -74,7 +74,7 @@ static void arm(const char *point, int nth, int every, int err)
         fiu_disable(point); /* re-enabling an enabled point leaks libfiu's copy of its name */
     }
     *a = (struct armed){ .nth = nth, .every = every, .err = err };
-    strcpy(a->point, point);
+    snprintf(a->point, sizeof a->point, "%s", point);
     if (fiu_enable_external(point, 1, NULL, 0, decide) != 0)
         IPCT_FAIL("fiu_enable_external(%s) failed", point);
 }

@@ -51,8 +51,8 @@ const char *ipct_signame(int sig);
     ipct__ipc_err((long)(expr), err, #expr, #err, __FILE__, __LINE__)
 
 /* Print a formatted failure, then fail the test at file:line. */
-_Noreturn void ipct__fail_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void ipct__fail_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 #define IPCT_FAIL(...) ipct__fail_at(__FILE__, __LINE__, __VA_ARGS__)
 
 long ipct__sys_ok(long rc, const char *expr, const char *file, int line);
@@ -126,6 +126,10 @@ const char *ipct_path(const char *leaf);
 /* Read the file at path as text into buf (NUL-terminated, at most len - 1
  * bytes); a missing file reads as "". Returns buf. */
 char *ipct_read_text(const char *path, char *buf, size_t len);
+
+/* The first number in the file at path (a /proc or /proc/sys file); fails
+ * the test when there is none. */
+long ipct_read_long(const char *path);
 
 /* The descriptor number the next open(2) would return: unchanged across a
  * failed call proves the call left no descriptor behind. */

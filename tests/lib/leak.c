@@ -120,7 +120,7 @@ static void check_children(struct report *r)
         return; /* kernel without CONFIG_PROC_CHILDREN: the waitpid sweep stands */
     if (fgets(list, sizeof list, f) != NULL) {
         for (char *tok = strtok(list, " \n"); tok != NULL; tok = strtok(NULL, " \n")) {
-            pid = (pid_t)atoi(tok);
+            pid = (pid_t)strtol(tok, NULL, 10);
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
             say(r, "child %d still running (killed); ", (int)pid);

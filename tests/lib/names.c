@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
-#include <inttypes.h>
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +105,20 @@ char *ipct_read_text(const char *path, char *buf, size_t len)
     return buf;
 }
 
+long ipct_read_long(const char *path)
+{
+    char text[64];
+    char *end;
+    long value;
+
+    ipct_read_text(path, text, sizeof text);
+    errno = 0;
+    value = strtol(text, &end, 10);
+    if (end == text || errno != 0)
+        IPCT_FAIL("%s holds no number: \"%s\"", path, text);
+    return value;
+}
+
 int ipct_lowest_free_fd(void)
 {
     int fd = (int)ASSERT_SYS_OK(dup(STDIN_FILENO));
@@ -123,11 +136,13 @@ int ipct_has_cap(int cap)
     if (f == NULL)
         IPCT_FAIL("open /proc/self/status: %s", ipct_errname(errno));
     while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "CapEff: %" SCNx64, &eff) == 1)
+        if (strncmp(line, "CapEff:", 7) == 0) {
+            eff = strtoull(line + 7, NULL, 16);
             break;
+        }
     }
     fclose(f);
-    return (eff >> cap) & 1;
+    return (int)((eff >> cap) & 1);
 }
 
 int ipct_drop_privileges(void)

@@ -46,7 +46,9 @@ static char proc_state(pid_t pid)
     if (read_proc(pid, "stat", stat, sizeof stat) == -1)
         return '?';
     paren = strrchr(stat, ')'); /* the command name may itself hold ')' */
-    return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+    if (paren == NULL || paren[1] != ' ')
+        return '?';
+    return paren[2];
 }
 
 /* The system call number pid sleeps in, -1 when not in one, -2 when running. */

@@ -72,7 +72,9 @@ static int env_decide(const char *name, int *failnum, void **failinfo, unsigned 
     return fail;
 }
 
-static _Noreturn void refuse(const char *item, const char *why)
+static void refuse(const char *item, const char *why) __attribute__((noreturn));
+
+static void refuse(const char *item, const char *why)
 {
     char line[256];
     int len = snprintf(line, sizeof line, "ipcspec_preload: IPCSPEC_FAULTS: bad item '%s': %s\n",
@@ -91,7 +93,7 @@ static void parse_item(char *item)
     struct env_fault *f = &faults[nfaults];
     char *end;
 
-    strcpy(given, item);
+    snprintf(given, sizeof given, "%s", item);
     if (nfaults == MAX_FAULTS)
         refuse(given, "too many items");
     if (err_text == NULL || nth_text == item || (size_t)(nth_text - item) >= sizeof f->point)
@@ -105,7 +107,7 @@ static void parse_item(char *item)
     if (end == err_text || *end != '\0' || err < 1 || err > 4095)
         refuse(given, "errno must be a number from 1 to 4095");
     f->err = (int)err;
-    strcpy(f->point, item);
+    snprintf(f->point, sizeof f->point, "%s", item);
     nfaults++;
 }
 
@@ -119,7 +121,7 @@ void ipcspec__env_faults_init(void)
         return;
     if (strlen(text) >= sizeof spec)
         refuse("...", "longer than 1023 bytes");
-    strcpy(spec, text);
+    snprintf(spec, sizeof spec, "%s", text);
     log_path = getenv("IPCSPEC_FAULT_LOG");
     for (char *item = strtok_r(spec, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save))
         parse_item(item);
