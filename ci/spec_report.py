@@ -278,20 +278,25 @@ def case_result(path, testcase):
                       f"status '{status}'")
 
 
+def read_testcases(path):
+    """Return every <testcase> of one JUnit file, in file order."""
+    if not path.is_file():
+        raise ReportError(f"junit file {path} does not exist")
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as err:
+        raise ReportError(f"{path}:{err.position[0]}: not well-formed XML: "
+                          f"{expat.ErrorString(err.code)}") from err
+    if root.tag not in ("testsuite", "testsuites"):
+        raise ReportError(f"{path}: root element is <{root.tag}>, not <testsuite>")
+    return list(root.iter("testcase"))
+
+
 def load_results(paths):
     """Map every test_/fault_ case in the JUnit files to its Results."""
     results = {}
     for path in paths:
-        if not path.is_file():
-            raise ReportError(f"junit file {path} does not exist")
-        try:
-            root = ElementTree.parse(path).getroot()
-        except ElementTree.ParseError as err:
-            raise ReportError(f"{path}:{err.position[0]}: not well-formed XML: "
-                              f"{expat.ErrorString(err.code)}") from err
-        if root.tag not in ("testsuite", "testsuites"):
-            raise ReportError(f"{path}: root element is <{root.tag}>, not <testsuite>")
-        for testcase in root.iter("testcase"):
+        for testcase in read_testcases(path):
             case = case_name(testcase.get("name", ""))
             if case is None:
                 continue
@@ -436,7 +441,22 @@ def parse_args(argv):
                         help="file from ctest --output-junit; repeat to merge several")
     parser.add_argument("--json", type=Path, required=True, help="JSON report to write")
     parser.add_argument("--markdown", type=Path, help="Markdown report to write")
+    parser.add_argument("--not-built", action="append", default=[], metavar="PREFIX=REASON",
+                        help="tests named PREFIX... were not built on this platform: "
+                             "report them skipped, with REASON")
     return parser.parse_args(argv)
+
+
+def mark_not_built(entries, results, not_built):
+    """Give each listed test that has no result and starts with a not-built
+    prefix a skip saying why: absent by design on this platform, not lost."""
+    for item in not_built:
+        prefix, equals, reason = item.partition("=")
+        if not (prefix and equals and reason):
+            raise ReportError(f"--not-built {item!r}: expected PREFIX=REASON")
+        for test in (t for entry in entries for t in entry.tests):
+            if test.startswith(prefix) and not results.get(test):
+                results[test] = [Result("skip", f"not built: {reason}")]
 
 
 def write_report(path, text):
@@ -450,7 +470,9 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         entries = load_spec(args.spec_dir)
-        report = build_report(entries, load_results(args.junit))
+        results = load_results(args.junit)
+        mark_not_built(entries, results, args.not_built)
+        report = build_report(entries, results)
         write_report(args.json, json.dumps(report, indent=2) + "\n")
         if args.markdown:
             write_report(args.markdown, render_markdown(report))

@@ -34,7 +34,7 @@ class Run:
     markdown: str  # the Markdown report, None if none was written
 
 
-def run_spec_report(spec_dir, junit_files):
+def run_spec_report(spec_dir, junit_files, extra=()):
     """Run the report on spec_dir and junit_files, asking for every output."""
     with tempfile.TemporaryDirectory(prefix="spec-report-test-") as out:
         json_path, markdown_path = Path(out, "report.json"), Path(out, "report.md")
@@ -42,6 +42,7 @@ def run_spec_report(spec_dir, junit_files):
                    "--json", str(json_path), "--markdown", str(markdown_path)]
         for junit in junit_files:
             command += ["--junit", str(junit)]
+        command += list(extra)
         done = subprocess.run(command, capture_output=True, text=True, timeout=30,
                               check=False)
         report = json.loads(json_path.read_text()) if json_path.exists() else None
@@ -54,10 +55,10 @@ class ScenarioTest(unittest.TestCase):
 
     scenario = ""
 
-    def run_report(self, *junit_names, spec_dir=None):
+    def run_report(self, *junit_names, spec_dir=None, extra=()):
         fixture = FIXTURES / self.scenario
         return run_spec_report(spec_dir or fixture / "spec",
-                               [fixture / name for name in junit_names])
+                               [fixture / name for name in junit_names], extra)
 
     def assert_entry(self, run, spec_id, status, reason=None):
         """Assert that entry spec_id has status and, if given, reason."""
@@ -146,6 +147,26 @@ class UntestedTest(ScenarioTest):
             "(test_pipe_eof_02_open_writer_read_blocks)",
             "PIPE-EOF-03 is untested: none of its tests ran "
             "(test_pipe_eof_03_all_writers_closed_pollhup)"])
+
+
+class NotBuiltTest(ScenarioTest):
+    """A platform that does not build some tests (musl: no fault tests) says
+    so: their entries skip with the reason; tests that ran keep their result."""
+
+    scenario = "untested"
+
+    def test_not_built_tests_skip_with_reason(self):
+        run = self.run_report("junit.xml", extra=[
+            "--not-built", "test_pipe_eof_0=not on this platform"])
+        self.assert_entry(run, "PIPE-EOF-01", "pass")
+        self.assert_entry(run, "PIPE-EOF-02", "skip", "not built: not on this platform")
+        self.assert_entry(run, "PIPE-EOF-03", "skip", "not built: not on this platform")
+        self.assertEqual(run.code, 0)
+
+    def test_malformed_option_is_a_usage_error(self):
+        run = self.run_report("junit.xml", extra=["--not-built", "fault_"])
+        self.assertEqual(run.code, 2)
+        self.assertIn("expected PREFIX=REASON", run.stderr)
 
 
 class FailTest(ScenarioTest):
