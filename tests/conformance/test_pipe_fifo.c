@@ -79,7 +79,7 @@ static int open_fifo(void *arg)
     return 0;
 }
 
-/* A child opens the FIFO with child_flags and is seen asleep in openat; the
+/* A child opens the FIFO with child_flags and is seen asleep in open; the
  * parent's open with parent_flags, the other direction, lets it return. */
 static void open_waits_for_partner(int child_flags, int parent_flags)
 {
@@ -87,7 +87,7 @@ static void open_waits_for_partner(int child_flags, int parent_flags)
 
     ASSERT_SYS_OK(mkfifo(arg.path, 0600));
     pid_t child = ipct_spawn(open_fifo, &arg);
-    ipct_await_blocked(child, SYS_openat);
+    ipct_await_blocked(child, IPCT_SYS_OPEN);
     /* The child is counted as a partner while it waits: this open does not
      * block, and the child's open returns even if we close before it runs. */
     int fd = (int)ASSERT_SYS_OK(open(arg.path, parent_flags | O_CLOEXEC));

@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <cmocka.h>
@@ -111,6 +112,14 @@ void ipct__assert_signaled(pid_t pid, int sig, const char *file, int line);
  * passes, printing what the process was doing instead.
  */
 void ipct_await_blocked(pid_t pid, long nr);
+
+/* The system call open(3) is made with, for ipct_await_blocked: glibc uses
+ * openat, musl uses open where the architecture has it. */
+#if defined(__GLIBC__) || !defined(SYS_open)
+#define IPCT_SYS_OPEN SYS_openat
+#else
+#define IPCT_SYS_OPEN SYS_open
+#endif
 /* True when pid sleeps inside system call nr right now. */
 int ipct_is_blocked_in(pid_t pid, long nr);
 
