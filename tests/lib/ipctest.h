@@ -163,6 +163,20 @@ void ipct__skip_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 /* True when running under valgrind (IPCSPEC_MEMCHECK set by the memcheck run). */
 int ipct_under_memcheck(void);
 
+/* 1 in a ThreadSanitizer build. TSan runs a signal handler only once the
+ * interrupted call returns: a handler never runs inside a blocked call that
+ * SA_RESTART keeps restarting. */
+#if defined(__SANITIZE_THREAD__)
+#define IPCT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IPCT_TSAN 1
+#endif
+#endif
+#ifndef IPCT_TSAN
+#define IPCT_TSAN 0
+#endif
+
 /* ---- fixtures and main ---------------------------------------------------- */
 
 /* Per-test setup and teardown: leak snapshot, children, names, tmpdirs.
