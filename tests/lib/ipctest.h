@@ -109,7 +109,8 @@ void ipct__assert_signaled(pid_t pid, int sig, const char *file, int line);
  * Wait, bounded by ipct_deadline_ms, until pid sleeps (state S or D) inside
  * system call nr (SYS_read, SYS_openat, ...), as /proc/PID/stat and
  * /proc/PID/syscall show it. Fails the test if pid ends first or the deadline
- * passes, printing what the process was doing instead.
+ * passes, printing what the process was doing instead. pid may be any
+ * process the test may trace: its child, or a program's child.
  */
 void ipct_await_blocked(pid_t pid, long nr);
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +81,47 @@ int ipct_is_blocked_in(pid_t pid, long nr)
            && sleeping(proc_state(pid));
 }
 
+/* True when pid is a child of this process (ended or not). */
+static int is_our_child(pid_t pid)
+{
+    siginfo_t info = { .si_pid = 0 };
+
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/*
+ * Pause up to ms between two samples; true when pid has ended meanwhile (a
+ * process that ended cannot block). For the test's own children the pause
+ * ends the moment one ends. Any other process (a program's child, say) sends
+ * us no SIGCHLD: the pause is then a plain bounded interval between two
+ * observations, never a wait for the event itself.
+ */
+static int pause_or_ended(pid_t pid, int ms)
+{
+    struct timespec interval = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+    char state;
+
+    if (is_our_child(pid))
+        return ipct__await_exit(pid, ms);
+    state = proc_state(pid);
+    if (state == '?' || state == 'Z' || state == 'X')
+        return 1;
+    clock_nanosleep(CLOCK_MONOTONIC, 0, &interval, NULL);
+    return 0;
+}
+
+static void fail_ended(pid_t pid, long nr)
+{
+    siginfo_t info = { .si_pid = 0 };
+
+    if (is_our_child(pid)) {
+        waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT); /* look, don't reap */
+        IPCT_FAIL("pid %d ended (%s %d) instead of blocking in syscall %ld", (int)pid,
+                  info.si_code == CLD_EXITED ? "exit code" : "signal", info.si_status, nr);
+    }
+    IPCT_FAIL("pid %d ended instead of blocking in syscall %ld", (int)pid, nr);
+}
+
 void ipct_await_blocked(pid_t pid, long nr)
 {
     int waited = 0;
@@ -93,12 +135,8 @@ void ipct_await_blocked(pid_t pid, long nr)
             IPCT_FAIL("pid %d not blocked in syscall %ld within %d ms: state %c, syscall \"%s\"",
                       (int)pid, nr, ipct_deadline_ms(), state, line);
         }
-        if (ipct__await_exit(pid, step)) {
-            siginfo_t info = { .si_pid = 0 };
-            waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT); /* look, don't reap */
-            IPCT_FAIL("pid %d ended (%s %d) instead of blocking in syscall %ld", (int)pid,
-                      info.si_code == CLD_EXITED ? "exit code" : "signal", info.si_status, nr);
-        }
+        if (pause_or_ended(pid, step))
+            fail_ended(pid, nr);
         waited += step;
         step = step < 16 ? step * 2 : 16;
     }
