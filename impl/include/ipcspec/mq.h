@@ -26,7 +26,9 @@ struct ipc_mq_limits {
 
 /*
  * Check a queue name: '/' first, no other '/', 2 to NAME_MAX + 1 bytes
- * in all. Returns 0, -EINVAL (shape), or -ENAMETOOLONG.
+ * in all. Returns 0, -EINVAL (shape), or -ENAMETOOLONG; in that order of
+ * checks: '/' first, then the length, then any other '/'. (The kernel says
+ * EACCES for an inner '/' and ENOENT for "/" alone: this layer says -EINVAL.)
  */
 int ipc_mq_name_check(const char *name);
 
@@ -47,7 +49,8 @@ int ipc_mq_open(const char *name, int flags, mode_t mode, const struct ipc_mq_li
 int ipc_mq_send(int mq, const void *msg, size_t len, unsigned prio);
 
 /* ipc_mq_send with an absolute CLOCK_REALTIME deadline: also -ETIMEDOUT,
- * and -EINVAL for a deadline whose tv_nsec is out of range. */
+ * and -EINVAL for a NULL deadline (glibc would wait forever) or one whose
+ * tv_nsec is out of range (Linux checks it even when the call need not wait). */
 int ipc_mq_timedsend(int mq, const void *msg, size_t len, unsigned prio,
                      const struct timespec *deadline);
 
@@ -59,12 +62,12 @@ int ipc_mq_timedsend(int mq, const void *msg, size_t len, unsigned prio,
  */
 ssize_t ipc_mq_receive(int mq, void *buf, size_t len, unsigned *prio);
 
-/* ipc_mq_receive with an absolute CLOCK_REALTIME deadline: also -ETIMEDOUT
+/* ipc_mq_receive with an absolute CLOCK_REALTIME deadline: also -ETIMEDOUT,
  * and -EINVAL as for ipc_mq_timedsend. */
 ssize_t ipc_mq_timedreceive(int mq, void *buf, size_t len, unsigned *prio,
                             const struct timespec *deadline);
 
-/* Fill *limits and, unless NULL, *queued (messages now in the queue).
+/* Fill *limits and *queued (messages now in the queue), each unless NULL.
  * Returns 0 or -EBADF. */
 int ipc_mq_stat(int mq, struct ipc_mq_limits *limits, long *queued);
 
@@ -72,7 +75,8 @@ int ipc_mq_stat(int mq, struct ipc_mq_limits *limits, long *queued);
  * Returns 0 or -EBADF. */
 int ipc_mq_set_nonblock(int mq, int nonblock);
 
-/* Close the descriptor. Returns 0 or -EBADF. */
+/* Close the descriptor. Returns 0 or -EBADF. Like mq_close(3) on Linux, it
+ * does not check that the descriptor is a queue: any descriptor is closed. */
 int ipc_mq_close(int mq);
 
 /* Remove the name; open descriptors keep the queue alive until closed.
