@@ -33,8 +33,10 @@ endfunction()
 function(_ipc_programs target)
   target_compile_definitions(${target} PRIVATE
     "IPCSPEC_FDCHECK=\"$<TARGET_FILE:ipcspec-fdcheck>\""
-    "IPCSPEC_PIPE_DEMO=\"$<TARGET_FILE:ipcspec-pipe-demo>\"")
-  add_dependencies(${target} ipcspec-fdcheck ipcspec-pipe-demo)
+    "IPCSPEC_PIPE_DEMO=\"$<TARGET_FILE:ipcspec-pipe-demo>\""
+    "IPCSPEC_MQ_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-mq-server>\""
+    "IPCSPEC_MQ_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-mq-client>\"")
+  add_dependencies(${target} ipcspec-fdcheck ipcspec-pipe-demo ipcspec-mq-server ipcspec-mq-client)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.

@@ -1,0 +1,90 @@
+/*
+ * mq_client_demo.c - one client of the seed's N:1 server, runnable by hand.
+ *
+ *   ipcspec-mq-client BASE I NUMBER...
+ *
+ * Sends "SUM NUMBER..." on client I's request queue of the server at BASE
+ * and prints the sum it answers. Exit 0 on "OK <sum>"; exit 1, with one line
+ * on standard error, for an "ERR <reason>" answer or a failed call; exit 2
+ * for a usage error. Each step waits at most 10 seconds.
+ *
+ * Spec: MQ-DEMO-01, MQ-DEMO-03..06 (spec/mq.md). See also: mq_server_demo.c,
+ * src/mq_client.c.
+ */
+#include "ipcspec/mq_server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { WAIT_S = 10, REQUEST_CAP = 8192 };
+
+static int fail(const char *what, int neg_errno)
+{
+    fprintf(stderr, "ipcspec-mq-client: %s: %s\n", what, strerror(-neg_errno));
+    return 1;
+}
+
+/* "SUM" and the words, space-separated, into buf; 0 or -EMSGSIZE. */
+static int build_request(char *buf, size_t cap, int count, char **words)
+{
+    size_t used = (size_t)snprintf(buf, cap, "SUM");
+
+    for (int i = 0; i < count; i++) {
+        int len = snprintf(buf + used, cap - used, " %s", words[i]);
+        if ((size_t)len >= cap - used)
+            return -EMSGSIZE;
+        used += (size_t)len;
+    }
+    return 0;
+}
+
+/* Send the request, print the answer; the exit code. */
+static int call(struct ipc_mq_client *c, const char *request)
+{
+    char reply[IPC_MQ_SERVER_REPLY_MAX];
+    struct timespec deadline;
+    ssize_t n;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += WAIT_S;
+    if ((n = ipc_mq_client_call(c, request, reply, sizeof reply, &deadline)) < 0)
+        return fail("call", (int)n);
+    if (strncmp(reply, "OK ", 3) != 0) {
+        fprintf(stderr, "ipcspec-mq-client: server answered \"%s\"\n", reply);
+        return 1;
+    }
+    /* reply + 3 and a newline, in one write(2) */
+    size_t len = (size_t)n - 3;
+    memmove(reply, reply + 3, len);
+    reply[len] = '\n';
+    if (write(STDOUT_FILENO, reply, len + 1) == -1)
+        return fail("write stdout", -errno);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static char request[REQUEST_CAP];
+    struct ipc_mq_client c;
+    char *end;
+    int rc;
+
+    long i = argc >= 4 ? strtol(argv[2], &end, 10) : -1;
+    if (argc < 4 || end == argv[2] || *end != '\0' || i < 0 || i >= IPC_MQ_SERVER_MAX_CLIENTS) {
+        fprintf(stderr, "usage: ipcspec-mq-client BASE I NUMBER...   (I from 0 to %d)\n",
+                IPC_MQ_SERVER_MAX_CLIENTS - 1);
+        return 2;
+    }
+    if ((rc = build_request(request, sizeof request, argc - 3, argv + 3)) < 0)
+        return fail("request", rc);
+    if ((rc = ipc_mq_client_open(&c, argv[1], (int)i)) < 0)
+        return fail("open", rc);
+    int exit_code = call(&c, request);
+    if ((rc = ipc_mq_client_close(&c)) < 0)
+        exit_code = fail("close", rc);
+    return exit_code;
+}

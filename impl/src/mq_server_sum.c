@@ -1,0 +1,79 @@
+/*
+ * mq_server_sum.c - the seed's service: "SUM n1 n2 ..." answered with
+ * "OK <sum>", anything malformed with "ERR <reason>". A pure function, so the
+ * server loop holds no parsing and a bad request can never stop it.
+ *
+ * Spec: MQ-SRV-03 (spec/mq.md). See also: include/ipcspec/mq_server.h,
+ * mq_server.c (the loop that calls it).
+ */
+#include "ipcspec/mq_server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse one decimal long word; returns NULL or an IPC_MQ_ERR_* reason. */
+static const char *parse_long(const char *word, long *value)
+{
+    /* A sign, then a digit: strtol would also take blanks and "0x". */
+    const char *digits = word + (word[0] == '-' || word[0] == '+');
+    char *end;
+
+    if (*digits < '0' || *digits > '9')
+        return IPC_MQ_ERR_TOKEN;
+    errno = 0;
+    *value = strtol(word, &end, 10);
+    if (*end != '\0')
+        return IPC_MQ_ERR_TOKEN;
+    if (errno == ERANGE)
+        return IPC_MQ_ERR_RANGE;
+    return NULL;
+}
+
+/* Sum the words of text (NUL-terminated, no NUL inside); NULL or a reason. */
+static const char *sum_words(char *text, long *sum)
+{
+    char *save = NULL;
+    char *word = strtok_r(text, " ", &save);
+    int count = 0;
+
+    if (word == NULL)
+        return IPC_MQ_ERR_EMPTY;
+    if (strcmp(word, "SUM") != 0)
+        return IPC_MQ_ERR_VERB;
+    *sum = 0;
+    while ((word = strtok_r(NULL, " ", &save)) != NULL) {
+        long value;
+        const char *why = parse_long(word, &value);
+
+        if (why != NULL)
+            return why;
+        if (__builtin_add_overflow(*sum, value, sum))
+            return IPC_MQ_ERR_RANGE;
+        count++;
+    }
+    return count == 0 ? IPC_MQ_ERR_EMPTY : NULL;
+}
+
+int ipc_mq_sum_answer(const char *req, size_t len, char *reply, size_t cap)
+{
+    char text[IPC_MQ_SERVER_REQUEST_MAX + 1];
+    const char *why;
+    long sum = 0;
+
+    if (cap < IPC_MQ_SERVER_REPLY_MAX)
+        return -ENOBUFS;
+    if (len > IPC_MQ_SERVER_REQUEST_MAX) {
+        why = IPC_MQ_ERR_LONG;
+    } else if (memchr(req, '\0', len) != NULL) {
+        why = IPC_MQ_ERR_TOKEN; /* a NUL inside: not text */
+    } else {
+        memcpy(text, req, len);
+        text[len] = '\0';
+        why = sum_words(text, &sum);
+    }
+    if (why != NULL)
+        return snprintf(reply, cap, "ERR %s", why);
+    return snprintf(reply, cap, "OK %ld", sum);
+}
