@@ -342,15 +342,15 @@ static int blocked_call(void *arg)
 {
     const int *a = arg;
     struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART */
-    char buf[16];
     long rc;
 
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGUSR1, &sa, NULL) == -1)
         return 1;
-    if (a[1] == 'r')
+    if (a[1] == 'r') {
+        char buf[16];
         rc = ipc_mq_receive(a[0], buf, sizeof buf, NULL);
-    else
+    } else
         rc = ipc_mq_send(a[0], "x", 1, 0);
     if (rc != -EINTR)
         return 2;
@@ -361,6 +361,11 @@ static int blocked_call(void *arg)
 static void test_mq_api_16_interrupted_call_eintr_not_retried(void **state)
 {
     (void)state;
+
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a handler only at its next intercepted call, and "
+                  "mq_timedsend/mq_timedreceive are not intercepted: the call returns EINTR "
+                  "before the handler has run");
 
     int mq = new_queue(ipct_ipc_name("mq"), 0, 1, 16);
     int recv_arg[2] = { mq, 'r' }, send_arg[2] = { mq, 's' };

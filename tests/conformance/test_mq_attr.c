@@ -55,12 +55,7 @@ static void assert_attr(struct mq_attr got, long flags, long maxmsg, long msgsiz
 /* A number from a /proc/sys file. */
 static long read_sysctl(const char *path)
 {
-    char text[64];
-    long value;
-
-    if (sscanf(ipct_read_text(path, text, sizeof text), "%ld", &value) != 1)
-        IPCT_FAIL("%s holds no number", path);
-    return value;
+    return ipct_read_long(path);
 }
 
 /* MQ-ATTR-01 a new queue has the attr's maxmsg and msgsize, mq_flags 0 and no messages */
@@ -346,7 +341,7 @@ static void test_mq_limit_02_proc_limits_bind_unprivileged(void **state)
                               .size_max = read_sysctl("/proc/sys/fs/mqueue/msgsize_max") };
     (void)state;
 
-    if (lim.msg_max > 4096 || lim.size_max > 256 * 1024)
+    if (lim.msg_max > 4096 || lim.size_max > 256L * 1024)
         IPCT_SKIP("msg_max %ld / msgsize_max %ld: a queue at the limit would not fit in "
                   "nobody's RLIMIT_MSGQUEUE (800 KiB by default)", lim.msg_max, lim.size_max);
     assert_child_exited(ipct_spawn(proc_limits_as_nobody, &lim), 0);

@@ -356,7 +356,7 @@ static int open_until_emfile(void *arg)
         return 1;
     for (int fd = first_free + 1; fd < 1024; fd++)
         close(fd); /* every number below first_free is in use, every one above free */
-    lim.rlim_cur = (rlim_t)(first_free + SPARE_FDS); /* the soft limit: valgrind keeps the hard */
+    lim.rlim_cur = (rlim_t)first_free + SPARE_FDS; /* the soft limit: valgrind keeps the hard */
     if (setrlimit(RLIMIT_NOFILE, &lim) == -1)
         return 1;
     while (opened <= SPARE_FDS && mq_open(arg, O_RDONLY) != (mqd_t)-1)

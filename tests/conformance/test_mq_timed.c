@@ -185,7 +185,7 @@ static void test_mq_timed_07_deadline_is_realtime(void **state)
 
     ASSERT_SYS_OK(clock_gettime(CLOCK_MONOTONIC, &mono));
     ASSERT_SYS_OK(clock_gettime(CLOCK_REALTIME, &real));
-    if (real.tv_sec - mono.tv_sec < 2 * 3600) {
+    if (real.tv_sec - mono.tv_sec < 2L * 3600) {
         mq_close(q);
         IPCT_SKIP("CLOCK_REALTIME (%lld s) is within two hours of CLOCK_MONOTONIC (%lld s)",
                   (long long)real.tv_sec, (long long)mono.tv_sec);
