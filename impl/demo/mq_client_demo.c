@@ -11,6 +11,7 @@
  * Spec: MQ-DEMO-01, MQ-DEMO-03..06 (spec/mq.md). See also: mq_server_demo.c,
  * src/mq_client.c.
  */
+#include "ipcspec/io.h"
 #include "ipcspec/mq_server.h"
 
 #include <errno.h>
@@ -61,8 +62,9 @@ static int call(struct ipc_mq_client *c, const char *request)
     size_t len = (size_t)n - 3;
     memmove(reply, reply + 3, len);
     reply[len] = '\n';
-    if (write(STDOUT_FILENO, reply, len + 1) == -1)
-        return fail("write stdout", -errno);
+    ssize_t w = ipc_write_full(STDOUT_FILENO, reply, len + 1, NULL);
+    if (w < 0) /* a short or stalled write too: FIU-SWEEP-02 */
+        return fail("write stdout", (int)w);
     return 0;
 }
 

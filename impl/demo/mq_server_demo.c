@@ -15,6 +15,7 @@
  * Spec: MQ-DEMO-01..07 (spec/mq.md). See also: mq_client_demo.c,
  * src/mq_server.c.
  */
+#include "ipcspec/io.h"
 #include "ipcspec/mq_server.h"
 
 #include <errno.h>
@@ -32,7 +33,13 @@ static void on_stop(int sig)
     int saved = errno;
     char byte = (char)sig;
 
-    (void)!write(stop_pipe[1], &byte, 1); /* full pipe: a stop is already due */
+    /* A write that is interrupted or moves nothing is tried again, a few
+     * times; -1 with EAGAIN is a full pipe: a stop is already due. */
+    for (int tries = 0; tries < 3; tries++) {
+        ssize_t n = write(stop_pipe[1], &byte, 1);
+        if (n == 1 || (n == -1 && errno != EINTR))
+            break;
+    }
     errno = saved;
 }
 
@@ -74,22 +81,16 @@ static int parse_count(const char *text)
     return (int)n;
 }
 
-int main(int argc, char **argv)
+/* Create, say ready, serve until stopped, destroy; the exit code. */
+static int serve(const char *base, int n)
 {
     struct ipc_mq_server *s;
-    int n, rc;
+    int rc;
 
-    if (argc != 3 || (n = parse_count(argv[2])) == 0) {
-        fprintf(stderr, "usage: ipcspec-mq-server BASE N   (N from 1 to %d)\n",
-                IPC_MQ_SERVER_MAX_CLIENTS);
-        return 2;
-    }
-    if (setup_stop() != 0)
-        return 1;
-    if ((rc = ipc_mq_server_create(&s, argv[1], n, NULL)) < 0)
+    if ((rc = ipc_mq_server_create(&s, base, n, NULL)) < 0)
         return fail("create", rc);
-    if (write(STDOUT_FILENO, "ready\n", 6) == -1) {
-        rc = fail("write stdout", -errno);
+    if ((rc = (int)ipc_write_full(STDOUT_FILENO, "ready\n", 6, NULL)) < 0) {
+        rc = fail("write stdout", rc);
         ipc_mq_server_destroy(s);
         return rc;
     }
@@ -98,4 +99,35 @@ int main(int argc, char **argv)
     if ((rc = ipc_mq_server_destroy(s)) < 0)
         exit_code = fail("destroy", rc);
     return exit_code;
+}
+
+/* Leave nothing open (FIU-SWEEP-02). The signals are blocked first, so the
+ * handler never writes into a closed, or reused, descriptor. */
+static void close_stop(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (int i = 0; i < 2; i++)
+        if (stop_pipe[i] >= 0)
+            close(stop_pipe[i]);
+}
+
+int main(int argc, char **argv)
+{
+    int n, code;
+
+    if (argc != 3 || (n = parse_count(argv[2])) == 0) {
+        fprintf(stderr, "usage: ipcspec-mq-server BASE N   (N from 1 to %d)\n",
+                IPC_MQ_SERVER_MAX_CLIENTS);
+        return 2;
+    }
+    code = setup_stop();
+    if (code == 0)
+        code = serve(argv[1], n);
+    close_stop();
+    return code;
 }

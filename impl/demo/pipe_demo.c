@@ -116,7 +116,9 @@ int main(int argc, char **argv)
     }
     if (pid == 0) {
         close(fds[1]); /* else the child would never see end of file */
-        exit(child_main(fds[0]));
+        int code = child_main(fds[0]);
+        close(fds[0]); /* leave nothing open, on every path (FIU-SWEEP-01) */
+        exit(code);
     }
     close(fds[0]);
     rc = argc > 1 ? send_words(fds[1], argc, argv) : send_stdin(fds[1]);
