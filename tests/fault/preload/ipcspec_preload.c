@@ -9,6 +9,11 @@
  *   posix/io/stat/fstat   fstat(2)      default errno EIO
  *   posix/io/rw/write/zero  write(2) of n > 0 returns 0 and writes nothing
  *
+ * With IPCSPEC_CLOSE_RELEASES=1 (the fault sweep sets it), a failing close()
+ * (libfiu's point posix/io/oc/close, decided here instead) first releases
+ * the descriptor, as Linux's close(2) always does, then reports the error;
+ * without it, libfiu's wrapper fails close() without making the call.
+ *
  * Loaded with LD_PRELOAD beside fiu_posix_preload.so; both consult the one
  * shared libfiu, so fiu_enable() in a test arms these points too. A failing
  * call sets errno to the point's failinfo when one is given (tests pin it),
@@ -24,6 +29,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -134,4 +140,45 @@ ssize_t write(int fd, const void *buf, size_t count)
         return 0;
     }
     return real(fd, buf, count);
+}
+
+/* The C library's own close, past libfiu's wrapper. */
+static int libc_close(int fd)
+{
+    static int (*real_close)(int);
+
+    if (real_close == NULL) {
+        void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+        real_close = libc != NULL ? (int (*)(int))dlsym(libc, "close") : NULL;
+        if (real_close == NULL) {
+            errno = ENOSYS;
+            return -1;
+        }
+    }
+    return real_close(fd);
+}
+
+int ipcspec__close_releases(void)
+{
+    static int releases = -1;
+
+    if (releases < 0) {
+        const char *v = getenv("IPCSPEC_CLOSE_RELEASES");
+        releases = v != NULL && v[0] == '1' && v[1] == '\0';
+    }
+    return releases;
+}
+
+int close(int fd)
+{
+    REAL(close);
+    if (!ipcspec__close_releases())
+        return real(fd);
+    if (ipcspec__should_fail("posix/io/oc/close", EIO)) {
+        int err = errno;
+        libc_close(fd);
+        errno = err;
+        return -1;
+    }
+    return libc_close(fd);
 }

@@ -14,7 +14,8 @@
  *   posix/mq/notify        mq_notify(3)        default errno EBUSY
  *
  * A failing call is not made at all (as with libfiu's own points): a failed
- * mq_close leaves the descriptor open, a failed mq_receive takes no message.
+ * mq_close leaves the descriptor open (unless IPCSPEC_CLOSE_RELEASES=1, see
+ * ipcspec_preload.c), a failed mq_receive takes no message.
  *
  * glibc 2.36 implements mq_send, mq_receive and mq_getattr by jumping
  * straight to its own mq_timedsend, mq_timedreceive and mq_setattr (checked
@@ -99,8 +100,14 @@ int mq_unlink(const char *name)
 int mq_close(mqd_t mq)
 {
     REAL(mq_close);
-    if (ipcspec__should_fail("posix/mq/close", EBADF))
+    if (ipcspec__should_fail("posix/mq/close", EBADF)) {
+        if (ipcspec__close_releases()) { /* as Linux would: see preload.h */
+            int err = errno;
+            real(mq);
+            errno = err;
+        }
         return -1;
+    }
     return real(mq);
 }
 

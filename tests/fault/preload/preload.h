@@ -12,6 +12,10 @@
  * the failinfo the test pinned, else default_errno (never a random one). */
 int ipcspec__should_fail(const char *point, int default_errno);
 
+/* True when IPCSPEC_CLOSE_RELEASES=1: a failing close releases the
+ * descriptor before it reports the error, as Linux does (ipcspec_preload.c). */
+int ipcspec__close_releases(void);
+
 /* Arm the points IPCSPEC_FAULTS names (env_faults.c); exits 125 if malformed. */
 void ipcspec__env_faults_init(void);
 
