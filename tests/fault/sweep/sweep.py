@@ -1,0 +1,664 @@
+#!/usr/bin/env python3
+"""sweep.py - the exhaustive fault sweep (issue 7, spec/faults.md FIU-SWEEP-*).
+
+A scenario is one end-to-end use of one mechanism: programs run in a fixed
+order with fixed arguments and a known right result. The sweep runs it once
+with every failure point traced (IPCSPEC_FAULT_TRACE), which lists the calls
+each role makes: (point, nth), the nth call of that point in that process.
+Then, for every such call and every errno the call may return (errnos.tsv, from
+the man pages), it runs the scenario again with exactly that call failing with
+that errno (IPCSPEC_FAULTS). Short reads and writes (the .../reduce points)
+and a write that makes no progress (.../write/zero) are swept the same way,
+once each. After every run it judges:
+
+  clean   every program exited 0 with the right result, or exited 1 with one
+          line on standard error, and the program that met the fault named
+          its errno (strerror text) in that line;
+  dirty   a crash (any signal), exit status other than 0 and 1, a hang (the
+          deadline passed), success with a wrong result, a message that is not
+          one line naming the errno, or a leak: a descriptor open at exit
+          (IPCSPEC_FD_AUDIT), a process still alive, a message queue or shm
+          object or file left, or memory (valgrind, with --valgrind);
+  unfired the call was not reached in this run (timing-dependent rounds):
+          reported, never counted clean.
+
+The order of runs is the trace's order, or shuffled by --seed: the same seed
+gives the same sequence. A dirty run prints the scenario, the call number,
+the point, the errno, why, and one command that reruns just that case.
+Exit status 0 when no run is dirty, 1 otherwise, 2 on a usage or set-up error.
+"""
+import argparse
+import concurrent.futures
+import errno as errno_mod
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIU_PRELOAD = "/usr/lib/fiu/fiu_posix_preload.so"
+DEADLINE_S = 30          # one process of one run; a hang fails the run
+VALGRIND = ["valgrind", "-q", "--error-exitcode=66", "--leak-check=full",
+            "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite",
+            "--child-silent-after-fork=no", "--trace-children=no"]
+MEMCHECK_EXIT = 66
+NO_ERRNO = "-"           # a reduce / zero point: one run, no errno
+
+
+class SetupError(Exception):
+    pass
+
+
+# --- the errno table ---------------------------------------------------------
+
+def load_errnos(path, functions=None):
+    """point -> list of errno names (or [NO_ERRNO]); comments and blanks
+    skipped. functions, when given, gets function -> [point...]."""
+    table = {}
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            fields = line.split()
+            if len(fields) < 3:
+                raise SetupError(f"{path}:{number}: expected: point function errno...")
+            point, function, names = fields[0], fields[1], fields[2:]
+            if functions is not None:
+                functions.setdefault(function, []).append(point)
+            if not names:
+                raise SetupError(f"{path}:{number}: {point} lists no errno")
+            for name in names:
+                if name != NO_ERRNO and not hasattr(errno_mod, name):
+                    raise SetupError(f"{path}:{number}: unknown errno {name}")
+            table[point] = names
+    return table
+
+
+def errno_value(name):
+    return 0 if name == NO_ERRNO else getattr(errno_mod, name)
+
+
+# --- running one scenario once -------------------------------------------------
+
+class Run:
+    """One execution of a scenario, with at most one fault armed."""
+
+    def __init__(self, args, scenario, fault=None, trace=False):
+        self.args = args
+        self.scenario = scenario
+        self.fault = fault            # (role, point, nth, errno name) or None
+        self.trace = trace
+        self.token = "ipcsw%d%s" % (os.getpid(), os.urandom(4).hex())
+        self.dir = tempfile.mkdtemp(prefix="ipcspec-sweep-")
+        self.log = os.path.join(self.dir, "faults.log")
+        self.problems = []
+        self.procs = []               # (role, name, Popen, stdout, stderr)
+
+    # Environment of a process of role `role`.
+    def env(self, role):
+        env = dict(os.environ)
+        for var in ("IPCSPEC_FAULTS", "IPCSPEC_FAULT_TRACE", "IPCSPEC_FD_AUDIT",
+                    "IPCSPEC_CLOSE_RELEASES"):
+            env.pop(var, None)
+        env["LD_PRELOAD"] = self.args.preload + ":" + FIU_PRELOAD
+        env["IPCSPEC_FAULT_LOG"] = self.log if role == self.swept_role() else self.log + "." + role
+        env["IPCSPEC_FD_AUDIT"] = "1"
+        env["IPCSPEC_CLOSE_RELEASES"] = "1"   # a failed close releases, as on Linux
+        env["IPCSPEC_SWEEP_RUN"] = self.token
+        if self.trace:
+            env["IPCSPEC_FAULT_TRACE"] = self.args.points_file
+        elif self.fault is not None and role == self.fault[0]:
+            _, point, nth, name = self.fault
+            env["IPCSPEC_FAULTS"] = "%s:%d:%d" % (point, nth, errno_value(name) or errno_mod.EIO)
+        return env
+
+    def swept_role(self):
+        return self.fault[0] if self.fault else self.scenario.roles[0]
+
+    def start(self, role, name, argv, stdin=subprocess.DEVNULL):
+        cmd = [os.path.join(self.args.build, p) if i == 0 else p for i, p in enumerate(argv)]
+        if self.args.valgrind:  # the trace too: valgrind's numbering of calls
+            cmd = VALGRIND + ["--log-file=" + os.path.join(self.dir, "vg-%s-%%p.log" % name)] + cmd
+        out = open(os.path.join(self.dir, name + ".out"), "w+b")
+        err = open(os.path.join(self.dir, name + ".err"), "w+b")
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=err, env=self.env(role),
+                                cwd=self.dir, start_new_session=True)
+        self.procs.append((role, name, proc, out, err))
+        return proc
+
+    def wait(self, proc, deadline=DEADLINE_S):
+        try:
+            return proc.wait(timeout=deadline * self.args.scale)
+        except subprocess.TimeoutExpired:
+            self.problems.append("hang: %s did not finish in %ds" % (self.name_of(proc), deadline))
+            self.kill(proc)
+            return None
+
+    def kill(self, proc):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+    def name_of(self, proc):
+        return next(n for _, n, p, _, _ in self.procs if p is proc)
+
+    def output(self, name, stream="out"):
+        with open(os.path.join(self.dir, "%s.%s" % (name, stream)), "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def read_lines(self, path):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def all_logs(self):
+        lines = []
+        for name in sorted(os.listdir(self.dir)):
+            if name.startswith("faults.log"):
+                lines += self.read_lines(os.path.join(self.dir, name))
+        return lines
+
+    # --- after the run ---------------------------------------------------------
+
+    def finish(self):
+        for _, _, proc, out, err in self.procs:
+            if proc.poll() is None:
+                self.kill(proc)
+            out.close()
+            err.close()
+        self.check_leaks()
+
+    def check_leaks(self):
+        for line in self.all_logs():
+            if line.startswith("fd-leak "):
+                _, pid, fd, *target = line.split(" ")
+                if re.search(r"/vg-[^/]*\.log$", " ".join(target)):
+                    continue            # valgrind's own log, not the program's
+                self.problems.append("leak: pid %s exited with fd %s open (%s)"
+                                     % (pid, fd, " ".join(target)))
+        marker = ("IPCSPEC_SWEEP_RUN=" + self.token).encode()
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                with open("/proc/%s/environ" % pid, "rb") as f:
+                    if marker not in f.read().split(b"\0"):
+                        continue
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            except OSError:
+                continue
+            self.problems.append("leak: process %s still running (%s)" % (pid, cmd))
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+        # A failed unlink leaves its name: the fault's doing, not a leak, as
+        # long as the program reported it (judged with its exit).
+        unlinking = self.fault is not None and self.fault[1].endswith("/unlink") and self.fired()
+        for where in ("/dev/mqueue", "/dev/shm"):
+            for name in os.listdir(where) if os.path.isdir(where) else []:
+                if self.token in name:
+                    if not unlinking:
+                        self.problems.append("leak: %s/%s left" % (where, name))
+                    try:
+                        os.unlink(os.path.join(where, name))
+                    except OSError:
+                        pass
+        for name in os.listdir(self.dir):
+            if not re.match(r"^(faults\.log.*|.*\.out|.*\.err|vg-.*\.log)$", name) \
+                    and not unlinking:
+                self.problems.append("leak: file %s left in the scenario's directory" % name)
+        for name in os.listdir(self.dir):
+            if name.startswith("vg-"):
+                text = open(os.path.join(self.dir, name), encoding="utf-8", errors="replace").read()
+                if text.strip():
+                    first = next(l for l in text.splitlines() if l.strip())
+                    self.problems.append("memcheck (%s): %s" % (name, first))
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def fired(self):
+        if self.fault is None:
+            return False
+        _, point, nth, _ = self.fault
+        return any(l.startswith("%s %d " % (point, nth)) for l in self.read_lines(self.log))
+
+    def traced_calls(self):
+        """role -> ordered unique (point, nth) the trace saw."""
+        calls = {}
+        for role in self.scenario.roles:
+            path = self.log if role == self.swept_role() else self.log + "." + role
+            seen = calls.setdefault(role, [])
+            for line in self.read_lines(path):
+                m = re.match(r"^call (\d+) (\S+) (\d+)$", line)
+                if m and (m.group(2), int(m.group(3))) not in seen:
+                    seen.append((m.group(2), int(m.group(3))))
+        return calls
+
+
+# --- judging a process's end -------------------------------------------------
+
+def judge_exit(run, name, proc, code, ok_output=None):
+    """Record problems for one process; return 'ok', 'error' or 'dirty'."""
+    if code is None:
+        return "dirty"                         # the hang is already recorded
+    if code < 0:
+        run.problems.append("crash: %s killed by %s" % (name, signal.Signals(-code).name))
+        return "dirty"
+    if code == MEMCHECK_EXIT and run.args.valgrind:
+        run.problems.append("memcheck: valgrind found errors in %s" % name)
+        return "dirty"
+    err = run.output(name, "err")
+    if code == 0:
+        if ok_output is not None and run.output(name) != ok_output:
+            run.problems.append("wrong result reported as success: %s printed %r, expected %r"
+                                % (name, run.output(name), ok_output))
+            return "dirty"
+        return "ok"
+    if code != 1:
+        run.problems.append("%s exited %d (only 0 or 1 is clean)" % (name, code))
+        return "dirty"
+    lines = [l for l in err.splitlines() if l.strip()]
+    if len(lines) != 1:
+        run.problems.append("%s exited 1 with %d lines on stderr, not one: %r" % (name, len(lines), err))
+        return "dirty"
+    return "error"
+
+
+def names_errno(run, text):
+    """True when text names the injected errno (strerror), or no errno applies."""
+    name = run.fault[3]
+    if name == NO_ERRNO:
+        return True
+    return os.strerror(errno_value(name)) in text
+
+
+# --- scenarios -------------------------------------------------------------------
+
+class PipeDemo:
+    """ipcspec-pipe-demo: parent writes words into a pipe, child upper-cases."""
+    name = "pipe-demo"
+    roles = ["demo"]
+
+    def play(self, run):
+        proc = run.start("demo", "demo", ["impl/demo/ipcspec-pipe-demo", "alpha", "beta"])
+        code = run.wait(proc)
+        verdict = judge_exit(run, "demo", proc, code, "ALPHA BETA\n")
+        if verdict == "error" and run.fault and not names_errno(run, run.output("demo", "err")):
+            run.problems.append("demo's message does not name %s: %r"
+                                % (run.fault[3], run.output("demo", "err")))
+
+
+class MqServer:
+    """ipcspec-mq-server with two clients, one after the other."""
+    name = "mq-server"
+    roles = ["server", "client"]
+    CLIENTS = [(["1", "2", "3"], "6\n"), (["10", "20"], "30\n")]
+
+    def play(self, run):
+        base = "/" + run.token
+        server = run.start("server", "server", ["impl/demo/ipcspec-mq-server", base, "2"])
+        ready = self.await_ready(run, server)
+        outcomes = []
+        if ready:
+            for i, (numbers, expected) in enumerate(self.CLIENTS):
+                # Only client 0 meets the client-role fault: client 1 must be
+                # served whatever happened to client 0.
+                role = "client" if i == 0 else "other"
+                name = "client%d" % i
+                proc = run.start(role, name, ["impl/demo/ipcspec-mq-client", base, str(i)] + numbers)
+                code = self.wait_client(run, proc, server)
+                if code == "server-gone":
+                    continue
+                outcomes.append((name, judge_exit(run, name, proc, code, expected)))
+            if server.poll() is None:
+                server.send_signal(signal.SIGTERM)
+        code = run.wait(server)
+        outcomes.append(("server", judge_exit(run, "server", server, code)))
+        failed = dict(outcomes)
+        if run.fault and run.fault[0] == "server" and failed.get("server") == "error":
+            if not names_errno(run, run.output("server", "err")):
+                run.problems.append("server's message does not name %s: %r"
+                                    % (run.fault[3], run.output("server", "err")))
+        if run.fault and run.fault[0] == "client" and failed.get("client0") == "error":
+            if not names_errno(run, run.output("client0", "err")):
+                run.problems.append("client 0's message does not name %s: %r"
+                                    % (run.fault[3], run.output("client0", "err")))
+        if run.fault and run.fault[0] == "client" and failed.get("client1") != "ok" \
+                and failed.get("server") != "error":
+            run.problems.append("client 1 was not served after a fault in client 0")
+
+    def await_ready(self, run, server):
+        """Wait for the server's "ready" line, or its exit; bounded."""
+        path = os.path.join(run.dir, "server.out")
+        end = time.monotonic() + DEADLINE_S * run.args.scale
+        while time.monotonic() < end:
+            with open(path, "rb") as f:
+                if f.read().startswith(b"ready\n"):
+                    return True
+            if server.poll() is not None:
+                return False
+            try:
+                server.wait(timeout=0.01)   # bounded poll of a pipe-less child
+            except subprocess.TimeoutExpired:
+                pass
+        run.problems.append("hang: the server never said ready")
+        return False
+
+    def wait_client(self, run, proc, server):
+        end = time.monotonic() + DEADLINE_S * run.args.scale
+        while time.monotonic() < end:
+            try:
+                return proc.wait(timeout=0.02)
+            except subprocess.TimeoutExpired:
+                pass
+            if server.poll() is not None:
+                # The server met its fault and left: the client is not judged.
+                run.kill(proc)
+                return "server-gone"
+        run.problems.append("hang: %s did not finish" % run.name_of(proc))
+        run.kill(proc)
+        return None
+
+
+class Program:
+    """A scenario program of tests/fault/sweep: it checks its own result."""
+    roles = ["program"]
+
+    def __init__(self, name, target):
+        self.name = name
+        self.target = target
+
+    def play(self, run):
+        proc = run.start("program", "program", [self.target, "/" + run.token, run.dir])
+        code = run.wait(proc)
+        verdict = judge_exit(run, "program", proc, code, "ok\n")
+        if verdict == "error" and run.fault and not names_errno(run, run.output("program", "err")):
+            run.problems.append("the program's message does not name %s: %r"
+                                % (run.fault[3], run.output("program", "err")))
+
+
+SCENARIOS = {s.name: s for s in [
+    PipeDemo(),
+    MqServer(),
+    Program("pipe-api", "tests/fault/sweep/ipcspec-sweep-pipe-api"),
+    Program("mq-api", "tests/fault/sweep/ipcspec-sweep-mq-api"),
+    Program("fixture", "tests/fault/sweep/ipcspec-sweep-fixture"),
+]}
+
+
+# --- the sweep -------------------------------------------------------------------
+
+def one_run(args, scenario, fault=None, trace=False):
+    run = Run(args, scenario, fault, trace)
+    try:
+        scenario.play(run)
+    finally:
+        run.finish()
+    return run
+
+
+def plan(args, scenario, table):
+    trace = one_run(args, scenario, trace=True)
+    try:
+        if trace.problems:
+            raise SetupError("the scenario %s is not clean without faults: %s"
+                             % (scenario.name, "; ".join(trace.problems)))
+        calls = trace.traced_calls()
+    finally:
+        trace.cleanup()
+    cases, missing = [], set()
+    for role in scenario.roles:
+        for point, nth in calls.get(role, []):
+            if point not in table:
+                missing.add(point)
+                continue
+            cases += [(role, point, nth, name) for name in table[point]]
+    if missing:
+        raise SetupError("no row in errnos.tsv for: " + ", ".join(sorted(missing)))
+    return cases, calls
+
+
+def rerun_command(args, scenario, fault):
+    role, point, nth, name = fault
+    return "python3 %s --build %s --scenario %s --only %s:%s:%d:%s%s" % (
+        os.path.relpath(__file__), args.build, scenario.name, role, point, nth, name,
+        " --valgrind" if args.valgrind else "")
+
+
+def sweep(args):
+    table = load_errnos(args.errnos)
+    scenario = SCENARIOS[args.scenario]
+    start = time.monotonic()
+    if args.only:
+        role, point, nth, name = args.only.rsplit(":", 3)
+        cases, calls = [(role, point, int(nth), name)], {}
+    else:
+        cases, calls = plan(args, scenario, table)
+        if args.seed:
+            random.Random(args.seed).shuffle(cases)
+    counts = {"clean-success": 0, "clean-error": 0, "dirty": 0, "unfired": 0}
+    dirty = []
+
+    def work(fault):
+        run = one_run(args, scenario, fault)
+        try:
+            fired = run.fired()
+            failed = any(p.returncode not in (0, None) for _, _, p, _, _ in run.procs)
+            return fault, fired, failed, list(run.problems)
+        finally:
+            run.cleanup()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for fault, fired, failed, problems in pool.map(work, cases):
+            if problems:
+                counts["dirty"] += 1
+                dirty.append((fault, problems))
+            elif not fired:
+                counts["unfired"] += 1
+            else:
+                counts["clean-error" if failed else "clean-success"] += 1
+    wall = time.monotonic() - start
+    for fault, problems in dirty:
+        role, point, nth, name = fault
+        print("DIRTY %s: %s call %d of %s failing with %s" % (scenario.name, role, nth, point, name))
+        for problem in problems:
+            print("    " + problem)
+        print("    rerun: " + rerun_command(args, scenario, fault))
+    points = sorted({p for role in calls.values() for p, _ in role})
+    print("sweep %s: %d faults injected over %d calls of %d points: %d clean-success, "
+          "%d clean-error, %d dirty, %d unfired; %.1fs%s"
+          % (scenario.name, len(cases), sum(len(v) for v in calls.values()), len(points),
+             counts["clean-success"], counts["clean-error"], counts["dirty"], counts["unfired"],
+             wall, " (valgrind)" if args.valgrind else ""))
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"scenario": scenario.name, "faults": len(cases), "counts": counts,
+                       "points": points, "wall_s": round(wall, 1),
+                       "dirty": [{"fault": list(f), "problems": p,
+                                  "rerun": rerun_command(args, scenario, f)} for f, p in dirty]},
+                      f, indent=1)
+    return counts, dirty, cases
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--build", required=True, help="the CMake build directory")
+    p.add_argument("--scenario", choices=sorted(SCENARIOS))
+    p.add_argument("--errnos", default=os.path.join(HERE, "errnos.tsv"))
+    p.add_argument("--only", metavar="ROLE:POINT:NTH:ERRNO", help="run just this case")
+    p.add_argument("--seed", type=int, default=0, help="shuffle the runs (0: trace order)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--valgrind", action="store_true", help="every program under memcheck")
+    p.add_argument("--json", help="write the sweep's report here (default: "
+                   "BUILD/sweep-report/SCENARIO.json, which --summary reads)")
+    p.add_argument("--summary", action="store_true",
+                   help="print the table of every scenario's last report in BUILD")
+    p.add_argument("--expect-dirty", metavar="POINT=TEXT", action="append", default=[],
+                   help="self-test: every run failing POINT must be dirty with a problem "
+                        "containing TEXT (repeatable); other points are not judged")
+    p.add_argument("--reach", action="store_true",
+                   help="trace every scenario and check that each call impl/ makes is reached")
+    args = p.parse_args(argv)
+    if not (args.reach or args.summary) and args.scenario is None:
+        p.error("--scenario, --reach or --summary is needed")
+    args.build = os.path.abspath(args.build)
+    args.preload = os.path.join(args.build, "tests/fault/preload/libipcspec_preload.so")
+    if args.json is None and args.scenario and not args.only:
+        args.json = os.path.join(args.build, "sweep-report", args.scenario + ".json")
+    args.scale = float(os.environ.get("IPCSPEC_TIMEOUT_SCALE", "1")) * (5 if args.valgrind else 1)
+    return args
+
+
+def points_list(args):
+    """Every point either preload provides: the trace watches them all."""
+    names = set()
+    for lib in (FIU_PRELOAD, args.preload):
+        data = open(lib, "rb").read()
+        names |= {m.decode() for m in re.findall(rb"posix/[a-z0-9_/]+", data)}
+    fd, path = tempfile.mkstemp(prefix="ipcspec-points-")
+    with os.fdopen(fd, "w") as f:
+        f.write("\n".join(sorted(n for n in names if not n.endswith("/"))) + "\n")
+    return path
+
+
+def summary(args):
+    """The table of scenarios x injected faults, from the reports in BUILD."""
+    where = os.path.join(args.build, "sweep-report")
+    names = sorted(n for n in os.listdir(where) if n.endswith(".json")) \
+        if os.path.isdir(where) else []
+    if not names:
+        print("sweep: no sweep has run in %s" % args.build)
+        return 0
+    print("%-12s %7s %14s %12s %6s %8s %8s" % ("scenario", "faults", "clean-success",
+                                              "clean-error", "dirty", "unfired", "wall"))
+    dirty = 0
+    for name in names:
+        with open(os.path.join(where, name), encoding="utf-8") as f:
+            r = json.load(f)
+        c = r["counts"]
+        dirty += c["dirty"]
+        print("%-12s %7d %14d %12d %6d %8d %7.1fs" % (r["scenario"], r["faults"], c["clean-success"],
+                                                     c["clean-error"], c["dirty"], c["unfired"],
+                                                     r["wall_s"]))
+    return 0
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.summary:
+        return summary(args)
+    for need in (FIU_PRELOAD, args.preload):
+        if not os.path.exists(need):
+            print("sweep: %s is missing (build with IPC_FAULT_TESTS=ON)" % need, file=sys.stderr)
+            return 2
+    args.points_file = points_list(args)
+    try:
+        if args.reach:
+            return reach(args)
+        counts, dirty, cases = sweep(args)
+    except SetupError as e:
+        print("sweep: " + str(e), file=sys.stderr)
+        return 2
+    finally:
+        os.unlink(args.points_file)
+    if args.expect_dirty:
+        return self_test(args, dirty, cases)
+    return 1 if dirty else 0
+
+
+def self_test(args, dirty, cases):
+    """Each POINT=TEXT: every run failing POINT was dirty, saying TEXT."""
+    bad = 0
+    for item in args.expect_dirty:
+        point, _, text = item.partition("=")
+        runs = [c for c in cases if c[1] == point]
+        if not runs:
+            print("sweep self-test: no run failed %s" % point, file=sys.stderr)
+            bad += 1
+        for case in runs:
+            problems = next((p for f, p in dirty if f == case), [])
+            if not any(text in problem for problem in problems):
+                print("sweep self-test: %s failing with %s was not judged dirty for %r (%s)"
+                      % (point, case[3], text, problems or "judged clean"), file=sys.stderr)
+                bad += 1
+    if bad == 0:
+        print("sweep self-test: every mishandled failure was judged dirty, for the right reason")
+    return 1 if bad else 0
+
+
+def impl_calls(args):
+    """The functions impl/'s objects call from outside impl/ (nm -u)."""
+    objdir = os.path.join(args.build, "impl/CMakeFiles/ipcspec.dir/src")
+    objects = [os.path.join(objdir, n) for n in sorted(os.listdir(objdir)) if n.endswith(".o")]
+    if not objects:
+        raise SetupError("no object files in " + objdir)
+    out = subprocess.run(["nm", "-u"] + objects, check=True, capture_output=True, text=True).stdout
+    return sorted({l.split()[-1] for l in out.splitlines()
+                   if l.strip() and not l.endswith(":") and not l.split()[-1].startswith("ipc_")})
+
+
+def reach(args):
+    """FIU-SWEEP-04: the scenarios together reach every call impl/ makes."""
+    functions = {}
+    load_errnos(args.errnos, functions)
+    nofail = {}
+    with open(os.path.join(HERE, "nofail.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                name, _, why = line.partition(" ")
+                nofail[name] = why.strip()
+    reached = {}
+    for scenario in SCENARIOS.values():
+        if scenario.name == "fixture":
+            continue
+        run = one_run(args, scenario, trace=True)
+        try:
+            if run.problems:
+                raise SetupError("the scenario %s is not clean without faults: %s"
+                                 % (scenario.name, "; ".join(run.problems)))
+            for calls in run.traced_calls().values():
+                for point, _ in calls:
+                    reached.setdefault(point, set()).add(scenario.name)
+        finally:
+            run.cleanup()
+    problems = []
+    print("reach: calls impl/ makes, and the scenarios that fail them")
+    for function in impl_calls(args):
+        points = functions.get(function)
+        if points:
+            by = sorted({s for p in points for s in reached.get(p, ())})
+            print("  %-16s %-36s %s" % (function, ",".join(points), ",".join(by) or "NEVER REACHED"))
+            if not by:
+                problems.append("%s (point %s) is called by impl/ but no scenario reaches it"
+                                % (function, ",".join(points)))
+        elif function in nofail:
+            print("  %-16s %-36s %s" % (function, "(no point)", nofail[function]))
+        else:
+            problems.append("%s is called by impl/ and has neither a point in errnos.tsv "
+                            "nor a reason in nofail.txt" % function)
+    unswept = sorted(p for p in reached if p not in {q for ps in functions.values() for q in ps})
+    print("reach: %d points reached by %d scenarios; reached but not in errnos.tsv: %s"
+          % (len(reached), len(SCENARIOS) - 1, ", ".join(unswept) or "none"))
+    for problem in problems:
+        print("REACH " + problem)
+    return 1 if problems or unswept else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
