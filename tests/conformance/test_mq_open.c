@@ -246,6 +246,11 @@ static void test_mq_name_01_no_leading_slash_einval(void **state)
     struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
     (void)state;
 
+#ifndef __GLIBC__
+    IPCT_SKIP("musl's mq_open drops a leading '/' if there is one and passes any other name to "
+              "the kernel as it is: there a name without '/' is a queue name (POSIX leaves it "
+              "implementation-defined)");
+#endif
     ASSERT_SYS_ERR(mq_open(bare, O_RDWR | O_CREAT, 0600, &attr), EINVAL);
     ASSERT_SYS_ERR(mq_open("", O_RDWR | O_CREAT, 0600, &attr), EINVAL);
     ASSERT_SYS_ERR(mq_unlink(bare), EINVAL);
