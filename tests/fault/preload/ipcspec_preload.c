@@ -31,34 +31,53 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <fiu.h>
 
 #include "preload.h"
 
+/* Set while libfiu decides, or this library arms its points or resolves a
+ * symbol, so a call either makes itself (an allocation, say) is never
+ * counted or failed: the tool must not fail itself. */
+__thread int ipcspec__deciding;
+
 static void __attribute__((constructor)) preload_init(void)
 {
+    ipcspec__deciding = 1;
     fiu_init(0);
     ipcspec__env_faults_init();
+    ipcspec__deciding = 0;
 }
 
-/* Set while libfiu decides, so a call it makes itself is never failed. */
-static __thread int deciding;
+/* Every decision, libfiu's own wrappers' too, goes through here: what
+ * libfiu allocates while it decides is not the program's. */
+int fiu_fail(const char *name)
+{
+    static int (*real_fiu_fail)(const char *);
+    int was = ipcspec__deciding;
+    int rc;
+
+    ipcspec__deciding = 1;
+    if (real_fiu_fail == NULL)
+        real_fiu_fail = (int (*)(const char *))dlsym(RTLD_NEXT, "fiu_fail");
+    rc = real_fiu_fail != NULL ? real_fiu_fail(name) : 0;
+    ipcspec__deciding = was;
+    return rc;
+}
 
 int ipcspec__should_fail(const char *point, int default_errno)
 {
     int fail;
 
-    if (deciding)
+    if (ipcspec__deciding)
         return 0;
-    deciding = 1;
     fail = fiu_fail(point) != 0;
     if (fail) {
         void *info = fiu_failinfo();
         errno = info != NULL ? (int)(intptr_t)info : default_errno;
     }
-    deciding = 0;
     return fail;
 }
 
@@ -142,20 +161,11 @@ ssize_t write(int fd, const void *buf, size_t count)
     return real(fd, buf, count);
 }
 
-/* The C library's own close, past libfiu's wrapper. */
+/* The close system call itself, past libfiu's wrapper: nothing to resolve,
+ * nothing allocated (a failing malloc must never fail the tool). */
 static int libc_close(int fd)
 {
-    static int (*real_close)(int);
-
-    if (real_close == NULL) {
-        void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-        real_close = libc != NULL ? (int (*)(int))dlsym(libc, "close") : NULL;
-        if (real_close == NULL) {
-            errno = ENOSYS;
-            return -1;
-        }
-    }
-    return real_close(fd);
+    return (int)syscall(SYS_close, fd);
 }
 
 int ipcspec__close_releases(void)

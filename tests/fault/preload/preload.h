@@ -19,11 +19,19 @@ int ipcspec__close_releases(void);
 /* Arm the points IPCSPEC_FAULTS names (env_faults.c); exits 125 if malformed. */
 void ipcspec__env_faults_init(void);
 
+/* Non-zero while this library or libfiu is at work (ipcspec_preload.c):
+ * a point is never counted or failed then. */
+extern __thread int ipcspec__deciding;
+
 /* Declare `real`: the next definition of name after this library (the C
- * library's, or libfiu's wrapper of it). */
+ * library's, or libfiu's wrapper of it), resolved outside any point. */
 #define REAL(name) \
     static __typeof__(name) *real; \
-    if (real == NULL) \
-        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+    if (real == NULL) { \
+        int was_deciding_ = ipcspec__deciding; \
+        ipcspec__deciding = 1; \
+        real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name); \
+        ipcspec__deciding = was_deciding_; \
+    }
 
 #endif

@@ -12,13 +12,14 @@ and a write that makes no progress (.../write/zero) are swept the same way,
 once each. After every run it judges:
 
   clean   every program exited 0 with the right result, or exited 1 with one
-          line on standard error, and the program that met the fault named
-          its errno (strerror text) in that line;
+          line per failing process on standard error, each "program: ...",
+          and the program that met the fault named its errno (strerror text);
   dirty   a crash (any signal), exit status other than 0 and 1, a hang (the
           deadline passed), success with a wrong result, a message that is not
           one line naming the errno, or a leak: a descriptor open at exit
           (IPCSPEC_FD_AUDIT), a process still alive, a message queue or shm
-          object or file left, or memory (valgrind, with --valgrind);
+          object or file left, or memory (ASan, LeakSanitizer and UBSan, in a
+          sanitizer build: --asan);
   unfired the call was not reached in this run (timing-dependent rounds):
           reported, never counted clean.
 
@@ -42,12 +43,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIU_PRELOAD = "/usr/lib/fiu/fiu_posix_preload.so"
 DEADLINE_S = 30          # one process of one run; a hang fails the run
-VALGRIND = ["valgrind", "-q", "--error-exitcode=66", "--leak-check=full",
-            "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite",
-            "--child-silent-after-fork=no", "--trace-children=no"]
-MEMCHECK_EXIT = 66
+MEMCHECK_EXIT = 66       # what a sanitizer makes a program exit with
 NO_ERRNO = "-"           # a reduce / zero point: one run, no errno
 
 
@@ -100,6 +97,7 @@ class Run:
         self.log = os.path.join(self.dir, "faults.log")
         self.problems = []
         self.procs = []               # (role, name, Popen, stdout, stderr)
+        self.argvs = {}
 
     # Environment of a process of role `role`.
     def env(self, role):
@@ -107,7 +105,14 @@ class Run:
         for var in ("IPCSPEC_FAULTS", "IPCSPEC_FAULT_TRACE", "IPCSPEC_FD_AUDIT",
                     "IPCSPEC_CLOSE_RELEASES"):
             env.pop(var, None)
-        env["LD_PRELOAD"] = self.args.preload + ":" + FIU_PRELOAD
+        env["LD_PRELOAD"] = ":".join(([self.args.asan] if self.args.asan else [])
+                                     + [self.args.preload, self.args.fiu_preload])
+        if self.args.asan:
+            report = os.path.join(self.dir, "sanitizer")
+            env["ASAN_OPTIONS"] = ("detect_leaks=1:exitcode=%d:abort_on_error=0:log_path=%s"
+                                   % (MEMCHECK_EXIT, report))
+            env["UBSAN_OPTIONS"] = ("halt_on_error=1:exitcode=%d:print_stacktrace=1:log_path=%s"
+                                    % (MEMCHECK_EXIT, report))
         env["IPCSPEC_FAULT_LOG"] = self.log if role == self.swept_role() else self.log + "." + role
         env["IPCSPEC_FD_AUDIT"] = "1"
         env["IPCSPEC_CLOSE_RELEASES"] = "1"   # a failed close releases, as on Linux
@@ -124,14 +129,16 @@ class Run:
 
     def start(self, role, name, argv, stdin=subprocess.DEVNULL):
         cmd = [os.path.join(self.args.build, p) if i == 0 else p for i, p in enumerate(argv)]
-        if self.args.valgrind:  # the trace too: valgrind's numbering of calls
-            cmd = VALGRIND + ["--log-file=" + os.path.join(self.dir, "vg-%s-%%p.log" % name)] + cmd
         out = open(os.path.join(self.dir, name + ".out"), "w+b")
         err = open(os.path.join(self.dir, name + ".err"), "w+b")
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=err, env=self.env(role),
                                 cwd=self.dir, start_new_session=True)
         self.procs.append((role, name, proc, out, err))
+        self.argvs[name] = argv
         return proc
+
+    def argv_of(self, name):
+        return self.argvs[name]
 
     def wait(self, proc, deadline=DEADLINE_S):
         try:
@@ -183,8 +190,6 @@ class Run:
         for line in self.all_logs():
             if line.startswith("fd-leak "):
                 _, pid, fd, *target = line.split(" ")
-                if re.search(r"/vg-[^/]*\.log$", " ".join(target)):
-                    continue            # valgrind's own log, not the program's
                 self.problems.append("leak: pid %s exited with fd %s open (%s)"
                                      % (pid, fd, " ".join(target)))
         marker = ("IPCSPEC_SWEEP_RUN=" + self.token).encode()
@@ -217,15 +222,15 @@ class Run:
                     except OSError:
                         pass
         for name in os.listdir(self.dir):
-            if not re.match(r"^(faults\.log.*|.*\.out|.*\.err|vg-.*\.log)$", name) \
+            if not re.match(r"^(faults\.log.*|.*\.out|.*\.err|sanitizer\.\d+)$", name) \
                     and not unlinking:
                 self.problems.append("leak: file %s left in the scenario's directory" % name)
-        for name in os.listdir(self.dir):
-            if name.startswith("vg-"):
-                text = open(os.path.join(self.dir, name), encoding="utf-8", errors="replace").read()
-                if text.strip():
-                    first = next(l for l in text.splitlines() if l.strip())
-                    self.problems.append("memcheck (%s): %s" % (name, first))
+        for name in sorted(os.listdir(self.dir)):
+            if name.startswith("sanitizer."):
+                with open(os.path.join(self.dir, name), encoding="utf-8", errors="replace") as f:
+                    lines = [l for l in f.read().splitlines() if "ERROR:" in l or "runtime error" in l]
+                self.problems.append("memory: pid %s: %s" % (name.split(".")[-1],
+                                     lines[0].strip() if lines else "sanitizer report"))
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -258,8 +263,8 @@ def judge_exit(run, name, proc, code, ok_output=None):
     if code < 0:
         run.problems.append("crash: %s killed by %s" % (name, signal.Signals(-code).name))
         return "dirty"
-    if code == MEMCHECK_EXIT and run.args.valgrind:
-        run.problems.append("memcheck: valgrind found errors in %s" % name)
+    if code == MEMCHECK_EXIT and run.args.asan:
+        run.problems.append("memory: a sanitizer stopped %s (report above)" % name)
         return "dirty"
     err = run.output(name, "err")
     if code == 0:
@@ -271,9 +276,13 @@ def judge_exit(run, name, proc, code, ok_output=None):
     if code != 1:
         run.problems.append("%s exited %d (only 0 or 1 is clean)" % (name, code))
         return "dirty"
+    # One line per process that failed (a demo's parent and child may both
+    # report), each naming the program: "prog: what: why".
     lines = [l for l in err.splitlines() if l.strip()]
-    if len(lines) != 1:
-        run.problems.append("%s exited 1 with %d lines on stderr, not one: %r" % (name, len(lines), err))
+    prog = os.path.basename(run.argv_of(name)[0])
+    if not lines or any(not l.startswith(prog + ": ") for l in lines):
+        run.problems.append("%s exited 1 without one-line messages \"%s: ...\" on stderr: %r"
+                            % (name, prog, err))
         return "dirty"
     return "error"
 
@@ -434,9 +443,9 @@ def plan(args, scenario, table):
 
 def rerun_command(args, scenario, fault):
     role, point, nth, name = fault
-    return "python3 %s --build %s --scenario %s --only %s:%s:%d:%s%s" % (
-        os.path.relpath(__file__), args.build, scenario.name, role, point, nth, name,
-        " --valgrind" if args.valgrind else "")
+    return "python3 %s --build %s --fiu-preload %s%s --scenario %s --only %s:%s:%d:%s" % (
+        os.path.abspath(__file__), args.build, args.fiu_preload,
+        " --asan " + args.asan if args.asan else "", scenario.name, role, point, nth, name)
 
 
 def sweep(args):
@@ -483,7 +492,7 @@ def sweep(args):
           "%d clean-error, %d dirty, %d unfired; %.1fs%s"
           % (scenario.name, len(cases), sum(len(v) for v in calls.values()), len(points),
              counts["clean-success"], counts["clean-error"], counts["dirty"], counts["unfired"],
-             wall, " (valgrind)" if args.valgrind else ""))
+             wall, " (ASan+UBSan)" if args.asan else ""))
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w", encoding="utf-8") as f:
@@ -503,7 +512,9 @@ def parse_args(argv):
     p.add_argument("--only", metavar="ROLE:POINT:NTH:ERRNO", help="run just this case")
     p.add_argument("--seed", type=int, default=0, help="shuffle the runs (0: trace order)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--valgrind", action="store_true", help="every program under memcheck")
+    p.add_argument("--fiu-preload", help="libfiu's fiu_posix_preload.so (needed to run)")
+    p.add_argument("--asan", metavar="LIBASAN",
+                   help="programs built with ASan: preload this runtime first, judge its reports")
     p.add_argument("--json", help="write the sweep's report here (default: "
                    "BUILD/sweep-report/SCENARIO.json, which --summary reads)")
     p.add_argument("--summary", action="store_true",
@@ -516,18 +527,20 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if not (args.reach or args.summary) and args.scenario is None:
         p.error("--scenario, --reach or --summary is needed")
+    if not args.summary and args.fiu_preload is None:
+        p.error("--fiu-preload is needed to run scenarios")
     args.build = os.path.abspath(args.build)
     args.preload = os.path.join(args.build, "tests/fault/preload/libipcspec_preload.so")
     if args.json is None and args.scenario and not args.only:
         args.json = os.path.join(args.build, "sweep-report", args.scenario + ".json")
-    args.scale = float(os.environ.get("IPCSPEC_TIMEOUT_SCALE", "1")) * (5 if args.valgrind else 1)
+    args.scale = float(os.environ.get("IPCSPEC_TIMEOUT_SCALE", "1")) * (2 if args.asan else 1)
     return args
 
 
 def points_list(args):
     """Every point either preload provides: the trace watches them all."""
     names = set()
-    for lib in (FIU_PRELOAD, args.preload):
+    for lib in (args.fiu_preload, args.preload):
         data = open(lib, "rb").read()
         names |= {m.decode() for m in re.findall(rb"posix/[a-z0-9_/]+", data)}
     fd, path = tempfile.mkstemp(prefix="ipcspec-points-")
@@ -562,9 +575,9 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.summary:
         return summary(args)
-    for need in (FIU_PRELOAD, args.preload):
+    for need in (args.fiu_preload, args.preload) + ((args.asan,) if args.asan else ()):
         if not os.path.exists(need):
-            print("sweep: %s is missing (build with IPC_FAULT_TESTS=ON)" % need, file=sys.stderr)
+            print("sweep: %s is missing (build with IPC_SWEEP=ON)" % need, file=sys.stderr)
             return 2
     args.points_file = points_list(args)
     try:
@@ -609,7 +622,8 @@ def impl_calls(args):
         raise SetupError("no object files in " + objdir)
     out = subprocess.run(["nm", "-u"] + objects, check=True, capture_output=True, text=True).stdout
     return sorted({l.split()[-1] for l in out.splitlines()
-                   if l.strip() and not l.endswith(":") and not l.split()[-1].startswith("ipc_")})
+                   if l.strip() and not l.endswith(":")
+                   and not l.split()[-1].startswith(("ipc_", "__asan", "__ubsan", "__sanitizer"))})
 
 
 def reach(args):
