@@ -1,10 +1,10 @@
 /*
  * fault_fiu_sweep_tools.c - what the fault sweep stands on, proved like any
- * other behaviour: the allocator points, and the preload's trace, descriptor
- * audit and releasing close for programs a test executes.
+ * other behaviour: the preload's trace, descriptor audit and releasing
+ * close, for programs a test executes.
  *
- * Spec: FIU-EXT-05, FIU-ENV-03..05 (spec/faults.md).
- * See also: tests/fault/preload/mm_points.c, env_faults.c,
+ * Spec: FIU-ENV-03..05 (spec/faults.md).
+ * See also: tests/fault/preload/env_faults.c,
  * ipcspec_preload.c, tests/fault/sweep/sweep.py.
  */
 #include "fault.h"
@@ -15,8 +15,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fiu-control.h>
 
 /* What one run of the pipe demo left: exit status, output and the log. */
 struct demo_run {
@@ -45,67 +43,6 @@ static char *log_var(char *buf, size_t cap)
     unlink(ipct_path("faults.log"));
     snprintf(buf, cap, "IPCSPEC_FAULT_LOG=%s", ipct_path("faults.log"));
     return buf;
-}
-
-/* FIU-EXT-05 each allocator point fails its call once with the pinned errno, then lets it through */
-static void fault_fiu_ext_05_allocator_points(void **state)
-{
-    void *p;
-    (void)state;
-
-    if (ipct_under_memcheck())
-        IPCT_SKIP("valgrind replaces the allocator, so the preload's malloc is never called");
-
-    p = malloc(16);
-    assert_non_null(p);
-    ipcf_fail_nth("posix/mm/malloc", 1, ENOMEM);
-    errno = 0;
-    void *got = malloc(16);
-    if (got != NULL) {
-        free(got);
-        IPCT_FAIL("malloc succeeded while posix/mm/malloc was armed");
-    }
-    assert_int_equal(errno, ENOMEM);
-    ASSERT_FIRED("posix/mm/malloc", 1);
-    ipcf_disarm_all();
-
-    ipcf_fail_nth("posix/mm/calloc", 1, ENOMEM);
-    errno = 0;
-    got = calloc(4, 4);
-    if (got != NULL) {
-        free(got);
-        IPCT_FAIL("calloc succeeded while posix/mm/calloc was armed");
-    }
-    assert_int_equal(errno, ENOMEM);
-    ASSERT_FIRED("posix/mm/calloc", 1);
-    ipcf_disarm_all();
-
-    ipcf_fail_nth("posix/mm/realloc", 1, ENOMEM);
-    errno = 0;
-    got = realloc(p, 4096);
-    if (got != NULL) {
-        free(got);
-        IPCT_FAIL("realloc succeeded while posix/mm/realloc was armed");
-    }
-    assert_int_equal(errno, ENOMEM);
-    ASSERT_FIRED("posix/mm/realloc", 1);
-    ipcf_disarm_all();
-    memset(p, 0, 16); /* the block is kept, whole, when realloc fails */
-    free(p);
-
-    /* Unpinned: the documented default, never a random errno. */
-    assert_int_equal(fiu_enable("posix/mm/malloc", 1, NULL, FIU_ONETIME), 0);
-    errno = 0;
-    got = malloc(16);
-    if (got != NULL) {
-        free(got);
-        IPCT_FAIL("malloc succeeded while posix/mm/malloc was enabled");
-    }
-    assert_int_equal(errno, ENOMEM);
-    fiu_disable("posix/mm/malloc");
-    got = malloc(16); /* off again */
-    assert_non_null(got);
-    free(got);
 }
 
 /* FIU-ENV-03 a traced program logs each call of each listed point with its number, and nothing fails */
@@ -212,7 +149,6 @@ static void fault_fiu_env_05_failing_close_releases(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_fiu_ext_05_allocator_points),
     IPCF_TEST(fault_fiu_env_03_trace_logs_calls),
     IPCF_TEST(fault_fiu_env_04_audit_logs_open_descriptors),
     IPCF_TEST(fault_fiu_env_05_failing_close_releases),

@@ -42,6 +42,7 @@
  * symbol, so a call either makes itself (an allocation, say) is never
  * counted or failed: the tool must not fail itself. */
 __thread int ipcspec__deciding;
+__thread int ipcspec__tool_call;
 
 static void __attribute__((constructor)) preload_init(void)
 {
@@ -62,7 +63,9 @@ int fiu_fail(const char *name)
     ipcspec__deciding = 1;
     if (real_fiu_fail == NULL)
         real_fiu_fail = (int (*)(const char *))dlsym(RTLD_NEXT, "fiu_fail");
+    ipcspec__tool_call = was; /* a decision about the tool's own call */
     rc = real_fiu_fail != NULL ? real_fiu_fail(name) : 0;
+    ipcspec__tool_call = 0;
     ipcspec__deciding = was;
     return rc;
 }

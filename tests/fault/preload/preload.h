@@ -23,6 +23,11 @@ void ipcspec__env_faults_init(void);
  * a point is never counted or failed then. */
 extern __thread int ipcspec__deciding;
 
+/* Non-zero while libfiu decides about a call this library or libfiu made
+ * itself (libfiu's malloc wrapper inside a dlsym, say): the environment
+ * faults neither count nor fail it (env_faults.c). */
+extern __thread int ipcspec__tool_call;
+
 /* Declare `real`: the next definition of name after this library (the C
  * library's, or libfiu's wrapper of it), resolved outside any point. */
 #define REAL(name) \

@@ -542,7 +542,7 @@ def points_list(args):
     names = set()
     for lib in (args.fiu_preload, args.preload):
         data = open(lib, "rb").read()
-        names |= {m.decode() for m in re.findall(rb"posix/[a-z0-9_/]+", data)}
+        names |= {m.decode() for m in re.findall(rb"(?:posix|libc|linux)/[a-z0-9_/]+", data)}
     fd, path = tempfile.mkstemp(prefix="ipcspec-points-")
     with os.fdopen(fd, "w") as f:
         f.write("\n".join(sorted(n for n in names if not n.endswith("/"))) + "\n")
