@@ -1,0 +1,456 @@
+/*
+ * test_sig_handler.c - what happens around a handler: the mask while it
+ * runs (its own signal, sa_mask, SA_NODEFER) and after it returns,
+ * SA_RESETHAND, SA_RESTART against EINTR for a blocked read and
+ * mq_receive, preemption of the main flow, and sigaction's and signal()'s
+ * own contract.
+ *
+ * Spec: SIG-HND-01..15 (spec/sig.md).
+ * See also: test_sig_dfl.c, test_sig_mask.c.
+ */
+#include "sig_helpers.h"
+
+#include <fcntl.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* What the handler saw of the mask on entry, and of its own disposition. */
+static volatile sig_atomic_t saw_self, saw_int, saw_usr2, saw_term, saw_dfl;
+
+static void note_mask(int sig)
+{
+    sigset_t now;
+    struct sigaction act;
+
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    saw_self = sigismember(&now, sig);
+    saw_int = sigismember(&now, SIGINT);
+    saw_usr2 = sigismember(&now, SIGUSR2);
+    saw_term = sigismember(&now, SIGTERM);
+    sigaction(sig, NULL, &act);
+    saw_dfl = act.sa_handler == SIG_DFL;
+    sig_count(sig);
+}
+
+/* Raise sig (unblocked) and spin until its handler has run: raise delivers
+ * at once, and the loop only guards against a late delivery (valgrind). */
+static void raise_and_spin(int sig)
+{
+    int before = sig_hits;
+
+    raise(sig);
+    while (sig_hits == before)
+        sched_yield();
+}
+
+/* Catch SIGUSR1 with note_mask, flags and sa_mask {SIGUSR2} when usr2. */
+static int catch_noting(int flags, int usr2)
+{
+    struct sigaction sa = { .sa_handler = note_mask, .sa_flags = flags };
+
+    sigemptyset(&sa.sa_mask);
+    if (usr2)
+        sigaddset(&sa.sa_mask, SIGUSR2);
+    return sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* Exit 0: SIGUSR1 was blocked inside its own handler. */
+static int self_blocked(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(catch_noting(0, 0) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(saw_self == 1);
+    return 0;
+}
+
+/* SIG-HND-01 a signal is blocked while its own handler runs */
+static void test_sig_hnd_01_blocked_during_handler(void **state)
+{
+    (void)state;
+    sig_in_child(self_blocked, NULL);
+}
+
+/* Exit 0: with SA_NODEFER, SIGUSR1 was not blocked inside its handler. */
+static int nodefer(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(catch_noting(SA_NODEFER, 0) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(saw_self == 0);
+    return 0;
+}
+
+/* SIG-HND-02 with SA_NODEFER the signal is not blocked while its handler runs */
+static void test_sig_hnd_02_nodefer_not_blocked(void **state)
+{
+    (void)state;
+    sig_in_child(nodefer, NULL);
+}
+
+/* Exit 0: inside the handler the mask was the old one ({SIGINT}), plus
+ * sa_mask ({SIGUSR2}), plus the signal; nothing else (SIGTERM). */
+static int union_mask(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGINT) == 0);
+    SIG_CHECK(catch_noting(0, 1) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(saw_self == 1 && saw_int == 1 && saw_usr2 == 1 && saw_term == 0);
+    return 0;
+}
+
+/* SIG-HND-03 the handler runs with the old mask plus sa_mask plus its signal */
+static void test_sig_hnd_03_sa_mask_added(void **state)
+{
+    (void)state;
+    sig_in_child(union_mask, NULL);
+}
+
+static void block_term(int sig)
+{
+    sig_mask_one(SIG_BLOCK, SIGTERM);
+    sig_count(sig);
+}
+
+/* Exit 0: after the handler, which blocked SIGTERM, the mask is the old one. */
+static int mask_restored(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(sig_catch(SIGUSR1, block_term, 0) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(!sig_is_blocked(SIGTERM) && !sig_is_blocked(SIGUSR1));
+    return 0;
+}
+
+/* SIG-HND-04 the mask from before the handler is back when it returns */
+static void test_sig_hnd_04_mask_restored_on_return(void **state)
+{
+    (void)state;
+    sig_in_child(mask_restored, NULL);
+}
+
+/* With SA_RESETHAND: one delivery runs the handler, which finds SIG_DFL
+ * installed (and, on Linux, its signal still blocked); the second kills.
+ * Exit: killed by SIGUSR1 on success. */
+static int reset_hand(void *arg)
+{
+    sigset_t none;
+    (void)arg;
+
+    SIG_CHECK(catch_noting(SA_RESETHAND, 0) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(saw_dfl == 1);
+    SIG_CHECK(saw_self == 1); /* POSIX: "may" act as SA_NODEFER; Linux does not */
+    raise(SIGUSR1);
+    sigemptyset(&none);
+    for (;;)
+        sigsuspend(&none);
+}
+
+/* SIG-HND-05 SA_RESETHAND restores the default on entry to the handler */
+static void test_sig_hnd_05_resethand_once(void **state)
+{
+    (void)state;
+    assert_child_signaled(ipct_spawn(reset_hand, NULL), SIGUSR1);
+}
+
+/* Exit 0: without SA_RESETHAND the handler stays for a second delivery. */
+static int keep_hand(void *arg)
+{
+    struct sigaction act;
+    (void)arg;
+
+    SIG_CHECK(catch_noting(0, 0) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(saw_dfl == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(sig_hits == 2);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &act) == 0 && act.sa_handler == note_mask);
+    return 0;
+}
+
+/* SIG-HND-06 without SA_RESETHAND the handler stays installed */
+static void test_sig_hnd_06_handler_stays(void **state)
+{
+    (void)state;
+    sig_in_child(keep_hand, NULL);
+}
+
+/* ---- SA_RESTART, EINTR: one body over a pipe read and an mq_receive ---- */
+
+struct blocker {
+    int use_mq;     /* 0: read(2) from a pipe; 1: mq_receive(3) */
+    int restart;    /* SA_RESTART on the handler */
+    int data_fd;    /* pipe read end, or the queue */
+    int notify_wfd; /* the handler writes 'h' here */
+};
+
+static int notify_wfd = -1;
+
+static void notify(int sig)
+{
+    int saved = errno;
+
+    (void)sig;
+    if (write(notify_wfd, "h", 1) != 1)
+        sig_hits = -1;
+    errno = saved;
+}
+
+/* Blocks in read or mq_receive with a SIGUSR1 handler installed.
+ * Exit 0: restart: the call returned the data "y"; else it failed EINTR. */
+static int blocked_reader(void *arg)
+{
+    const struct blocker *b = arg;
+    char buf[64];
+    ssize_t n;
+
+    notify_wfd = b->notify_wfd;
+    SIG_CHECK(sig_catch(SIGUSR1, notify, b->restart ? SA_RESTART : 0) == 0);
+    ipct_child_ready();
+    if (b->use_mq)
+        n = mq_receive(b->data_fd, buf, sizeof buf, NULL);
+    else
+        n = read(b->data_fd, buf, sizeof buf);
+    if (b->restart)
+        SIG_CHECK(n == 1 && buf[0] == 'y');
+    else
+        SIG_CHECK(n == -1 && errno == EINTR);
+    return 0;
+}
+
+/* Run one variant: the reader blocks, is signalled, and then either sleeps
+ * again and gets the data (restart) or returns EINTR. */
+static void interrupt_blocked(int use_mq, int restart)
+{
+    struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+    const char *name = ipct_ipc_name("mq");
+    int data[2] = { -1, -1 }, notify_pipe[2];
+    long nr = use_mq ? SYS_mq_timedreceive : SYS_read;
+
+    ASSERT_SYS_OK(pipe2(notify_pipe, O_CLOEXEC));
+    if (use_mq)
+        data[0] = (int)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr));
+    else
+        ASSERT_SYS_OK(pipe2(data, O_CLOEXEC));
+    struct blocker b = { use_mq, restart, data[0], notify_pipe[1] };
+    pid_t pid = ipct_spawn(blocked_reader, &b);
+    ipct_await_ready(pid);
+    ipct_await_blocked(pid, nr);
+    ASSERT_SYS_OK(kill(pid, SIGUSR1));
+    assert_int_equal(sig_await_byte(notify_pipe[0]), 'h'); /* the handler ran */
+    if (restart) {
+        ipct_await_blocked(pid, nr); /* asleep in the same call again */
+        if (use_mq)
+            ASSERT_SYS_OK(mq_send(data[0], "y", 1, 0));
+        else
+            assert_int_equal(ASSERT_SYS_OK(write(data[1], "y", 1)), 1);
+    }
+    assert_child_exited(pid, 0);
+    if (use_mq) {
+        mq_close(data[0]);
+        mq_unlink(name);
+    } else {
+        close(data[0]);
+        close(data[1]);
+    }
+    close(notify_pipe[0]);
+    close(notify_pipe[1]);
+}
+
+/* SIG-HND-07 SA_RESTART restarts a read or mq_receive a handler interrupted */
+static void test_sig_hnd_07_sa_restart_restarts(void **state)
+{
+    (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a handler only when the interrupted call returns, "
+                  "and a restarted call does not return until data comes");
+    interrupt_blocked(0, 1);
+    interrupt_blocked(1, 1);
+}
+
+/* SIG-HND-08 without SA_RESTART an interrupted read or mq_receive fails with EINTR */
+static void test_sig_hnd_08_no_restart_eintr(void **state)
+{
+    (void)state;
+    interrupt_blocked(0, 0);
+    interrupt_blocked(1, 0);
+}
+
+/* Spins in plain computation until the handler sets the flag.
+ * Exit 0: the handler ran in the middle of the loop and the loop went on. */
+static int preempted(void *arg)
+{
+    volatile unsigned long spins = 0;
+    (void)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    ipct_child_ready();
+    while (sig_hits == 0)
+        spins = spins + 1;
+    SIG_CHECK(sig_last == SIGUSR1 && spins > 0);
+    return 0;
+}
+
+/* SIG-HND-09 a handler preempts the main flow, which resumes where it was */
+static void test_sig_hnd_09_handler_preempts_main_flow(void **state)
+{
+    (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer defers a handler to the next intercepted call, and a "
+                  "loop of plain computation makes none");
+    pid_t pid = ipct_spawn(preempted, NULL);
+    ipct_await_ready(pid);
+    ASSERT_SYS_OK(kill(pid, SIGUSR1));
+    assert_child_exited(pid, 0);
+}
+
+static void other_handler(int sig)
+{
+    (void)sig;
+}
+
+/* Exit 0: oact returned the previous action whole; a NULL act changed nothing. */
+static int old_action(void *arg)
+{
+    struct sigaction a = { .sa_handler = sig_count, .sa_flags = SA_RESTART };
+    struct sigaction b = { .sa_handler = other_handler }, old, now;
+    (void)arg;
+
+    sigemptyset(&a.sa_mask);
+    sigaddset(&a.sa_mask, SIGUSR2);
+    sigemptyset(&b.sa_mask);
+    SIG_CHECK(sigaction(SIGUSR1, &a, NULL) == 0);
+    SIG_CHECK(sigaction(SIGUSR1, &b, &old) == 0);
+    SIG_CHECK(old.sa_handler == sig_count && (old.sa_flags & SA_RESTART));
+    SIG_CHECK(sigismember(&old.sa_mask, SIGUSR2) == 1);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == other_handler);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == other_handler);
+    SIG_CHECK(!(now.sa_flags & SA_RESTART));
+    return 0;
+}
+
+/* SIG-HND-10 sigaction hands back the previous action, and with no act changes nothing */
+static void test_sig_hnd_10_oact_and_null_act(void **state)
+{
+    (void)state;
+    sig_in_child(old_action, NULL);
+}
+
+/* SIG-HND-11 sigaction of an invalid signal number fails with EINVAL */
+static void test_sig_hnd_11_sigaction_invalid_einval(void **state)
+{
+    struct sigaction sa = { .sa_handler = SIG_IGN }, old;
+    (void)state;
+
+    sigemptyset(&sa.sa_mask);
+    ASSERT_SYS_ERR(sigaction(0, &sa, NULL), EINVAL);
+    ASSERT_SYS_ERR(sigaction(NSIG, &sa, NULL), EINVAL);
+    ASSERT_SYS_ERR(sigaction(-1, &sa, NULL), EINVAL);
+    ASSERT_SYS_ERR(sigaction(NSIG, NULL, &old), EINVAL);
+}
+
+/* signal(): SIG_DFL first, a function, SIG_IGN, SIG_DFL again; each call
+ * returns the previous value. Exit: killed by SIGUSR1 on success. */
+static int signal_cycle(void *arg)
+{
+    sigset_t none;
+    (void)arg;
+
+    SIG_CHECK(signal(SIGUSR1, sig_count) == SIG_DFL);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
+    SIG_CHECK(signal(SIGUSR1, SIG_IGN) == sig_count);
+    SIG_CHECK(raise(SIGUSR1) == 0 && !sig_is_pending(SIGUSR1) && sig_hits == 1);
+    SIG_CHECK(signal(SIGUSR1, SIG_DFL) == SIG_IGN);
+    raise(SIGUSR1);
+    sigemptyset(&none);
+    for (;;)
+        sigsuspend(&none);
+}
+
+/* SIG-HND-12 signal() sets SIG_DFL, SIG_IGN or a function and returns the previous one */
+static void test_sig_hnd_12_signal_cycle(void **state)
+{
+    (void)state;
+    assert_child_signaled(ipct_spawn(signal_cycle, NULL), SIGUSR1);
+}
+
+/* SIG-HND-13 signal() of an invalid signal number returns SIG_ERR with EINVAL */
+static void test_sig_hnd_13_signal_invalid_sig_err(void **state)
+{
+    (void)state;
+    errno = 0;
+    assert_true(signal(0, SIG_IGN) == SIG_ERR);
+    assert_string_equal(ipct_errname(errno), "EINVAL");
+    errno = 0;
+    assert_true(signal(NSIG, SIG_IGN) == SIG_ERR);
+    assert_string_equal(ipct_errname(errno), "EINVAL");
+}
+
+/* Exit 0: an action set by signal(), read by sigaction and set again, works. */
+static int reinstall(void *arg)
+{
+    struct sigaction old;
+    (void)arg;
+
+    SIG_CHECK(signal(SIGUSR1, sig_count) != SIG_ERR);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &old) == 0);
+    SIG_CHECK(signal(SIGUSR1, SIG_DFL) == sig_count);
+    SIG_CHECK(sigaction(SIGUSR1, &old, NULL) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(sig_hits == 1);
+    return 0;
+}
+
+/* SIG-HND-14 an action set by signal() and read by sigaction can be set again */
+static void test_sig_hnd_14_signal_action_reinstalled(void **state)
+{
+    (void)state;
+    sig_in_child(reinstall, NULL);
+}
+
+/* Exit 0: signal()'s handler has SA_RESTART and stays (no SA_RESETHAND). */
+static int bsd_semantics(void *arg)
+{
+    struct sigaction now;
+    (void)arg;
+
+    SIG_CHECK(signal(SIGUSR2, sig_count) != SIG_ERR);
+    SIG_CHECK(sigaction(SIGUSR2, NULL, &now) == 0);
+    SIG_CHECK((now.sa_flags & SA_RESTART) && !(now.sa_flags & SA_RESETHAND));
+    raise_and_spin(SIGUSR2);
+    raise_and_spin(SIGUSR2);
+    SIG_CHECK(sig_hits == 2);
+    return 0;
+}
+
+/* SIG-HND-15 on Linux's C libraries signal() installs a lasting, restarting handler */
+static void test_sig_hnd_15_signal_bsd_semantics(void **state)
+{
+    (void)state;
+    sig_in_child(bsd_semantics, NULL);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sig_hnd_01_blocked_during_handler),
+    IPCT_TEST(test_sig_hnd_02_nodefer_not_blocked),
+    IPCT_TEST(test_sig_hnd_03_sa_mask_added),
+    IPCT_TEST(test_sig_hnd_04_mask_restored_on_return),
+    IPCT_TEST(test_sig_hnd_05_resethand_once),
+    IPCT_TEST(test_sig_hnd_06_handler_stays),
+    IPCT_TEST(test_sig_hnd_07_sa_restart_restarts),
+    IPCT_TEST(test_sig_hnd_08_no_restart_eintr),
+    IPCT_TEST(test_sig_hnd_09_handler_preempts_main_flow),
+    IPCT_TEST(test_sig_hnd_10_oact_and_null_act),
+    IPCT_TEST(test_sig_hnd_11_sigaction_invalid_einval),
+    IPCT_TEST(test_sig_hnd_12_signal_cycle),
+    IPCT_TEST(test_sig_hnd_13_signal_invalid_sig_err),
+    IPCT_TEST(test_sig_hnd_14_signal_action_reinstalled),
+    IPCT_TEST(test_sig_hnd_15_signal_bsd_semantics),
+};
+
+IPCT_MAIN("sig_handler", tests)
