@@ -13,7 +13,7 @@
  * ends the demo). A caught SIGINT or SIGTERM prints "stopping on SIGTERM"
  * and ends the demo with exit status 0 once every child was reaped. Exit 1,
  * with one line on standard error naming the failed call, when a call
- * fails; exit 2 for a usage error.
+ * fails (every child is still waited for); exit 2 for a usage error.
  *
  * Spec: SIG-DEMO-01..04 (spec/sig.md). See also: src/sig.c, src/sig_bridge.c.
  */
@@ -191,5 +191,7 @@ int main(int argc, char **argv)
     int closed = ipc_sig_bridge_close();
     if (closed < 0 && rc == 0)
         rc = fail("signal bridge close", closed);
+    while (wait(NULL) > 0) /* after a failure: leave no child behind */
+        ;
     return rc;
 }

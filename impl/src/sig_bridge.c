@@ -185,6 +185,8 @@ int ipc_sig_reaped(struct ipc_sig_child *out, int max)
     sigaddset(&chld, SIGCHLD);
     if (sigprocmask(SIG_BLOCK, &chld, &old) == -1)
         return -errno;
+    if (reaping)
+        reap_into_table(); /* a child a failed or missed SIGCHLD left behind */
     n = ntable < max ? (int)ntable : max;
     memcpy(out, table, (size_t)n * sizeof *out);
     memmove(table, table + n, (size_t)(ntable - n) * sizeof *table);

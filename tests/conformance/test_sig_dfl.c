@@ -3,7 +3,7 @@
  * signal runs its handler, an ignored one is discarded, and SIGKILL and
  * SIGSTOP can be neither caught, ignored nor blocked.
  *
- * Spec: SIG-DFL-01..06, SIG-KILL-01..05 (spec/sig.md).
+ * Spec: SIG-DFL-01..07, SIG-KILL-01..05 (spec/sig.md).
  * See also: test_sig_handler.c (what happens while a handler runs).
  */
 #include "sig_helpers.h"
@@ -186,6 +186,27 @@ static void test_sig_dfl_06_ignoring_discards_pending(void **state)
     sig_in_child(ignore_pending, NULL);
 }
 
+/* Exit 0: SIGUSR2, ignored and blocked, stayed pending when sent. */
+static int ignored_blocked_pending(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(sig_set(SIGUSR2, SIG_IGN) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR2) == 0);
+    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
+    SIG_CHECK(sig_is_pending(SIGUSR2));
+    SIG_CHECK(sig_mask_one(SIG_UNBLOCK, SIGUSR2) == 0); /* delivered: ignored */
+    SIG_CHECK(!sig_is_pending(SIGUSR2));
+    return 0;
+}
+
+/* SIG-DFL-07 on Linux an ignored signal sent while blocked stays pending */
+static void test_sig_dfl_07_ignored_blocked_stays_pending(void **state)
+{
+    (void)state;
+    sig_in_child(ignored_blocked_pending, NULL);
+}
+
+
 /* Exit 0: every attempt to change SIGKILL's or SIGSTOP's action was EINVAL,
  * and each still reads back as SIG_DFL. */
 static int change_uncatchable(void *arg)
@@ -330,6 +351,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_dfl_04_custom_handler_runs),
     IPCT_TEST(test_sig_dfl_05_ignored_signal_discarded),
     IPCT_TEST(test_sig_dfl_06_ignoring_discards_pending),
+    IPCT_TEST(test_sig_dfl_07_ignored_blocked_stays_pending),
     IPCT_TEST(test_sig_kill_01_sigaction_einval),
     IPCT_TEST(test_sig_kill_02_signal_sig_err),
     IPCT_TEST(test_sig_kill_03_cannot_be_blocked),

@@ -5,7 +5,7 @@
  * mq_receive, preemption of the main flow, and sigaction's and signal()'s
  * own contract.
  *
- * Spec: SIG-HND-01..15 (spec/sig.md).
+ * Spec: SIG-HND-01..16 (spec/sig.md).
  * See also: test_sig_dfl.c, test_sig_mask.c.
  */
 #include "sig_helpers.h"
@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <sched.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -437,6 +438,44 @@ static void test_sig_hnd_15_signal_bsd_semantics(void **state)
     sig_in_child(bsd_semantics, NULL);
 }
 
+static char altstack[64 * 1024];
+static volatile sig_atomic_t on_alt = -1;
+
+static void note_stack(int sig)
+{
+    char here;
+    uintptr_t at = (uintptr_t)&here, base = (uintptr_t)altstack;
+
+    on_alt = at >= base && at < base + sizeof altstack;
+    sig_count(sig);
+}
+
+/* Exit 0: the SA_ONSTACK handler ran on the alternate stack, the other on
+ * the normal one. */
+static int alternate_stack(void *arg)
+{
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+    (void)arg;
+
+    SIG_CHECK(sigaltstack(&ss, NULL) == 0);
+    SIG_CHECK(sig_catch(SIGUSR1, note_stack, SA_ONSTACK) == 0);
+    SIG_CHECK(sig_catch(SIGUSR2, note_stack, 0) == 0);
+    raise_and_spin(SIGUSR1);
+    SIG_CHECK(on_alt == 1);
+    raise_and_spin(SIGUSR2);
+    SIG_CHECK(on_alt == 0);
+    return 0;
+}
+
+/* SIG-HND-16 with SA_ONSTACK the handler runs on the alternate signal stack, without it on the normal one */
+static void test_sig_hnd_16_sa_onstack(void **state)
+{
+    (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer calls the handler from its own, not on the stack the kernel chose");
+    sig_in_child(alternate_stack, NULL);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_hnd_01_blocked_during_handler),
     IPCT_TEST(test_sig_hnd_02_nodefer_not_blocked),
@@ -453,6 +492,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_hnd_13_signal_invalid_sig_err),
     IPCT_TEST(test_sig_hnd_14_signal_action_reinstalled),
     IPCT_TEST(test_sig_hnd_15_signal_bsd_semantics),
+    IPCT_TEST(test_sig_hnd_16_sa_onstack),
 };
 
 IPCT_MAIN("sig_handler", tests)

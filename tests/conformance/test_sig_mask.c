@@ -4,12 +4,13 @@
  * order, lowest number first), sigprocmask and pthread_sigmask, and taking
  * signals synchronously with sigwait and sigtimedwait.
  *
- * Spec: SIG-MASK-01..10 (spec/sig.md).
+ * Spec: SIG-MASK-01..12 (spec/sig.md).
  * See also: test_sig_handler.c (the mask while a handler runs).
  */
 #include "sig_helpers.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 
 /* Exit 0: blocked SIGUSR1 stayed pending; unblocking delivered it at once. */
@@ -278,6 +279,91 @@ static void test_sig_mask_10_sigtimedwait_eagain(void **state)
     sig_in_child(timed_wait, NULL);
 }
 
+struct sigwaiter {
+    pid_t tid;
+    volatile sig_atomic_t got; /* the signal sigwait returned, 0 until then */
+};
+
+static volatile sig_atomic_t returned;
+
+static void *sigwait_thread(void *arg)
+{
+    struct sigwaiter *w = arg;
+    sigset_t set;
+    int sig = 0;
+
+    w->tid = (pid_t)syscall(SYS_gettid);
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    if (sigwait(&set, &sig) == 0)
+        w->got = sig;
+    returned = returned + 1;
+    return NULL;
+}
+
+/* Two threads sigwait for {SIGUSR1, SIGUSR2} (blocked everywhere); one
+ * SIGUSR1 is sent to the process, then, once a thread returned, SIGUSR2.
+ * Exit 0: one thread got SIGUSR1 and the other SIGUSR2. */
+static int two_waiters(void *arg)
+{
+    struct sigwaiter w[2] = { { 0, 0 }, { 0, 0 } };
+    pthread_t t[2];
+    sigset_t set;
+    (void)arg;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    for (int i = 0; i < 2; i++)
+        SIG_CHECK(pthread_create(&t[i], NULL, sigwait_thread, &w[i]) == 0);
+    for (int i = 0; i < 2; i++) {
+        while (w[i].tid == 0 || !ipct_is_blocked_in(w[i].tid, SYS_rt_sigtimedwait))
+            sched_yield();
+    }
+    SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
+    while (returned == 0)
+        sched_yield();
+    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
+    for (int i = 0; i < 2; i++)
+        SIG_CHECK(pthread_join(t[i], NULL) == 0);
+    SIG_CHECK(w[0].got + w[1].got == SIGUSR1 + SIGUSR2 && w[0].got != w[1].got);
+    return 0;
+}
+
+/* SIG-MASK-11 of two threads in sigwait for one signal, only one takes it */
+static void test_sig_mask_11_one_sigwait_returns(void **state)
+{
+    (void)state;
+    sig_in_child(two_waiters, NULL);
+}
+
+/* Exit 0: SIGUSR1 raised (to the thread) and killed (to the process)
+ * while blocked ran the handler twice on unblock. */
+static int two_pending_sets(void *arg)
+{
+    sigset_t wait_mask;
+    (void)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    SIG_CHECK(raise(SIGUSR1) == 0 && kill(getpid(), SIGUSR1) == 0);
+    sigprocmask(SIG_BLOCK, NULL, &wait_mask);
+    sigdelset(&wait_mask, SIGUSR1);
+    while (sig_hits < 2)
+        SIG_CHECK(sigsuspend(&wait_mask) == -1 && errno == EINTR);
+    SIG_CHECK(sig_hits == 2 && !sig_is_pending(SIGUSR1));
+    return 0;
+}
+
+/* SIG-MASK-12 on Linux a thread's and the process's pending sets are apart: one raise and one kill deliver twice */
+static void test_sig_mask_12_thread_and_process_pending_apart(void **state)
+{
+    (void)state;
+    sig_in_child(two_pending_sets, NULL);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_mask_01_pending_until_unblocked),
     IPCT_TEST(test_sig_mask_02_standard_signals_merge),
@@ -289,6 +375,8 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_mask_08_pthread_sigmask_returns_errno),
     IPCT_TEST(test_sig_mask_09_sigwait_takes_signal),
     IPCT_TEST(test_sig_mask_10_sigtimedwait_eagain),
+    IPCT_TEST(test_sig_mask_11_one_sigwait_returns),
+    IPCT_TEST(test_sig_mask_12_thread_and_process_pending_apart),
 };
 
 IPCT_MAIN("sig_mask", tests)

@@ -3,11 +3,12 @@
  * process or a process group, the null signal as a probe, sigqueue with a
  * value, what the receiver learns about the sender, and the errors.
  *
- * Spec: SIG-SEND-01..13 (spec/sig.md).
+ * Spec: SIG-SEND-01..15 (spec/sig.md).
  * See also: test_sig_dfl.c (what a delivered signal does).
  */
 #include "sig_helpers.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -349,6 +350,68 @@ static void test_sig_send_13_sigqueue_plain_handler(void **state)
     assert_child_exited(pid, 0);
 }
 
+/* Drops to nobody, then signals the root process arg names, in the same
+ * session. Exit 0: SIGUSR1 was refused with EPERM, SIGCONT went through. */
+static int sigcont_same_session(void *arg)
+{
+    pid_t root_pid = *(const pid_t *)arg;
+
+    SIG_CHECK(ipct_drop_privileges() == 0);
+    SIG_CHECK(getsid(0) == getsid(root_pid));
+    errno = 0;
+    SIG_CHECK(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
+    SIG_CHECK(kill(root_pid, SIGCONT) == 0);
+    return 0;
+}
+
+/* SIG-SEND-14 SIGCONT may be sent to another user's process of the same session */
+static void test_sig_send_14_sigcont_same_session(void **state)
+{
+    (void)state;
+    pid_t target = ipct_spawn(idle, NULL);
+    ipct_await_ready(target);
+    sig_in_child(sigcont_same_session, &target);
+    ASSERT_SYS_OK(kill(target, SIGKILL));
+    assert_child_signaled(target, SIGKILL);
+}
+
+static volatile sig_atomic_t handler_tid;
+
+static void note_tid(int sig)
+{
+    handler_tid = (sig_atomic_t)syscall(SYS_gettid);
+    sig_count(sig);
+}
+
+static void *raise_in_thread(void *arg)
+{
+    *(pid_t *)arg = (pid_t)syscall(SYS_gettid);
+    raise(SIGUSR1);
+    return NULL;
+}
+
+/* Exit 0: the handler of a raise in a second thread ran in that thread. */
+static int raise_thread(void *arg)
+{
+    pthread_t t;
+    pid_t tid = 0;
+    (void)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, note_tid, 0) == 0);
+    SIG_CHECK(pthread_create(&t, NULL, raise_in_thread, &tid) == 0);
+    SIG_CHECK(pthread_join(t, NULL) == 0);
+    SIG_CHECK(sig_hits == 1 && handler_tid == tid && tid != getpid());
+    return 0;
+}
+
+/* SIG-SEND-15 raise sends the signal to the calling thread */
+static void test_sig_send_15_raise_targets_thread(void **state)
+{
+    (void)state;
+    sig_skip_unless_synchronous();
+    sig_in_child(raise_thread, NULL);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_send_01_raise_delivers_before_return),
     IPCT_TEST(test_sig_send_02_raise_invalid_einval),
@@ -363,6 +426,8 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_send_11_sigqueue_self_before_return),
     IPCT_TEST(test_sig_send_12_sigqueue_limit_eagain),
     IPCT_TEST(test_sig_send_13_sigqueue_plain_handler),
+    IPCT_TEST(test_sig_send_14_sigcont_same_session),
+    IPCT_TEST(test_sig_send_15_raise_targets_thread),
 };
 
 IPCT_MAIN("sig_send", tests)

@@ -145,8 +145,9 @@ struct ipc_sig_child {
 };
 
 /*
- * Move up to max statuses the reaper collected into out, oldest first, and
- * reap, into the room that made, any child the full table left waiting.
+ * Reap any ended child still waiting (the table was full, or a waitpid in
+ * the handler failed), then move up to max statuses the reaper collected
+ * into out, oldest first, and reap into the room that made.
  * SIGCHLD is blocked meanwhile. Returns the count moved, -EINVAL (out NULL
  * or max < 0) or the errno of the sigprocmask that blocks SIGCHLD (nothing
  * moved). Should the one that unblocks it again fail, the count is still
