@@ -22,7 +22,7 @@
 static int readable(int fd)
 {
     int ms = ipct_deadline_ms();
-    struct timeval limit = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+    struct timeval limit = { .tv_sec = ms / 1000, .tv_usec = (long)(ms % 1000) * 1000 };
     fd_set in;
     int n;
 
@@ -180,6 +180,9 @@ static int reap_five(void *arg)
 static void test_sig_api_08_reaper_collects_all(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer defers a SIGCHLD that comes outside a blocking call and may "
+                  "not run it before the next select sleeps (seen: a zombie left, asleep in select)");
     sig_in_child(reap_five, NULL);
 }
 
@@ -193,6 +196,9 @@ static int reap_overflow(void *arg)
 static void test_sig_api_09_reaper_overflow_not_lost(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer defers a SIGCHLD that comes outside a blocking call and may "
+                  "not run it before the next select sleeps (seen: a zombie left, asleep in select)");
     sig_in_child(reap_overflow, NULL);
 }
 

@@ -76,11 +76,14 @@ static unsigned long long status_set(pid_t pid, const char *field)
 {
     char path[64], text[4096];
     unsigned long long set = 0;
+    char *end = NULL;
 
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     ipct_read_text(path, text, sizeof text);
     const char *line = strstr(text, field);
-    if (line == NULL || sscanf(line + strlen(field), " %llx", &set) != 1)
+    if (line != NULL)
+        set = strtoull(line + strlen(field), &end, 16);
+    if (line == NULL || end == line + strlen(field) || *end != '\n')
         IPCT_FAIL("no %s line in %s", field, path);
     return set;
 }
@@ -128,6 +131,9 @@ static void test_sig_inh_03_exec_keeps_pending(void **state)
     int wfd;
     (void)state;
 
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind holds a blocked signal in its own pending set, which exec drops: "
+                  "the kernel never sees it pending");
     pid_t pid = start_cat(&wfd);
     unsigned long long pending = status_set(pid, "ShdPnd:") | status_set(pid, "SigPnd:");
     close(wfd);
@@ -176,7 +182,7 @@ static int wait_statuses(void *arg)
     pid_t victim = fork();
     SIG_CHECK(victim != -1);
     if (victim == 0) {
-        raise(SIGTERM);
+        kill(getpid(), SIGTERM);
         _exit(0);
     }
     SIG_CHECK(wait(&status) == victim);
@@ -246,7 +252,7 @@ static int stop_continue(void *arg)
     pid_t pid = fork();
     SIG_CHECK(pid != -1);
     if (pid == 0) {
-        raise(SIGSTOP);
+        kill(getpid(), SIGSTOP);
         _exit(0);
     }
     SIG_CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status));

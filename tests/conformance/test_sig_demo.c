@@ -75,10 +75,13 @@ static void expect_start(struct demo *d, const char *const disps[4], int n)
         expect_line(d, want);
     }
     for (int i = 0; i < n; i++) {
-        int pid, code;
         const char *line = demo_line(d);
-        if (sscanf(line, "child %d exited with %d", &pid, &code) != 2 || code < 1 || code > n ||
-            seen[code])
+        char *end = NULL;
+        long code = 0;
+        if (strncmp(line, "child ", 6) == 0 && strtol(line + 6, &end, 10) > 0 &&
+            strncmp(end, " exited with ", 13) == 0)
+            code = strtol(end + 13, &end, 10);
+        if (code < 1 || code > n || *end != '\0' || seen[code])
             IPCT_FAIL("the demo said \"%s\"; expected child number %d of %d reaped", line, i + 1, n);
         seen[code] = 1;
     }
@@ -94,6 +97,9 @@ static void test_sig_demo_01_default_run(void **state)
     struct demo d;
     (void)state;
 
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer defers a SIGCHLD that comes outside a blocking call and may "
+                  "not run it before the next select sleeps (seen: a zombie left, asleep in select)");
     demo_start(&d, argv);
     expect_start(&d, disps, 3);
     ASSERT_SYS_OK(kill(d.pid, SIGUSR1));
@@ -119,6 +125,9 @@ static void test_sig_demo_02_default_and_ignored(void **state)
     struct demo d;
     (void)state;
 
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer defers a SIGCHLD that comes outside a blocking call and may "
+                  "not run it before the next select sleeps (seen: a zombie left, asleep in select)");
     demo_start(&d, argv);
     expect_start(&d, disps, 2);
     ASSERT_SYS_OK(kill(d.pid, SIGINT));

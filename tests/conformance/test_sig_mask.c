@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <sys/syscall.h>
 
 /* Exit 0: blocked SIGUSR1 stayed pending; unblocking delivered it at once. */
@@ -280,11 +281,11 @@ static void test_sig_mask_10_sigtimedwait_eagain(void **state)
 }
 
 struct sigwaiter {
-    pid_t tid;
-    volatile sig_atomic_t got; /* the signal sigwait returned, 0 until then */
+    atomic_int tid;
+    atomic_int got; /* the signal sigwait returned, 0 until then */
 };
 
-static volatile sig_atomic_t returned;
+static atomic_int returned;
 
 static void *sigwait_thread(void *arg)
 {
@@ -292,13 +293,13 @@ static void *sigwait_thread(void *arg)
     sigset_t set;
     int sig = 0;
 
-    w->tid = (pid_t)syscall(SYS_gettid);
+    atomic_store(&w->tid, (int)syscall(SYS_gettid));
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
     if (sigwait(&set, &sig) == 0)
-        w->got = sig;
-    returned = returned + 1;
+        atomic_store(&w->got, sig);
+    atomic_fetch_add(&returned, 1);
     return NULL;
 }
 
@@ -307,7 +308,7 @@ static void *sigwait_thread(void *arg)
  * Exit 0: one thread got SIGUSR1 and the other SIGUSR2. */
 static int two_waiters(void *arg)
 {
-    struct sigwaiter w[2] = { { 0, 0 }, { 0, 0 } };
+    struct sigwaiter w[2];
     pthread_t t[2];
     sigset_t set;
     (void)arg;
@@ -316,19 +317,25 @@ static int two_waiters(void *arg)
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
     SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    for (int i = 0; i < 2; i++) {
+        atomic_init(&w[i].tid, 0);
+        atomic_init(&w[i].got, 0);
+    }
     for (int i = 0; i < 2; i++)
         SIG_CHECK(pthread_create(&t[i], NULL, sigwait_thread, &w[i]) == 0);
     for (int i = 0; i < 2; i++) {
-        while (w[i].tid == 0 || !ipct_is_blocked_in(w[i].tid, SYS_rt_sigtimedwait))
+        while (atomic_load(&w[i].tid) == 0 ||
+               !ipct_is_blocked_in(atomic_load(&w[i].tid), SYS_rt_sigtimedwait))
             sched_yield();
     }
     SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
-    while (returned == 0)
+    while (atomic_load(&returned) == 0)
         sched_yield();
     SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
     for (int i = 0; i < 2; i++)
         SIG_CHECK(pthread_join(t[i], NULL) == 0);
-    SIG_CHECK(w[0].got + w[1].got == SIGUSR1 + SIGUSR2 && w[0].got != w[1].got);
+    int got0 = atomic_load(&w[0].got), got1 = atomic_load(&w[1].got);
+    SIG_CHECK(got0 + got1 == SIGUSR1 + SIGUSR2 && got0 != got1);
     return 0;
 }
 
