@@ -37,6 +37,10 @@ function(_ipc_programs target)
     "IPCSPEC_MQ_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-mq-server>\""
     "IPCSPEC_MQ_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-mq-client>\"")
   add_dependencies(${target} ipcspec-fdcheck ipcspec-pipe-demo ipcspec-mq-server ipcspec-mq-client)
+  # signals (issue 6)
+  target_compile_definitions(${target} PRIVATE
+    "IPCSPEC_SIG_DEMO=\"$<TARGET_FILE:ipcspec-sig-demo>\"")
+  add_dependencies(${target} ipcspec-sig-demo)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.

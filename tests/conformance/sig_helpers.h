@@ -1,0 +1,143 @@
+/*
+ * sig_helpers.h - what the signal tests share.
+ *
+ * Every signal experiment runs in a child (ipct_spawn) whose exit status is
+ * the verdict, so the test process's own dispositions and mask (which the
+ * harness relies on to wait for children) are never touched. A child checks
+ * with SIG_CHECK: on a failed check it exits with a code naming the check's
+ * source line (line % 200 + 20), which the parent prints.
+ *
+ * See also: test_sig_*.c, spec/sig.md.
+ */
+#ifndef SIG_HELPERS_H
+#define SIG_HELPERS_H
+
+#include "ipctest.h"
+
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+/* In a child: fail with a code that names this line. */
+#define SIG_CHECK(cond) \
+    do { \
+        if (!(cond)) \
+            return __LINE__ % 200 + 20; \
+    } while (0)
+
+/* Counted by the handlers below: async-signal-safe state only. */
+static volatile sig_atomic_t sig_hits;
+static volatile sig_atomic_t sig_last;
+
+static inline void sig_count(int sig)
+{
+    sig_hits = sig_hits + 1;
+    sig_last = sig;
+}
+
+/* Install handler for sig with flags and an empty sa_mask; -1 on failure. */
+static inline int sig_catch(int sig, void (*handler)(int), int flags)
+{
+    struct sigaction sa = { .sa_handler = handler, .sa_flags = flags };
+
+    sigemptyset(&sa.sa_mask);
+    return sigaction(sig, &sa, NULL);
+}
+
+/* Set the disposition of sig to SIG_DFL or SIG_IGN; -1 on failure. */
+static inline int sig_set(int sig, void (*disp)(int))
+{
+    return sig_catch(sig, disp, 0);
+}
+
+/* Block (how SIG_BLOCK) or unblock (SIG_UNBLOCK) the one signal sig. */
+static inline int sig_mask_one(int how, int sig)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    return sigprocmask(how, &set, NULL);
+}
+
+/* 1 when sig is pending for the calling process or thread. */
+static inline int sig_is_pending(int sig)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    return sigpending(&set) == 0 && sigismember(&set, sig) == 1;
+}
+
+/* 1 when sig is in the calling thread's mask. */
+static inline int sig_is_blocked(int sig)
+{
+    sigset_t set;
+
+    return sigprocmask(SIG_BLOCK, NULL, &set) == 0 && sigismember(&set, sig) == 1;
+}
+
+/* Take sig if pending, without waiting: 1 taken, 0 not pending. */
+static inline int sig_take(int sig, siginfo_t *info)
+{
+    struct timespec now = { 0, 0 };
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    return sigtimedwait(&set, info, &now) == sig;
+}
+
+/* Wait, bounded, for sig (blocked by the caller): 1 taken, 0 not. */
+static inline int sig_await(int sig, siginfo_t *info)
+{
+    int ms = ipct_deadline_ms();
+    struct timespec limit = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    return sigtimedwait(&set, info, &limit) == sig;
+}
+
+/* Raise sig (unblocked) and spin until its handler has run: raise delivers
+ * at once, and the loop only guards against a late delivery (valgrind). */
+static inline void sig_raise_and_spin(int sig)
+{
+    int before = sig_hits;
+
+    raise(sig);
+    /* cppcheck-suppress unreachableCode ; raise returns once the handler ran */
+    while (sig_hits == before)
+        sched_yield();
+}
+
+/* Run fn in a child and assert it exited 0. */
+static inline void sig_in_child(ipct_child_fn fn, void *arg)
+{
+    assert_child_exited(ipct_spawn(fn, arg), 0);
+}
+
+/* A signal sent to self is delivered late under valgrind. */
+static inline void sig_skip_unless_synchronous(void)
+{
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind delivers a signal a process sends itself only after the "
+                  "sending call has returned; the behaviour is that it arrives before");
+}
+
+/* Read one byte from fd within the harness deadline; fail the test if none. */
+static inline char sig_await_byte(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    char byte = 0;
+
+    if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
+        IPCT_FAIL("no byte on fd %d within %d ms", fd, ipct_deadline_ms());
+    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
+    return byte;
+}
+
+#endif

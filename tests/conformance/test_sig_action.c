@@ -1,0 +1,151 @@
+/*
+ * test_sig_action.c - sigaction's and signal()'s own contract: the previous
+ * action handed back, a NULL act, invalid numbers, signal()'s cycle of
+ * SIG_DFL / function / SIG_IGN, mixing the two calls, and the BSD
+ * semantics of signal() on Linux's C libraries.
+ *
+ * Spec: SIG-HND-10..15 (spec/sig.md).
+ * See also: test_sig_handler.c (what happens around a handler).
+ */
+#include "sig_helpers.h"
+
+static void other_handler(int sig)
+{
+    (void)sig;
+}
+
+/* Exit 0: oact returned the previous action whole; a NULL act changed nothing. */
+static int old_action(void *arg)
+{
+    struct sigaction a = { .sa_handler = sig_count, .sa_flags = SA_RESTART };
+    struct sigaction b = { .sa_handler = other_handler }, old, now;
+    (void)arg;
+
+    sigemptyset(&a.sa_mask);
+    sigaddset(&a.sa_mask, SIGUSR2);
+    sigemptyset(&b.sa_mask);
+    SIG_CHECK(sigaction(SIGUSR1, &a, NULL) == 0);
+    SIG_CHECK(sigaction(SIGUSR1, &b, &old) == 0);
+    SIG_CHECK(old.sa_handler == sig_count && (old.sa_flags & SA_RESTART));
+    SIG_CHECK(sigismember(&old.sa_mask, SIGUSR2) == 1);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == other_handler);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == other_handler);
+    SIG_CHECK(!(now.sa_flags & SA_RESTART));
+    return 0;
+}
+
+/* SIG-HND-10 sigaction hands back the previous action, and with no act changes nothing */
+static void test_sig_hnd_10_oact_and_null_act(void **state)
+{
+    (void)state;
+    sig_in_child(old_action, NULL);
+}
+
+/* SIG-HND-11 sigaction of an invalid signal number fails with EINVAL */
+static void test_sig_hnd_11_sigaction_invalid_einval(void **state)
+{
+    struct sigaction sa = { .sa_handler = SIG_IGN }, old;
+    (void)state;
+
+    sigemptyset(&sa.sa_mask);
+    ASSERT_SYS_ERR(sigaction(0, &sa, NULL), EINVAL);
+    ASSERT_SYS_ERR(sigaction(NSIG, &sa, NULL), EINVAL);
+    ASSERT_SYS_ERR(sigaction(-1, &sa, NULL), EINVAL);
+    ASSERT_SYS_ERR(sigaction(NSIG, NULL, &old), EINVAL);
+}
+
+/* signal(): SIG_DFL first, a function, SIG_IGN, SIG_DFL again; each call
+ * returns the previous value. Exit: killed by SIGUSR1 on success. */
+static int signal_cycle(void *arg)
+{
+    sigset_t none;
+    (void)arg;
+
+    SIG_CHECK(signal(SIGUSR1, sig_count) == SIG_DFL);
+    sig_raise_and_spin(SIGUSR1);
+    SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
+    SIG_CHECK(signal(SIGUSR1, SIG_IGN) == sig_count);
+    SIG_CHECK(raise(SIGUSR1) == 0 && !sig_is_pending(SIGUSR1) && sig_hits == 1);
+    SIG_CHECK(signal(SIGUSR1, SIG_DFL) == SIG_IGN);
+    raise(SIGUSR1);
+    /* cppcheck-suppress unreachableCode ; raise returns if SIGUSR1 came late */
+    sigemptyset(&none);
+    for (;;)
+        sigsuspend(&none);
+}
+
+/* SIG-HND-12 signal() sets SIG_DFL, SIG_IGN or a function and returns the previous one */
+static void test_sig_hnd_12_signal_cycle(void **state)
+{
+    (void)state;
+    assert_child_signaled(ipct_spawn(signal_cycle, NULL), SIGUSR1);
+}
+
+/* SIG-HND-13 signal() of an invalid signal number returns SIG_ERR with EINVAL */
+static void test_sig_hnd_13_signal_invalid_sig_err(void **state)
+{
+    (void)state;
+    errno = 0;
+    assert_true(signal(0, SIG_IGN) == SIG_ERR);
+    assert_string_equal(ipct_errname(errno), "EINVAL");
+    errno = 0;
+    assert_true(signal(NSIG, SIG_IGN) == SIG_ERR);
+    assert_string_equal(ipct_errname(errno), "EINVAL");
+}
+
+/* Exit 0: an action set by signal(), read by sigaction and set again, works. */
+static int reinstall(void *arg)
+{
+    struct sigaction old;
+    (void)arg;
+
+    SIG_CHECK(signal(SIGUSR1, sig_count) != SIG_ERR);
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &old) == 0);
+    SIG_CHECK(signal(SIGUSR1, SIG_DFL) == sig_count);
+    SIG_CHECK(sigaction(SIGUSR1, &old, NULL) == 0);
+    sig_raise_and_spin(SIGUSR1);
+    SIG_CHECK(sig_hits == 1);
+    return 0;
+}
+
+/* SIG-HND-14 an action set by signal() and read by sigaction can be set again */
+static void test_sig_hnd_14_signal_action_reinstalled(void **state)
+{
+    (void)state;
+    sig_in_child(reinstall, NULL);
+}
+
+/* Exit 0: signal()'s handler has SA_RESTART and stays (no SA_RESETHAND). */
+static int bsd_semantics(void *arg)
+{
+    struct sigaction now;
+    (void)arg;
+
+    SIG_CHECK(signal(SIGUSR2, sig_count) != SIG_ERR);
+    SIG_CHECK(sigaction(SIGUSR2, NULL, &now) == 0);
+    SIG_CHECK((now.sa_flags & SA_RESTART) && !(now.sa_flags & SA_RESETHAND));
+    sig_raise_and_spin(SIGUSR2);
+    sig_raise_and_spin(SIGUSR2);
+    SIG_CHECK(sig_hits == 2);
+    return 0;
+}
+
+/* SIG-HND-15 on Linux's C libraries signal() installs a lasting, restarting handler */
+static void test_sig_hnd_15_signal_bsd_semantics(void **state)
+{
+    (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer replaces signal() with its own, which does not set SA_RESTART");
+    sig_in_child(bsd_semantics, NULL);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sig_hnd_10_oact_and_null_act),
+    IPCT_TEST(test_sig_hnd_11_sigaction_invalid_einval),
+    IPCT_TEST(test_sig_hnd_12_signal_cycle),
+    IPCT_TEST(test_sig_hnd_13_signal_invalid_sig_err),
+    IPCT_TEST(test_sig_hnd_14_signal_action_reinstalled),
+    IPCT_TEST(test_sig_hnd_15_signal_bsd_semantics),
+};
+
+IPCT_MAIN("sig_action", tests)

@@ -1,0 +1,380 @@
+/*
+ * test_sig_child.c - signals and process life: what fork and exec pass on,
+ * SIGCHLD and wait statuses, SA_NOCLDWAIT / SA_NOCLDSTOP and an ignored
+ * SIGCHLD, the SIGSEGV the kernel raises on an illegal access, and abort().
+ *
+ * Spec: SIG-INH-01..03, SIG-CHLD-01..06, SIG-KERN-01..03 (spec/sig.md).
+ * See also: test_sig_api.c (the reaper of impl/).
+ */
+#include "sig_helpers.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* In a grandchild: exit 0 when SIGUSR1 is caught by sig_count, SIGUSR2
+ * ignored, SIGTERM blocked, and nothing pending. */
+static int check_inherited(void)
+{
+    struct sigaction usr1, usr2;
+
+    SIG_CHECK(sigaction(SIGUSR1, NULL, &usr1) == 0 && usr1.sa_handler == sig_count);
+    SIG_CHECK(sigaction(SIGUSR2, NULL, &usr2) == 0 && usr2.sa_handler == SIG_IGN);
+    SIG_CHECK(sig_is_blocked(SIGTERM));
+    SIG_CHECK(!sig_is_pending(SIGTERM));
+    return 0;
+}
+
+/* Sets a handler, an ignore and a mask, with SIGTERM pending, and forks.
+ * Exit 0: the fork child found them all but the pending signal. */
+static int fork_inherits(void *arg)
+{
+    int status;
+    (void)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    SIG_CHECK(sig_set(SIGUSR2, SIG_IGN) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGTERM) == 0);
+    SIG_CHECK(raise(SIGTERM) == 0 && sig_is_pending(SIGTERM));
+    pid_t pid = fork();
+    SIG_CHECK(pid != -1);
+    if (pid == 0)
+        ipct_child_exit(check_inherited());
+    SIG_CHECK(waitpid(pid, &status, 0) == pid);
+    SIG_CHECK(WIFEXITED(status));
+    SIG_CHECK(sig_set(SIGTERM, SIG_IGN) == 0); /* discard ours */
+    return WEXITSTATUS(status);
+}
+
+/* SIG-INH-01 a fork child inherits the mask and dispositions, not pending signals */
+static void test_sig_inh_01_fork_inherits(void **state)
+{
+    (void)state;
+    sig_in_child(fork_inherits, NULL);
+}
+
+/* Caught SIGUSR1, ignored SIGUSR2, blocked and pending SIGTERM, then exec
+ * /bin/cat reading the pipe arg points to. Exit 99: exec failed. */
+static int exec_cat(void *arg)
+{
+    int rfd = *(const int *)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    SIG_CHECK(sig_set(SIGUSR2, SIG_IGN) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGTERM) == 0);
+    SIG_CHECK(raise(SIGTERM) == 0);
+    SIG_CHECK(dup2(rfd, STDIN_FILENO) == STDIN_FILENO);
+    execl("/bin/cat", "cat", (char *)NULL);
+    return 99;
+}
+
+/* The signal set on the line of /proc/PID/status that starts with field. */
+static unsigned long long status_set(pid_t pid, const char *field)
+{
+    char path[64], text[4096];
+    unsigned long long set = 0;
+    char *end = NULL;
+
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    ipct_read_text(path, text, sizeof text);
+    const char *line = strstr(text, field);
+    if (line != NULL)
+        set = strtoull(line + strlen(field), &end, 16);
+    if (line == NULL || end == line + strlen(field) || *end != '\n')
+        IPCT_FAIL("no %s line in %s", field, path);
+    return set;
+}
+
+#define BIT(sig) (1ULL << ((sig) - 1))
+
+/* Run cat as exec_cat sets it up; hand back its pid, asleep in read. */
+static pid_t start_cat(int *wfd)
+{
+    int fds[2];
+
+    ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC));
+    pid_t pid = ipct_spawn(exec_cat, &fds[0]);
+    close(fds[0]);
+    ipct_await_blocked(pid, SYS_read);
+    *wfd = fds[1];
+    return pid;
+}
+
+/* SIG-INH-02 exec resets caught signals to the default and keeps ignored ones and the mask */
+static void test_sig_inh_02_exec_resets_caught(void **state)
+{
+    int wfd;
+    (void)state;
+
+    pid_t pid = start_cat(&wfd);
+    unsigned long long caught = status_set(pid, "SigCgt:");
+    unsigned long long ignored = status_set(pid, "SigIgn:");
+    unsigned long long blocked = status_set(pid, "SigBlk:");
+    close(wfd);
+    assert_child_exited(pid, 0);
+    if (caught & BIT(SIGUSR1))
+        IPCT_FAIL("SIGUSR1 is still caught after exec (SigCgt %llx)", caught);
+    if (ignored & BIT(SIGUSR1))
+        IPCT_FAIL("SIGUSR1 became ignored after exec (SigIgn %llx)", ignored);
+    if (!(ignored & BIT(SIGUSR2)))
+        IPCT_FAIL("SIGUSR2 is no longer ignored after exec (SigIgn %llx)", ignored);
+    if (!(blocked & BIT(SIGTERM)))
+        IPCT_FAIL("SIGTERM is no longer blocked after exec (SigBlk %llx)", blocked);
+}
+
+/* SIG-INH-03 a pending signal stays pending across exec */
+static void test_sig_inh_03_exec_keeps_pending(void **state)
+{
+    int wfd;
+    (void)state;
+
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind holds a blocked signal in its own pending set, which exec drops: "
+                  "the kernel never sees it pending");
+    pid_t pid = start_cat(&wfd);
+    unsigned long long pending = status_set(pid, "ShdPnd:") | status_set(pid, "SigPnd:");
+    close(wfd);
+    assert_child_exited(pid, 0); /* SIGTERM blocked all along: cat ends normally */
+    if (!(pending & BIT(SIGTERM)))
+        IPCT_FAIL("SIGTERM raised before exec is not pending after it (%llx)", pending);
+}
+
+/* Exit 0: the child's exit raised SIGCHLD with its pid, CLD_EXITED and 7. */
+static int chld_on_exit(void *arg)
+{
+    siginfo_t info;
+    int status;
+    (void)arg;
+
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGCHLD) == 0);
+    pid_t pid = fork();
+    SIG_CHECK(pid != -1);
+    if (pid == 0)
+        _exit(7);
+    SIG_CHECK(sig_await(SIGCHLD, &info));
+    SIG_CHECK(info.si_pid == pid && info.si_code == CLD_EXITED && info.si_status == 7);
+    SIG_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    return 0;
+}
+
+/* SIG-CHLD-01 a child's exit sends SIGCHLD to its parent, saying who and how */
+static void test_sig_chld_01_sigchld_on_exit(void **state)
+{
+    (void)state;
+    sig_in_child(chld_on_exit, NULL);
+}
+
+/* Exit 0: waitpid and wait told an exit code from a death by a signal. */
+static int wait_statuses(void *arg)
+{
+    int status;
+    (void)arg;
+
+    pid_t exiter = fork();
+    SIG_CHECK(exiter != -1);
+    if (exiter == 0)
+        _exit(3);
+    SIG_CHECK(waitpid(exiter, &status, 0) == exiter);
+    SIG_CHECK(WIFEXITED(status) && !WIFSIGNALED(status) && WEXITSTATUS(status) == 3);
+    pid_t victim = fork();
+    SIG_CHECK(victim != -1);
+    if (victim == 0) {
+        kill(getpid(), SIGTERM);
+        _exit(0);
+    }
+    SIG_CHECK(wait(&status) == victim);
+    SIG_CHECK(WIFSIGNALED(status) && !WIFEXITED(status) && WTERMSIG(status) == SIGTERM);
+    errno = 0;
+    SIG_CHECK(wait(&status) == -1 && errno == ECHILD);
+    return 0;
+}
+
+/* SIG-CHLD-02 wait and waitpid report an exit code or the terminating signal */
+static void test_sig_chld_02_wait_reports_status(void **state)
+{
+    (void)state;
+    sig_in_child(wait_statuses, NULL);
+}
+
+/* With SIGCHLD set up as arg says, fork a child that exits at once.
+ * Exit 0: wait slept until it ended, then failed with ECHILD; no zombie. */
+static int no_zombie(void *arg)
+{
+    int nocldwait = *(const int *)arg;
+    struct sigaction sa = { .sa_handler = nocldwait ? SIG_DFL : SIG_IGN,
+                            .sa_flags = nocldwait ? SA_NOCLDWAIT : 0 };
+
+    sigemptyset(&sa.sa_mask);
+    SIG_CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
+    pid_t pid = fork();
+    SIG_CHECK(pid != -1);
+    if (pid == 0)
+        _exit(0);
+    errno = 0;
+    SIG_CHECK(wait(NULL) == -1 && errno == ECHILD);
+    errno = 0;
+    SIG_CHECK(kill(pid, 0) == -1 && errno == ESRCH);
+    return 0;
+}
+
+/* SIG-CHLD-03 with SA_NOCLDWAIT a child leaves no zombie and wait fails ECHILD */
+static void test_sig_chld_03_nocldwait_no_zombie(void **state)
+{
+    static const int nocldwait = 1;
+    (void)state;
+    sig_in_child(no_zombie, (void *)&nocldwait);
+}
+
+/* SIG-CHLD-04 with SIGCHLD ignored a child leaves no zombie and wait fails ECHILD */
+static void test_sig_chld_04_ignored_sigchld_no_zombie(void **state)
+{
+    static const int ignore = 0;
+    (void)state;
+    sig_in_child(no_zombie, (void *)&ignore);
+}
+
+/* A child that stops itself, then exits 0 once continued. The parent has
+ * SIGCHLD blocked, with SA_NOCLDSTOP when arg says so.
+ * Exit 0: SIGCHLD came for the stop and the continue exactly when it should. */
+static int stop_continue(void *arg)
+{
+    int nocldstop = *(const int *)arg;
+    struct sigaction sa = { .sa_handler = SIG_DFL, .sa_flags = nocldstop ? SA_NOCLDSTOP : 0 };
+    siginfo_t info;
+    int status;
+
+    sigemptyset(&sa.sa_mask);
+    SIG_CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGCHLD) == 0);
+    pid_t pid = fork();
+    SIG_CHECK(pid != -1);
+    if (pid == 0) {
+        kill(getpid(), SIGSTOP);
+        _exit(0);
+    }
+    SIG_CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status));
+    if (nocldstop)
+        SIG_CHECK(!sig_is_pending(SIGCHLD));
+    else
+        SIG_CHECK(sig_take(SIGCHLD, &info) && info.si_code == CLD_STOPPED);
+    SIG_CHECK(kill(pid, SIGCONT) == 0);
+    SIG_CHECK(sig_await(SIGCHLD, &info)); /* the continue, or else the exit */
+    SIG_CHECK(info.si_code == (nocldstop ? CLD_EXITED : CLD_CONTINUED));
+    SIG_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+    return 0;
+}
+
+/* SIG-CHLD-05 SIGCHLD also tells the parent a child stopped or continued */
+static void test_sig_chld_05_stop_and_continue_notified(void **state)
+{
+    static const int notify = 0;
+    (void)state;
+    sig_in_child(stop_continue, (void *)&notify);
+}
+
+/* SIG-CHLD-06 with SA_NOCLDSTOP no SIGCHLD comes for a stop or a continue */
+static void test_sig_chld_06_nocldstop_silent(void **state)
+{
+    static const int silent = 1;
+    (void)state;
+    sig_in_child(stop_continue, (void *)&silent);
+}
+
+/* Writes to a page mapped read-only. Exit 1: the write went through.
+ * (Read-only rather than PROT_NONE: memcheck would report the deliberate
+ * access to a PROT_NONE page as an error of its own.) */
+static int touch_forbidden(void *arg)
+{
+    volatile char *page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    (void)arg;
+
+    SIG_CHECK(page != MAP_FAILED);
+    page[0] = 1;
+    return 1;
+}
+
+/* SIG-KERN-01 the kernel raises SIGSEGV on an access the mapping forbids */
+static void test_sig_kern_01_illegal_access_sigsegv(void **state)
+{
+    (void)state;
+    assert_child_signaled(ipct_spawn(touch_forbidden, NULL), SIGSEGV);
+}
+
+static volatile char *forbidden;
+
+/* Ends the process: 0 when the fault is reported at the page, as a
+ * permission fault; 2 otherwise. */
+static void segv_report(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    ipct_child_exit(sig == SIGSEGV && info->si_code == SEGV_ACCERR &&
+                    info->si_addr == (void *)forbidden ? 0 : 2);
+}
+
+static int catch_segv(void *arg)
+{
+    struct sigaction sa = { .sa_sigaction = segv_report, .sa_flags = SA_SIGINFO };
+    (void)arg;
+
+    sigemptyset(&sa.sa_mask);
+    SIG_CHECK(sigaction(SIGSEGV, &sa, NULL) == 0);
+    forbidden = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    SIG_CHECK(forbidden != MAP_FAILED);
+    forbidden[0] = 1;
+    return 1;
+}
+
+/* SIG-KERN-02 a SIGSEGV handler learns the faulting address and SEGV_ACCERR */
+static void test_sig_kern_02_segv_siginfo_address(void **state)
+{
+    (void)state;
+    sig_in_child(catch_segv, NULL);
+}
+
+static void return_from_abrt(int sig)
+{
+    (void)sig;
+}
+
+/* Calls abort() with SIGABRT blocked (0), ignored (1) or caught by a
+ * handler that returns (2). Exit 1: abort returned. */
+static int abort_anyway(void *arg)
+{
+    int how = *(const int *)arg;
+
+    if (how == 0)
+        SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGABRT) == 0);
+    else
+        SIG_CHECK(sig_catch(SIGABRT, how == 1 ? SIG_IGN : return_from_abrt, 0) == 0);
+    abort();
+}
+
+/* SIG-KERN-03 abort() ends the process by SIGABRT even when it is blocked, ignored or caught */
+static void test_sig_kern_03_abort_despite_block_ignore(void **state)
+{
+    static const int hows[] = { 0, 1, 2 };
+    (void)state;
+
+    for (int i = 0; i < 3; i++)
+        assert_child_signaled(ipct_spawn(abort_anyway, (void *)&hows[i]), SIGABRT);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sig_inh_01_fork_inherits),
+    IPCT_TEST(test_sig_inh_02_exec_resets_caught),
+    IPCT_TEST(test_sig_inh_03_exec_keeps_pending),
+    IPCT_TEST(test_sig_chld_01_sigchld_on_exit),
+    IPCT_TEST(test_sig_chld_02_wait_reports_status),
+    IPCT_TEST(test_sig_chld_03_nocldwait_no_zombie),
+    IPCT_TEST(test_sig_chld_04_ignored_sigchld_no_zombie),
+    IPCT_TEST(test_sig_chld_05_stop_and_continue_notified),
+    IPCT_TEST(test_sig_chld_06_nocldstop_silent),
+    IPCT_TEST(test_sig_kern_01_illegal_access_sigsegv),
+    IPCT_TEST(test_sig_kern_02_segv_siginfo_address),
+    IPCT_TEST(test_sig_kern_03_abort_despite_block_ignore),
+};
+
+IPCT_MAIN("sig_child", tests)

@@ -1,0 +1,389 @@
+/*
+ * test_sig_mask.c - blocking and pending: a blocked signal waits and comes
+ * on unblock, standard signals do not queue and real-time ones do (in
+ * order, lowest number first), sigprocmask and pthread_sigmask, and taking
+ * signals synchronously with sigwait and sigtimedwait.
+ *
+ * Spec: SIG-MASK-01..12 (spec/sig.md).
+ * See also: test_sig_handler.c (the mask while a handler runs).
+ */
+#include "sig_helpers.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+
+/* Exit 0: blocked SIGUSR1 stayed pending; unblocking delivered it at once. */
+static int pending_then_delivered(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
+    SIG_CHECK(sig_hits == 0 && sig_is_pending(SIGUSR1));
+    SIG_CHECK(sig_mask_one(SIG_UNBLOCK, SIGUSR1) == 0);
+    SIG_CHECK(sig_hits == 1 && !sig_is_pending(SIGUSR1));
+    return 0;
+}
+
+/* SIG-MASK-01 a blocked signal stays pending and is delivered when unblocked */
+static void test_sig_mask_01_pending_until_unblocked(void **state)
+{
+    (void)state;
+    sig_skip_unless_synchronous();
+    sig_in_child(pending_then_delivered, NULL);
+}
+
+/* Exit 0: three SIGUSR1 sent while blocked were taken as one. */
+static int standard_merge(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    for (int i = 0; i < 3; i++)
+        SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
+    SIG_CHECK(sig_take(SIGUSR1, NULL) == 1);
+    SIG_CHECK(sig_take(SIGUSR1, NULL) == 0 && !sig_is_pending(SIGUSR1));
+    return 0;
+}
+
+/* SIG-MASK-02 a standard signal sent several times while blocked is pending once */
+static void test_sig_mask_02_standard_signals_merge(void **state)
+{
+    (void)state;
+    sig_in_child(standard_merge, NULL);
+}
+
+/* Exit 0: three queued SIGRTMIN came back as three, values in sending order,
+ * and after the first the rest were still pending. */
+static int realtime_queue(void *arg)
+{
+    siginfo_t info;
+    (void)arg;
+
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGRTMIN) == 0);
+    for (int v = 1; v <= 3; v++)
+        SIG_CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = v }) == 0);
+    for (int v = 1; v <= 3; v++) {
+        SIG_CHECK(sig_take(SIGRTMIN, &info) == 1);
+        SIG_CHECK(info.si_value.sival_int == v && info.si_code == SI_QUEUE);
+        SIG_CHECK(sig_is_pending(SIGRTMIN) == (v < 3));
+    }
+    SIG_CHECK(sig_take(SIGRTMIN, NULL) == 0);
+    return 0;
+}
+
+/* SIG-MASK-03 real-time signals queue: each instance is delivered, in order */
+static void test_sig_mask_03_realtime_signals_queue(void **state)
+{
+    (void)state;
+    sig_in_child(realtime_queue, NULL);
+}
+
+/* Exit 0: with SIGRTMIN+2 queued before SIGRTMIN, SIGRTMIN came first. */
+static int lowest_first(void *arg)
+{
+    const struct timespec now = { 0, 0 };
+    sigset_t set;
+    (void)arg;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN);
+    sigaddset(&set, SIGRTMIN + 2);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    SIG_CHECK(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = 2 }) == 0);
+    SIG_CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 0 }) == 0);
+    SIG_CHECK(sigtimedwait(&set, NULL, &now) == SIGRTMIN);
+    SIG_CHECK(sigtimedwait(&set, NULL, &now) == SIGRTMIN + 2);
+    return 0;
+}
+
+/* SIG-MASK-04 of several pending real-time signals the lowest-numbered comes first */
+static void test_sig_mask_04_lowest_realtime_first(void **state)
+{
+    (void)state;
+    sig_in_child(lowest_first, NULL);
+}
+
+static int same_set(const sigset_t *a, const sigset_t *b)
+{
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sigismember(a, sig) != sigismember(b, sig))
+            return 0;
+    }
+    return 1;
+}
+
+/* Exit 0: SIG_BLOCK adds, SIG_UNBLOCK removes, SIG_SETMASK replaces, oset
+ * holds the mask from before, and a NULL set only reads. */
+static int mask_ops(void *arg)
+{
+    sigset_t usr1, usr2, both, old, now;
+    (void)arg;
+
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    both = usr1;
+    sigaddset(&both, SIGUSR2);
+    SIG_CHECK(sigprocmask(SIG_SETMASK, &usr1, NULL) == 0);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, &usr2, &old) == 0 && same_set(&old, &usr1));
+    SIG_CHECK(sigprocmask(SIG_UNBLOCK, NULL, &now) == 0 && same_set(&now, &both));
+    SIG_CHECK(sigprocmask(SIG_UNBLOCK, &usr1, &old) == 0 && same_set(&old, &both));
+    SIG_CHECK(sigprocmask(SIG_SETMASK, NULL, &now) == 0 && same_set(&now, &usr2));
+    SIG_CHECK(sigprocmask(SIG_SETMASK, &usr1, &old) == 0 && same_set(&old, &usr2));
+    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &now) == 0 && same_set(&now, &usr1));
+    return 0;
+}
+
+/* SIG-MASK-05 sigprocmask blocks, unblocks, replaces and reports the mask */
+static void test_sig_mask_05_sigprocmask_operations(void **state)
+{
+    (void)state;
+    sig_in_child(mask_ops, NULL);
+}
+
+/* Exit 0: an invalid how failed with EINVAL and left the mask alone. */
+static int mask_bad_how(void *arg)
+{
+    sigset_t usr1, now;
+    (void)arg;
+
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    SIG_CHECK(sigprocmask(SIG_SETMASK, &usr1, NULL) == 0);
+    sigaddset(&usr1, SIGUSR2);
+    errno = 0;
+    SIG_CHECK(sigprocmask(12345, &usr1, NULL) == -1 && errno == EINVAL);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &now) == 0);
+    SIG_CHECK(sigismember(&now, SIGUSR1) == 1 && sigismember(&now, SIGUSR2) == 0);
+    return 0;
+}
+
+/* SIG-MASK-06 sigprocmask with an invalid how fails with EINVAL and changes nothing */
+static void test_sig_mask_06_sigprocmask_bad_how_einval(void **state)
+{
+    (void)state;
+    sig_in_child(mask_bad_how, NULL);
+}
+
+static void *block_usr2_in_thread(void *arg)
+{
+    sigset_t usr2, now;
+
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    *(int *)arg = pthread_sigmask(SIG_BLOCK, &usr2, NULL) == 0 &&
+                  pthread_sigmask(SIG_BLOCK, NULL, &now) == 0 && sigismember(&now, SIGUSR2) == 1;
+    return NULL;
+}
+
+/* Exit 0: a thread's pthread_sigmask changed its own mask, not main's. */
+static int thread_mask(void *arg)
+{
+    pthread_t t;
+    int ok = 0;
+    (void)arg;
+
+    SIG_CHECK(pthread_create(&t, NULL, block_usr2_in_thread, &ok) == 0);
+    SIG_CHECK(pthread_join(t, NULL) == 0);
+    SIG_CHECK(ok == 1);
+    SIG_CHECK(!sig_is_blocked(SIGUSR2));
+    return 0;
+}
+
+/* SIG-MASK-07 pthread_sigmask changes the calling thread's mask only */
+static void test_sig_mask_07_pthread_sigmask_per_thread(void **state)
+{
+    (void)state;
+    sig_in_child(thread_mask, NULL);
+}
+
+/* Exit 0: pthread_sigmask returned 0, then EINVAL itself (not -1) for a bad
+ * how, leaving the mask. */
+static int pthread_mask_errors(void *arg)
+{
+    sigset_t usr1, now;
+    (void)arg;
+
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    SIG_CHECK(pthread_sigmask(SIG_BLOCK, &usr1, NULL) == 0);
+    SIG_CHECK(pthread_sigmask(12345, &usr1, NULL) == EINVAL);
+    SIG_CHECK(pthread_sigmask(SIG_BLOCK, NULL, &now) == 0 && sigismember(&now, SIGUSR1) == 1);
+    sigemptyset(&now);
+    SIG_CHECK(pthread_sigmask(SIG_SETMASK, &now, NULL) == 0 && !sig_is_blocked(SIGUSR1));
+    return 0;
+}
+
+/* SIG-MASK-08 pthread_sigmask returns 0, or the error number itself */
+static void test_sig_mask_08_pthread_sigmask_returns_errno(void **state)
+{
+    (void)state;
+    sig_in_child(pthread_mask_errors, NULL);
+}
+
+/* Waits in sigwait for SIGUSR1 or SIGUSR2 (both blocked).
+ * Exit 0: sigwait returned 0 with SIGUSR1, which is no longer pending. */
+static int waiter(void *arg)
+{
+    sigset_t set;
+    int sig = 0;
+    (void)arg;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    ipct_child_ready();
+    SIG_CHECK(sigwait(&set, &sig) == 0 && sig == SIGUSR1);
+    SIG_CHECK(!sig_is_pending(SIGUSR1));
+    return 0;
+}
+
+/* SIG-MASK-09 sigwait sleeps until a signal of its set is pending, then takes it */
+static void test_sig_mask_09_sigwait_takes_signal(void **state)
+{
+    (void)state;
+    pid_t pid = ipct_spawn(waiter, NULL);
+    ipct_await_ready(pid);
+    ipct_await_blocked(pid, SYS_rt_sigtimedwait);
+    ASSERT_SYS_OK(kill(pid, SIGUSR1));
+    assert_child_exited(pid, 0);
+}
+
+/* Exit 0: sigtimedwait timed out with EAGAIN, then took a pending signal
+ * with its siginfo filled in. */
+static int timed_wait(void *arg)
+{
+    const struct timespec brief = { 0, 1000000 };
+    siginfo_t info;
+    sigset_t set;
+    (void)arg;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    errno = 0;
+    SIG_CHECK(sigtimedwait(&set, &info, &brief) == -1 && errno == EAGAIN);
+    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
+    SIG_CHECK(sigtimedwait(&set, &info, &brief) == SIGUSR2);
+    SIG_CHECK(info.si_signo == SIGUSR2 && info.si_code == SI_USER && info.si_pid == getpid());
+    return 0;
+}
+
+/* SIG-MASK-10 sigtimedwait fails with EAGAIN when its time passes with nothing pending */
+static void test_sig_mask_10_sigtimedwait_eagain(void **state)
+{
+    (void)state;
+    sig_in_child(timed_wait, NULL);
+}
+
+struct sigwaiter {
+    atomic_int tid;
+    atomic_int got; /* the signal sigwait returned, 0 until then */
+};
+
+static atomic_int returned;
+
+static void *sigwait_thread(void *arg)
+{
+    struct sigwaiter *w = arg;
+    sigset_t set;
+    int sig = 0;
+
+    atomic_store(&w->tid, (int)syscall(SYS_gettid));
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    if (sigwait(&set, &sig) == 0)
+        atomic_store(&w->got, sig);
+    atomic_fetch_add(&returned, 1);
+    return NULL;
+}
+
+/* Two threads sigwait for {SIGUSR1, SIGUSR2} (blocked everywhere); one
+ * SIGUSR1 is sent to the process, then, once a thread returned, SIGUSR2.
+ * Exit 0: one thread got SIGUSR1 and the other SIGUSR2. */
+static int two_waiters(void *arg)
+{
+    struct sigwaiter w[2];
+    pthread_t t[2];
+    sigset_t set;
+    (void)arg;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    for (int i = 0; i < 2; i++) {
+        atomic_init(&w[i].tid, 0);
+        atomic_init(&w[i].got, 0);
+    }
+    for (int i = 0; i < 2; i++)
+        SIG_CHECK(pthread_create(&t[i], NULL, sigwait_thread, &w[i]) == 0);
+    for (int i = 0; i < 2; i++) {
+        while (atomic_load(&w[i].tid) == 0 ||
+               !ipct_is_blocked_in(atomic_load(&w[i].tid), SYS_rt_sigtimedwait))
+            sched_yield();
+    }
+    SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
+    while (atomic_load(&returned) == 0)
+        sched_yield();
+    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
+    for (int i = 0; i < 2; i++)
+        SIG_CHECK(pthread_join(t[i], NULL) == 0);
+    int got0 = atomic_load(&w[0].got), got1 = atomic_load(&w[1].got);
+    SIG_CHECK(got0 + got1 == SIGUSR1 + SIGUSR2 && got0 != got1);
+    return 0;
+}
+
+/* SIG-MASK-11 of two threads in sigwait for one signal, only one takes it */
+static void test_sig_mask_11_one_sigwait_returns(void **state)
+{
+    (void)state;
+    sig_in_child(two_waiters, NULL);
+}
+
+/* Exit 0: SIGUSR1 raised (to the thread) and killed (to the process)
+ * while blocked ran the handler twice on unblock. */
+static int two_pending_sets(void *arg)
+{
+    sigset_t wait_mask;
+    (void)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    SIG_CHECK(raise(SIGUSR1) == 0 && kill(getpid(), SIGUSR1) == 0);
+    sigprocmask(SIG_BLOCK, NULL, &wait_mask);
+    sigdelset(&wait_mask, SIGUSR1);
+    while (sig_hits < 2)
+        SIG_CHECK(sigsuspend(&wait_mask) == -1 && errno == EINTR);
+    SIG_CHECK(sig_hits == 2 && !sig_is_pending(SIGUSR1));
+    return 0;
+}
+
+/* SIG-MASK-12 on Linux a thread's and the process's pending sets are apart: one raise and one kill deliver twice */
+static void test_sig_mask_12_thread_and_process_pending_apart(void **state)
+{
+    (void)state;
+    sig_in_child(two_pending_sets, NULL);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sig_mask_01_pending_until_unblocked),
+    IPCT_TEST(test_sig_mask_02_standard_signals_merge),
+    IPCT_TEST(test_sig_mask_03_realtime_signals_queue),
+    IPCT_TEST(test_sig_mask_04_lowest_realtime_first),
+    IPCT_TEST(test_sig_mask_05_sigprocmask_operations),
+    IPCT_TEST(test_sig_mask_06_sigprocmask_bad_how_einval),
+    IPCT_TEST(test_sig_mask_07_pthread_sigmask_per_thread),
+    IPCT_TEST(test_sig_mask_08_pthread_sigmask_returns_errno),
+    IPCT_TEST(test_sig_mask_09_sigwait_takes_signal),
+    IPCT_TEST(test_sig_mask_10_sigtimedwait_eagain),
+    IPCT_TEST(test_sig_mask_11_one_sigwait_returns),
+    IPCT_TEST(test_sig_mask_12_thread_and_process_pending_apart),
+};
+
+IPCT_MAIN("sig_mask", tests)

@@ -1,0 +1,436 @@
+/*
+ * test_sig_send.c - sending signals: raise to the caller, kill to another
+ * process or a process group, the null signal as a probe, sigqueue with a
+ * value, what the receiver learns about the sender, and the errors.
+ *
+ * Spec: SIG-SEND-01..15 (spec/sig.md).
+ * See also: test_sig_dfl.c (what a delivered signal does).
+ */
+#include "sig_helpers.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* What an SA_SIGINFO handler saw of the last signal. */
+static volatile sig_atomic_t seen_code, seen_value, seen_pid, seen_uid;
+
+static void note_info(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    sig_count(sig);
+    seen_code = info->si_code;
+    seen_value = info->si_value.sival_int;
+    seen_pid = (sig_atomic_t)info->si_pid;
+    seen_uid = (sig_atomic_t)info->si_uid;
+}
+
+static int catch_info(int sig)
+{
+    struct sigaction sa = { .sa_sigaction = note_info, .sa_flags = SA_SIGINFO };
+
+    sigemptyset(&sa.sa_mask);
+    return sigaction(sig, &sa, NULL);
+}
+
+/* In a child: with SIGUSR1 caught (SA_SIGINFO when info) and blocked, say
+ * ready, then wait in sigsuspend until one arrives. 0 on success. */
+static int await_usr1(int info)
+{
+    sigset_t wait_mask;
+
+    if ((info ? catch_info(SIGUSR1) : sig_catch(SIGUSR1, sig_count, 0)) != 0 ||
+        sig_mask_one(SIG_BLOCK, SIGUSR1) != 0)
+        return -1;
+    ipct_child_ready();
+    sigprocmask(SIG_BLOCK, NULL, &wait_mask);
+    sigdelset(&wait_mask, SIGUSR1);
+    return sigsuspend(&wait_mask) == -1 && errno == EINTR ? 0 : -1;
+}
+
+/* Exit 0: the handler had run by the time raise returned 0. */
+static int raise_sync(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    SIG_CHECK(raise(SIGUSR1) == 0);
+    SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
+    return 0;
+}
+
+/* SIG-SEND-01 raise runs the handler before it returns 0 */
+static void test_sig_send_01_raise_delivers_before_return(void **state)
+{
+    (void)state;
+    sig_skip_unless_synchronous();
+    sig_in_child(raise_sync, NULL);
+}
+
+/* SIG-SEND-02 raise of an invalid signal number fails with EINVAL */
+static void test_sig_send_02_raise_invalid_einval(void **state)
+{
+    (void)state;
+    errno = 0;
+    assert_int_not_equal(raise(NSIG + 1), 0);
+    assert_string_equal(ipct_errname(errno), "EINVAL");
+    errno = 0;
+    assert_int_not_equal(raise(-1), 0);
+    assert_string_equal(ipct_errname(errno), "EINVAL");
+}
+
+/* Exit 0: one SIGUSR1 arrived and ran the handler. */
+static int receive_usr1(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(await_usr1(0) == 0);
+    SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
+    return 0;
+}
+
+/* SIG-SEND-03 kill delivers a signal to another process */
+static void test_sig_send_03_kill_other_process(void **state)
+{
+    (void)state;
+    pid_t pid = ipct_spawn(receive_usr1, NULL);
+    ipct_await_ready(pid);
+    ipct_await_blocked(pid, SYS_rt_sigsuspend);
+    ASSERT_SYS_OK(kill(pid, SIGUSR1));
+    assert_child_exited(pid, 0);
+}
+
+/* Waits in sigsuspend for ever with the default dispositions. */
+static int idle(void *arg)
+{
+    sigset_t none;
+    (void)arg;
+
+    sigemptyset(&none);
+    ipct_child_ready();
+    for (;;)
+        sigsuspend(&none);
+    return 0; /* not reached */
+}
+
+/* SIG-SEND-04 kill(pid, 0) of a live process returns 0 and sends nothing */
+static void test_sig_send_04_null_signal_probes_live(void **state)
+{
+    char path[64], status[2048];
+    (void)state;
+
+    pid_t pid = ipct_spawn(idle, NULL);
+    ipct_await_ready(pid);
+    ipct_await_blocked(pid, SYS_rt_sigsuspend);
+    ASSERT_SYS_OK(kill(pid, 0));
+    ASSERT_SYS_OK(sigqueue(pid, 0, (union sigval){ .sival_int = 1 }));
+    assert_true(ipct_is_blocked_in(pid, SYS_rt_sigsuspend)); /* not woken */
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    ipct_read_text(path, status, sizeof status);
+    if (strstr(status, "SigPnd:\t0000000000000000") == NULL ||
+        strstr(status, "ShdPnd:\t0000000000000000") == NULL)
+        IPCT_FAIL("something is pending after the null signal:\n%s", status);
+    ASSERT_SYS_OK(kill(pid, SIGKILL));
+    assert_child_signaled(pid, SIGKILL);
+}
+
+/* SIG-SEND-05 kill and sigqueue of a process that is gone fail with ESRCH */
+static void test_sig_send_05_null_signal_gone_esrch(void **state)
+{
+    (void)state;
+    pid_t pid = ipct_spawn(idle, NULL);
+    ipct_await_ready(pid);
+    ASSERT_SYS_OK(kill(pid, SIGKILL));
+    assert_child_signaled(pid, SIGKILL); /* reaped: the pid names nobody now */
+    ASSERT_SYS_ERR(kill(pid, 0), ESRCH);
+    ASSERT_SYS_ERR(kill(pid, SIGUSR1), ESRCH);
+    ASSERT_SYS_ERR(sigqueue(pid, 0, (union sigval){ .sival_int = 0 }), ESRCH);
+    ASSERT_SYS_ERR(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 0 }), ESRCH);
+}
+
+/* Drops to nobody, then signals the root process arg names.
+ * Exit 0: every send failed with EPERM; its own pid still takes the probe. */
+static int signal_across_users(void *arg)
+{
+    pid_t root_pid = *(const pid_t *)arg;
+    union sigval v = { .sival_int = 1 };
+
+    SIG_CHECK(ipct_drop_privileges() == 0);
+    errno = 0;
+    SIG_CHECK(kill(root_pid, 0) == -1 && errno == EPERM);
+    errno = 0;
+    SIG_CHECK(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
+    errno = 0;
+    SIG_CHECK(sigqueue(root_pid, SIGUSR1, v) == -1 && errno == EPERM);
+    SIG_CHECK(kill(getpid(), 0) == 0);
+    return 0;
+}
+
+/* SIG-SEND-06 kill and sigqueue to another user's process fail with EPERM */
+static void test_sig_send_06_other_user_eperm(void **state)
+{
+    (void)state;
+    pid_t target = ipct_spawn(idle, NULL);
+    ipct_await_ready(target);
+    sig_in_child(signal_across_users, &target);
+    ASSERT_SYS_OK(kill(target, SIGKILL));
+    assert_child_signaled(target, SIGKILL); /* it was never reached */
+}
+
+/* SIG-SEND-07 kill and sigqueue of an invalid signal number fail with EINVAL */
+static void test_sig_send_07_invalid_signal_einval(void **state)
+{
+    union sigval v = { .sival_int = 0 };
+    (void)state;
+
+    ASSERT_SYS_ERR(kill(getpid(), NSIG + 1), EINVAL);
+    ASSERT_SYS_ERR(kill(getpid(), -1), EINVAL);
+    ASSERT_SYS_ERR(sigqueue(getpid(), NSIG + 1, v), EINVAL);
+    ASSERT_SYS_ERR(sigqueue(getpid(), -1, v), EINVAL);
+}
+
+/* Takes SIGUSR1 (blocked since before its fork) within the deadline. */
+static int member_takes_usr1(void)
+{
+    return sig_await(SIGUSR1, NULL) ? 0 : 1;
+}
+
+/* Leads a new process group of itself and two members (all with SIGUSR1
+ * blocked), then waits for SIGUSR1 itself. use_zero: it sends with
+ * kill(0, SIGUSR1) itself; else the test sends kill(-pgid).
+ * Exit 0: the leader and both members took SIGUSR1. */
+static int group_leader(void *arg)
+{
+    int use_zero = *(const int *)arg;
+    pid_t members[2];
+    int status;
+
+    SIG_CHECK(setpgid(0, 0) == 0);
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    for (int i = 0; i < 2; i++) {
+        members[i] = fork();
+        SIG_CHECK(members[i] != -1);
+        if (members[i] == 0)
+            ipct_child_exit(member_takes_usr1());
+    }
+    if (use_zero)
+        SIG_CHECK(kill(0, SIGUSR1) == 0);
+    else
+        ipct_child_ready();
+    SIG_CHECK(sig_await(SIGUSR1, NULL));
+    for (int i = 0; i < 2; i++) {
+        SIG_CHECK(waitpid(members[i], &status, 0) == members[i]);
+        SIG_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    return 0;
+}
+
+/* SIG-SEND-08 kill(-pgid) and kill(0) reach every process of the group */
+static void test_sig_send_08_process_group(void **state)
+{
+    static const int by_test = 0, by_zero = 1;
+    (void)state;
+
+    pid_t leader = ipct_spawn(group_leader, (void *)&by_test);
+    ipct_await_ready(leader);
+    ASSERT_SYS_OK(kill(-leader, SIGUSR1));
+    assert_child_exited(leader, 0);
+    sig_in_child(group_leader, (void *)&by_zero);
+}
+
+struct sender { pid_t pid; uid_t uid; };
+
+/* Exit 0: one SIGUSR1 came with si_code SI_QUEUE, value 4242 and the sender. */
+static int receive_queued(void *arg)
+{
+    const struct sender *from = arg;
+
+    SIG_CHECK(await_usr1(1) == 0);
+    SIG_CHECK(sig_hits == 1);
+    SIG_CHECK(seen_code == SI_QUEUE && seen_value == 4242);
+    SIG_CHECK(seen_pid == from->pid && seen_uid == (sig_atomic_t)from->uid);
+    return 0;
+}
+
+/* SIG-SEND-09 sigqueue carries its value to an SA_SIGINFO handler, with SI_QUEUE */
+static void test_sig_send_09_sigqueue_value_si_queue(void **state)
+{
+    struct sender me = { getpid(), getuid() };
+    (void)state;
+
+    pid_t pid = ipct_spawn(receive_queued, &me);
+    ipct_await_ready(pid);
+    ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 4242 }));
+    assert_child_exited(pid, 0);
+}
+
+/* Exit 0: one SIGUSR1 came with si_code SI_USER and the sender. */
+static int receive_killed(void *arg)
+{
+    const struct sender *from = arg;
+
+    SIG_CHECK(await_usr1(1) == 0);
+    SIG_CHECK(sig_hits == 1 && seen_code == SI_USER);
+    SIG_CHECK(seen_pid == from->pid && seen_uid == (sig_atomic_t)from->uid);
+    return 0;
+}
+
+/* SIG-SEND-10 kill tells the receiver SI_USER, the sender's pid and its real uid */
+static void test_sig_send_10_kill_si_user_sender(void **state)
+{
+    struct sender me = { getpid(), getuid() };
+    (void)state;
+
+    pid_t pid = ipct_spawn(receive_killed, &me);
+    ipct_await_ready(pid);
+    ASSERT_SYS_OK(kill(pid, SIGUSR1));
+    assert_child_exited(pid, 0);
+}
+
+/* Exit 0: the handler had run, with the value, when sigqueue returned 0. */
+static int sigqueue_self(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(catch_info(SIGUSR2) == 0);
+    SIG_CHECK(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }) == 0);
+    SIG_CHECK(sig_hits == 1 && seen_value == 7 && seen_code == SI_QUEUE);
+    return 0;
+}
+
+/* SIG-SEND-11 sigqueue to the caller itself delivers before it returns */
+static void test_sig_send_11_sigqueue_self_before_return(void **state)
+{
+    (void)state;
+    sig_skip_unless_synchronous();
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer defers the handler of a queued signal (SI_QUEUE) to its "
+                  "next intercepted call, after sigqueue returned");
+    sig_in_child(sigqueue_self, NULL);
+}
+
+/* As nobody, with RLIMIT_SIGPENDING 3, queue real-time signals to itself
+ * (blocked) until one is refused. Exit 0: refused with EAGAIN, after at most
+ * 3 (fewer if another nobody process holds queued signals). */
+static int queue_until_full(void *arg)
+{
+    struct rlimit lim = { 3, 3 };
+    int sent = 0;
+    (void)arg;
+
+    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGRTMIN) == 0);
+    SIG_CHECK(ipct_drop_privileges() == 0);
+    SIG_CHECK(setrlimit(RLIMIT_SIGPENDING, &lim) == 0);
+    while (sent <= 3 && sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = sent }) == 0)
+        sent++;
+    SIG_CHECK(sent <= 3 && errno == EAGAIN);
+    return 0;
+}
+
+/* SIG-SEND-12 sigqueue fails with EAGAIN once the receiver's queue limit is reached */
+static void test_sig_send_12_sigqueue_limit_eagain(void **state)
+{
+    (void)state;
+    sig_in_child(queue_until_full, NULL);
+}
+
+/* Exit 0: a value sent to a plain (not SA_SIGINFO) handler arrived once. */
+static int queued_to_plain(void *arg)
+{
+    (void)arg;
+    SIG_CHECK(await_usr1(0) == 0);
+    SIG_CHECK(sig_hits == 1);
+    return 0;
+}
+
+/* SIG-SEND-13 without SA_SIGINFO a queued signal is still delivered, once */
+static void test_sig_send_13_sigqueue_plain_handler(void **state)
+{
+    (void)state;
+    pid_t pid = ipct_spawn(queued_to_plain, NULL);
+    ipct_await_ready(pid);
+    ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 1 }));
+    assert_child_exited(pid, 0);
+}
+
+/* Drops to nobody, then signals the root process arg names, in the same
+ * session. Exit 0: SIGUSR1 was refused with EPERM, SIGCONT went through. */
+static int sigcont_same_session(void *arg)
+{
+    pid_t root_pid = *(const pid_t *)arg;
+
+    SIG_CHECK(ipct_drop_privileges() == 0);
+    SIG_CHECK(getsid(0) == getsid(root_pid));
+    errno = 0;
+    SIG_CHECK(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
+    SIG_CHECK(kill(root_pid, SIGCONT) == 0);
+    return 0;
+}
+
+/* SIG-SEND-14 SIGCONT may be sent to another user's process of the same session */
+static void test_sig_send_14_sigcont_same_session(void **state)
+{
+    (void)state;
+    pid_t target = ipct_spawn(idle, NULL);
+    ipct_await_ready(target);
+    sig_in_child(sigcont_same_session, &target);
+    ASSERT_SYS_OK(kill(target, SIGKILL));
+    assert_child_signaled(target, SIGKILL);
+}
+
+static volatile sig_atomic_t handler_tid;
+
+static void note_tid(int sig)
+{
+    handler_tid = (sig_atomic_t)syscall(SYS_gettid);
+    sig_count(sig);
+}
+
+static void *raise_in_thread(void *arg)
+{
+    *(pid_t *)arg = (pid_t)syscall(SYS_gettid);
+    raise(SIGUSR1);
+    return NULL;
+}
+
+/* Exit 0: the handler of a raise in a second thread ran in that thread. */
+static int raise_thread(void *arg)
+{
+    pthread_t t;
+    pid_t tid = 0;
+    (void)arg;
+
+    SIG_CHECK(sig_catch(SIGUSR1, note_tid, 0) == 0);
+    SIG_CHECK(pthread_create(&t, NULL, raise_in_thread, &tid) == 0);
+    SIG_CHECK(pthread_join(t, NULL) == 0);
+    SIG_CHECK(sig_hits == 1 && handler_tid == tid && tid != getpid());
+    return 0;
+}
+
+/* SIG-SEND-15 raise sends the signal to the calling thread */
+static void test_sig_send_15_raise_targets_thread(void **state)
+{
+    (void)state;
+    sig_skip_unless_synchronous();
+    sig_in_child(raise_thread, NULL);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sig_send_01_raise_delivers_before_return),
+    IPCT_TEST(test_sig_send_02_raise_invalid_einval),
+    IPCT_TEST(test_sig_send_03_kill_other_process),
+    IPCT_TEST(test_sig_send_04_null_signal_probes_live),
+    IPCT_TEST(test_sig_send_05_null_signal_gone_esrch),
+    IPCT_TEST(test_sig_send_06_other_user_eperm),
+    IPCT_TEST(test_sig_send_07_invalid_signal_einval),
+    IPCT_TEST(test_sig_send_08_process_group),
+    IPCT_TEST(test_sig_send_09_sigqueue_value_si_queue),
+    IPCT_TEST(test_sig_send_10_kill_si_user_sender),
+    IPCT_TEST(test_sig_send_11_sigqueue_self_before_return),
+    IPCT_TEST(test_sig_send_12_sigqueue_limit_eagain),
+    IPCT_TEST(test_sig_send_13_sigqueue_plain_handler),
+    IPCT_TEST(test_sig_send_14_sigcont_same_session),
+    IPCT_TEST(test_sig_send_15_raise_targets_thread),
+};
+
+IPCT_MAIN("sig_send", tests)
