@@ -37,6 +37,11 @@ function(_ipc_programs target)
     "IPCSPEC_MQ_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-mq-server>\""
     "IPCSPEC_MQ_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-mq-client>\"")
   add_dependencies(${target} ipcspec-fdcheck ipcspec-pipe-demo ipcspec-mq-server ipcspec-mq-client)
+  # shared memory (issue 4)
+  target_compile_definitions(${target} PRIVATE
+    "IPCSPEC_SHM_PUBLISHER_DEMO=\"$<TARGET_FILE:ipcspec-shm-publisher>\""
+    "IPCSPEC_SHM_SUBSCRIBER_DEMO=\"$<TARGET_FILE:ipcspec-shm-subscriber>\"")
+  add_dependencies(${target} ipcspec-shm-publisher ipcspec-shm-subscriber)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.
