@@ -107,7 +107,7 @@ int ipc_shm_pub_create(struct ipc_shm_pub **out, const char *base, int nsubs, si
     if ((p = calloc(1, sizeof *p)) == NULL)
         return -ENOMEM;
     p->nsubs = nsubs;
-    strcpy(p->base, base); /* checked: at most NAME_MAX + 1 bytes */
+    memcpy(p->base, base, strlen(base) + 1); /* checked: at most NAME_MAX + 1 bytes */
     rc = ipc_shm_create(base, ipc_shm_board_size(capacity), 0600, &p->map);
     if (rc == 0) {
         ipc_shm_board_init(p->map.addr, p->map.len, capacity); /* sized for it */

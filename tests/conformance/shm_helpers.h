@@ -123,6 +123,10 @@ static inline int shm_touch_child(void *arg)
 static inline void assert_touch_ends(volatile char *at, int write, int sig)
 {
     struct shm_touch t = { at, write };
+
+    if (sig != 0 && ipct_under_memcheck())
+        IPCT_SKIP("under valgrind a bad access to a mapping does not end the child with %s "
+                  "(it exits 0): the signal cannot be shown under memcheck", ipct_signame(sig));
     pid_t pid = ipct_spawn(shm_touch_child, &t);
 
     if (sig == 0)
