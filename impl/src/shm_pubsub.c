@@ -49,9 +49,11 @@ static int queue_name(const char *base, int i, char *name, size_t cap)
 static int drop_queues(struct ipc_shm_pub *p, int n)
 {
     char name[NAME_MAX + 2];
-    int rc = 0, r;
+    int rc = 0;
 
     for (int i = 0; i < n; i++) {
+        int r;
+
         if ((r = ipc_mq_close(p->q[i])) < 0 && rc == 0)
             rc = r;
         queue_name(p->base, i, name, sizeof name); /* checked when made */
@@ -128,12 +130,12 @@ static int64_t publish(struct ipc_shm_pub *p, const void *data, size_t len, int 
 {
     int64_t version = ipc_shm_board_write(p->map.addr, data, len, closed);
     uint64_t v = (uint64_t)version;
-    int rc = 0, r;
+    int rc = 0;
 
     if (version < 0)
         return version;
     for (int i = 0; i < p->nsubs; i++) {
-        r = ipc_mq_send(p->q[i], &v, sizeof v, 0);
+        int r = ipc_mq_send(p->q[i], &v, sizeof v, 0);
         if (r < 0 && r != -EAGAIN && rc == 0)
             rc = r; /* EAGAIN: a notification is already waiting there */
     }

@@ -88,7 +88,7 @@ static void assert_nothing_left(const char *base, int n)
 static struct prog start_all(const char *base, const char *n, struct prog *subs, int nsubs)
 {
     char *pub_argv[] = { IPCSPEC_SHM_PUBLISHER_DEMO, (char *)base, (char *)n, NULL };
-    char index[8];
+    char index[16];
     struct prog pub = start(pub_argv, 1);
 
     expect_line(&pub, "ready\n");

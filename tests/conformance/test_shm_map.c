@@ -52,7 +52,7 @@ static void test_shm_map_02_close_after_mmap_keeps_mapping(void **state)
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(close(fd));
     assert_memory_equal(p, "before", 6);       /* readable */
-    memcpy(p, "after!", 6);                    /* writable */
+    memcpy(p, "after!", 7);                    /* writable */
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
     assert_int_equal(pread(again, buf, 6, 0), 6); /* still the object */
     assert_string_equal(buf, "after!");
@@ -178,7 +178,7 @@ static void test_shm_shared_01_visible_across_processes(void **state)
     ASSERT_SYS_OK(pipe2(pe.go, O_CLOEXEC));
     pid_t pid = ipct_spawn(peer_child, &pe);
     ipct_await_ready(pid); /* the child has its own mapping now */
-    memcpy(p, "parent", 6);
+    memcpy(p, "parent", 7);
     ASSERT_SYS_OK(write(pe.go[1], "g", 1));
     assert_child_exited(pid, 0);
     assert_memory_equal(p + 100, "child", 5);
@@ -197,7 +197,7 @@ static void test_shm_shared_02_store_reaches_file(void **state)
 
     int fd = alphabet_file("f", pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    memcpy(p + 10, "FILE!", 5);
+    memcpy(p + 10, "FILE!", 6);
     assert_int_equal(pread(fd, buf, 5, 10), 5);
     assert_string_equal(buf, "FILE!");
     ASSERT_SYS_OK(munmap(p, pg));

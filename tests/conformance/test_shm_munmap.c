@@ -91,9 +91,9 @@ static void test_shm_msync_01_sync_writes_back(void **state)
     int fd = (int)ASSERT_SYS_OK(open(ipct_path("f"), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     ASSERT_SYS_OK(ftruncate(fd, (off_t)(2 * pg)));
     char *p = map_ok(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    memcpy(p, "synced", 6);
+    memcpy(p, "synced", 7);
     assert_int_equal(msync(p, pg, MS_SYNC), 0);
-    memcpy(p + pg, "async", 5);
+    memcpy(p + pg, "async", 6);
     assert_int_equal(msync(p + pg, pg, MS_ASYNC), 0);
     assert_int_equal(msync(p, 2 * pg, MS_SYNC | MS_INVALIDATE), 0);
     assert_int_equal(pread(fd, buf, 6, 0), 6);

@@ -35,7 +35,7 @@ static void test_shm_unlink_02_users_keep_object(void **state)
 
     int fd = shm_new(name, 0600, 4096);
     char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    memcpy(p, "early", 5);
+    memcpy(p, "early", 6);
     ASSERT_SYS_OK(shm_unlink(name));
     ASSERT_SYS_OK(fstat(fd, &st));
     assert_int_equal(st.st_nlink, 0);
