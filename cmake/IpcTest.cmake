@@ -41,6 +41,11 @@ function(_ipc_programs target)
   target_compile_definitions(${target} PRIVATE
     "IPCSPEC_SIG_DEMO=\"$<TARGET_FILE:ipcspec-sig-demo>\"")
   add_dependencies(${target} ipcspec-sig-demo)
+  # shared memory (issue 4)
+  target_compile_definitions(${target} PRIVATE
+    "IPCSPEC_SHM_PUBLISHER_DEMO=\"$<TARGET_FILE:ipcspec-shm-publisher>\""
+    "IPCSPEC_SHM_SUBSCRIBER_DEMO=\"$<TARGET_FILE:ipcspec-shm-subscriber>\"")
+  add_dependencies(${target} ipcspec-shm-publisher ipcspec-shm-subscriber)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.

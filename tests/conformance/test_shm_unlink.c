@@ -1,0 +1,124 @@
+/*
+ * test_shm_unlink.c - removing a shared memory object's name: what goes at
+ * once, what stays while it is used, reuse of the name, errors.
+ *
+ * Spec: SHM-UNLINK-01..05 (spec/shm.md).
+ * See also: test_shm_open.c (SHM-OPEN-13, SHM-NAME-05), test_shm_perm.c.
+ */
+#include "shm_helpers.h"
+
+#include <stdio.h>
+
+/* SHM-UNLINK-01 shm_unlink returns 0 and the name is gone at once */
+static void test_shm_unlink_01_name_removed(void **state)
+{
+    const char *name = ipct_ipc_name("shm");
+    char path[300];
+    struct stat st;
+    (void)state;
+
+    int fd = shm_new(name, 0600, 16);
+    assert_int_equal(shm_unlink(name), 0);
+    ASSERT_SYS_ERR(shm_open(name, O_RDONLY, 0), ENOENT);
+    snprintf(path, sizeof path, "/dev/shm/%s", name + 1);
+    ASSERT_SYS_ERR(stat(path, &st), ENOENT);
+    close(fd);
+}
+
+/* SHM-UNLINK-02 descriptors and mappings keep the unlinked object, data and all */
+static void test_shm_unlink_02_users_keep_object(void **state)
+{
+    const char *name = ipct_ipc_name("shm");
+    char buf[6] = "";
+    struct stat st;
+    (void)state;
+
+    int fd = shm_new(name, 0600, 4096);
+    char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    memcpy(p, "early", 6);
+    ASSERT_SYS_OK(shm_unlink(name));
+    ASSERT_SYS_OK(fstat(fd, &st));
+    assert_int_equal(st.st_nlink, 0);
+    assert_int_equal(st.st_size, 4096);
+    assert_int_equal(pread(fd, buf, 5, 0), 5);
+    assert_string_equal(buf, "early");
+    ASSERT_SYS_OK(pwrite(fd, "late!", 5, 0));
+    assert_memory_equal(p, "late!", 5); /* descriptor and mapping: still one object */
+    munmap(p, 4096);
+    close(fd);
+}
+
+/* SHM-UNLINK-03 after shm_unlink, O_CREAT makes a new empty object; without it, ENOENT */
+static void test_shm_unlink_03_name_reuse_new_object(void **state)
+{
+    const char *name = ipct_ipc_name("shm");
+    char buf[4] = "";
+    struct stat old_st, new_st;
+    (void)state;
+
+    int old = shm_new(name, 0600, 100);
+    ASSERT_SYS_OK(pwrite(old, "old", 3, 0));
+    ASSERT_SYS_OK(shm_unlink(name));
+    ASSERT_SYS_ERR(shm_open(name, O_RDWR, 0), ENOENT);
+    int fresh = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR | O_CREAT, 0600));
+    assert_int_equal(object_size(fresh), 0);
+    ASSERT_SYS_OK(fstat(old, &old_st));
+    ASSERT_SYS_OK(fstat(fresh, &new_st));
+    assert_int_not_equal(old_st.st_ino, new_st.st_ino);
+    assert_int_equal(pread(old, buf, 3, 0), 3);
+    assert_string_equal(buf, "old");
+    close(fresh);
+    close(old);
+}
+
+/* SHM-UNLINK-04 shm_unlink of a name that does not exist fails with ENOENT */
+static void test_shm_unlink_04_missing_enoent(void **state)
+{
+    (void)state;
+    ASSERT_SYS_ERR(shm_unlink(ipct_ipc_name("shm")), ENOENT);
+}
+
+/* In a child as nobody: shm_unlink(*arg) of root's object must fail with
+ * EACCES (glibc) or EPERM (musl). */
+static int unlink_denied(void *arg)
+{
+    if (shm_unlink(arg) != -1)
+        return 1;
+#ifdef __GLIBC__
+    return errno == EACCES ? 0 : 2;
+#else
+    return errno == EPERM ? 0 : 2;
+#endif
+}
+
+/* SHM-UNLINK-05 another user's object in the sticky /dev/shm cannot be unlinked, and stays */
+static void test_shm_unlink_05_other_owner_denied(void **state)
+{
+    const char *name = ipct_ipc_name("shm");
+    char buf[5] = "";
+    struct stat dir;
+    (void)state;
+
+    ASSERT_SYS_OK(stat("/dev/shm", &dir));
+    if ((dir.st_mode & S_ISVTX) == 0)
+        IPCT_SKIP("/dev/shm is not sticky here: anyone may remove any name");
+    int fd = shm_new(name, 0666, 8);
+    ASSERT_SYS_OK(fchmod(fd, 0666));
+    ASSERT_SYS_OK(pwrite(fd, "mine", 4, 0));
+    assert_int_equal(shm_run_as_nobody(unlink_denied, (void *)name), 0);
+    int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
+    assert_int_equal(pread(again, buf, 4, 0), 4);
+    assert_string_equal(buf, "mine");
+    close(again);
+    close(fd);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_shm_unlink_01_name_removed),
+    IPCT_TEST(test_shm_unlink_02_users_keep_object),
+    IPCT_TEST(test_shm_unlink_03_name_reuse_new_object),
+    IPCT_TEST(test_shm_unlink_04_missing_enoent),
+    IPCT_TEST(test_shm_unlink_05_other_owner_denied),
+};
+
+IPCT_MAIN("shm_unlink", tests)
