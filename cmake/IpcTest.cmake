@@ -37,6 +37,11 @@ function(_ipc_programs target)
     "IPCSPEC_MQ_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-mq-server>\""
     "IPCSPEC_MQ_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-mq-client>\"")
   add_dependencies(${target} ipcspec-fdcheck ipcspec-pipe-demo ipcspec-mq-server ipcspec-mq-client)
+  # sockets (issue 5)
+  target_compile_definitions(${target} PRIVATE
+    "IPCSPEC_SOCK_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-sock-server>\""
+    "IPCSPEC_SOCK_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-sock-client>\"")
+  add_dependencies(${target} ipcspec-sock-server ipcspec-sock-client)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.

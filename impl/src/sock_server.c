@@ -102,6 +102,9 @@ int ipc_sock_server_destroy(struct ipc_sock_server *s)
 void ipc_sock_server_stats(const struct ipc_sock_server *s, struct ipc_sock_stats *st)
 {
     *st = s->st;
+    st->waiting = 0;
+    for (int i = 0; i < s->max; i++)
+        st->waiting += s->c[i].fd >= 0 && s->c[i].out_len > 0;
 }
 
 /* M is readable: take one connection into a free slot, or refuse it. */

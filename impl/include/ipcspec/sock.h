@@ -152,6 +152,7 @@ struct ipc_sock_server;
 /* What a server has done so far (ipc_sock_server_stats). */
 struct ipc_sock_stats {
     int clients;       /* connected now */
+    int waiting;       /* of them, with a reply waiting for room to be sent */
     long accepted;     /* connections taken into the table */
     long refused;      /* connections accepted and closed: table full or fd too high */
     long accept_errors; /* accept calls that failed (not counting EAGAIN, EINTR) */
