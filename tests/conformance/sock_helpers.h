@@ -133,17 +133,17 @@ static inline int sk_inet_connect(int type, uint16_t port)
 /* Wait, bounded by the harness deadline, until fd has n unread bytes. */
 static inline void sk_await_unread(int fd, int n)
 {
-    struct timespec start, now;
+    struct timespec t0, now;
     int have = -1;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
         ASSERT_SYS_OK(ioctl(fd, FIONREAD, &have));
         if (have >= n)
             return;
         sched_yield(); /* the rest is on its way through the loopback */
         clock_gettime(CLOCK_MONOTONIC, &now);
-    } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 <
+    } while ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 <
              ipct_deadline_ms());
     IPCT_FAIL("%d unread bytes after the deadline, expected %d", have, n);
 }

@@ -11,7 +11,7 @@
 #include "ipcspec/sock.h"
 
 /* A datagram server on a Unix path (udp 0) or a UDP port (udp 1, *port). */
-static struct ipc_sock_dgram_server *start(int udp, const char *path, uint16_t *port)
+static struct ipc_sock_dgram_server *dgs_start(int udp, const char *path, uint16_t *port)
 {
     struct ipc_sock_dgram_server *d;
     int fd = udp ? ipc_sock_inet_listen("127.0.0.1", 0, SOCK_DGRAM, port)
@@ -53,7 +53,7 @@ static void two_clients(int udp)
     long answered, dropped;
 
     snprintf(path, sizeof path, "%s", ipct_path("dgs"));
-    struct ipc_sock_dgram_server *d = start(udp, path, &port);
+    struct ipc_sock_dgram_server *d = dgs_start(udp, path, &port);
     int a = client(udp, path, port), b = client(udp, path, port);
     ASSERT_SYS_OK(send(a, "SUM 1 2", 7, 0));
     ASSERT_SYS_OK(send(b, "SUM 10 20", 9, 0));
@@ -93,7 +93,7 @@ static void test_sock_dgs_02_oversized_err_too_long(void **state)
     uint16_t port;
     (void)state;
 
-    struct ipc_sock_dgram_server *d = start(1, NULL, &port);
+    struct ipc_sock_dgram_server *d = dgs_start(1, NULL, &port);
     int c = client(1, NULL, port);
     memset(big, '1', sizeof big);
     memcpy(big, "SUM ", 4);
@@ -118,7 +118,7 @@ static void test_sock_dgs_03_gone_sender_dropped(void **state)
     (void)state;
 
     snprintf(path, sizeof path, "%s", ipct_path("dgs"));
-    struct ipc_sock_dgram_server *d = start(0, path, NULL);
+    struct ipc_sock_dgram_server *d = dgs_start(0, path, NULL);
     int gone = client(0, path, 0), stays = client(0, path, 0);
     ASSERT_SYS_OK(send(gone, "SUM 1", 5, 0));
     close(gone); /* its autobound name goes with it */
