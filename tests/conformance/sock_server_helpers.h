@@ -84,4 +84,18 @@ static inline void ss_expect_eof(int fd)
     assert_int_equal(ASSERT_SYS_OK(recv(fd, &b, 1, 0)), 0);
 }
 
+/* The server closed fd: it reads end of file, or ECONNRESET when the server
+ * closed with a request of fd's still unread (unix(7), tcp(7)). */
+static inline void ss_expect_closed(int fd)
+{
+    char b;
+    struct timeval tv = { ipct_deadline_ms() / 1000, 0 };
+
+    ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+    ssize_t n = recv(fd, &b, 1, 0);
+    if (n != 0 && !(n == -1 && errno == ECONNRESET))
+        IPCT_FAIL("recv on a closed client returned %zd (%s), not 0 or ECONNRESET", n,
+                  n == -1 ? ipct_errname(errno) : "data");
+}
+
 #endif
