@@ -63,9 +63,12 @@ static inline pid_t sd_start(const char *kind, const char *addr, uint16_t *port)
 {
     char line[32];
     pid_t pid = sd_start_env(kind, addr, NULL, NULL, line, sizeof line, -1);
-    unsigned p = 0;
+    char *end = line;
+    unsigned long p = 0;
 
-    if (port == NULL ? strcmp(line, "ready\n") != 0 : sscanf(line, "ready %u\n", &p) != 1)
+    if (port != NULL && strncmp(line, "ready ", 6) == 0)
+        p = strtoul(line + 6, &end, 10);
+    if (port == NULL ? strcmp(line, "ready\n") != 0 : (p == 0 || p > 65535 || strcmp(end, "\n") != 0))
         IPCT_FAIL("the server printed \"%s\" instead of its ready line", line);
     if (port != NULL)
         *port = (uint16_t)p;

@@ -106,6 +106,7 @@ static inline uint16_t sk_port(int fd)
     struct sockaddr_in sa;
     socklen_t len = sizeof sa;
 
+    memset(&sa, 0, sizeof sa);
     ASSERT_SYS_OK(getsockname(fd, (struct sockaddr *)&sa, &len));
     return ntohs(sa.sin_port);
 }

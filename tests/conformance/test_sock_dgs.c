@@ -96,7 +96,7 @@ static void test_sock_dgs_02_oversized_err_too_long(void **state)
     struct ipc_sock_dgram_server *d = dgs_start(1, NULL, &port);
     int c = client(1, NULL, port);
     memset(big, '1', sizeof big);
-    memcpy(big, "SUM ", 4);
+    big[0] = 'S', big[1] = 'U', big[2] = 'M', big[3] = ' '; /* "SUM 111...1" */
     ASSERT_SYS_OK(send(c, big, sizeof big, 0));
     answer_one(d);
     expect(c, "ERR too long");

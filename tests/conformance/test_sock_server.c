@@ -301,7 +301,7 @@ static void test_sock_srv_11_high_fd_refused(void **state)
     ASSERT_SYS_OK(setrlimit(RLIMIT_NOFILE, &raised));
     struct ipc_sock_server *s = ss_start(0, 4, path, NULL);
     int c = ss_connect(0, path, 0);
-    for (int fd; (fd = ipct_lowest_free_fd()) < FD_SETSIZE;)
+    while (ipct_lowest_free_fd() < FD_SETSIZE)
         fillers[n++] = (int)ASSERT_SYS_OK(dup(c)); /* every number below FD_SETSIZE taken */
     SS_STEP_UNTIL(s, st.refused == 1);
     assert_int_equal(ss_stats(s).clients, 0);

@@ -9,13 +9,17 @@
  */
 #include "sock_helpers.h"
 
+#include <stdlib.h>
+
 /* The ephemeral range, from /proc/sys/net/ipv4/ip_local_port_range. */
 static void port_range(long *lo, long *hi)
 {
-    char text[64];
+    char text[64], *end;
 
     ipct_read_text("/proc/sys/net/ipv4/ip_local_port_range", text, sizeof text);
-    if (sscanf(text, "%ld %ld", lo, hi) != 2)
+    *lo = strtol(text, &end, 10);
+    *hi = strtol(end, &end, 10);
+    if (*lo <= 0 || *hi < *lo)
         IPCT_FAIL("ip_local_port_range reads \"%s\"", text);
 }
 

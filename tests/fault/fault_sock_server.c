@@ -76,7 +76,7 @@ static void fault_sock_fault_02_accept_fails_others_served(void **state)
         ASSERT_FIRED("posix/io/net/accept4", 1);
         ipcf_disarm_all();
         send_all(c);
-        SS_STEP_UNTIL(s, st.answered == (k + 1) * N && st.clients == N + 1); /* then taken */
+        SS_STEP_UNTIL(s, st.answered == (long)(k + 1) * N && st.clients == N + 1); /* then taken */
         for (int i = 0; i < N; i++) {
             char want[16];
             snprintf(want, sizeof want, "OK %d", i + 1);
