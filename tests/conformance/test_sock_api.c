@@ -3,7 +3,7 @@
  * (ipcspec/sock.h): safe setup of a Unix socket's path, its mode, refused
  * paths, loopback endpoints with ephemeral ports, frames over a stream.
  *
- * Spec: SOCK-API-01..14 (spec/sock.md).
+ * Spec: SOCK-API-01..15 (spec/sock.md).
  * See also: impl/src/sock.c, impl/src/sock_frame.c,
  * tests/fault/fault_sock_api.c (the same calls failing).
  */
@@ -347,6 +347,32 @@ static void test_sock_api_14_timeout_etimedout(void **state)
     close(sv[0]), close(sv[1]);
 }
 
+/* SOCK-API-15 ipc_sock_call refuses what it cannot carry: -EMSGSIZE, -EPROTO, -ENOTSOCK */
+static void test_sock_api_15_call_refusals(void **state)
+{
+    char big[IPC_SOCK_MSG_MAX + 2], reply[8];
+    int sv[2], dv[2], p[2];
+    (void)state;
+
+    memset(big, '1', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dv));
+    ASSERT_SYS_OK(pipe2(p, O_CLOEXEC));
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "", reply, sizeof reply), EMSGSIZE);
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], big, reply, sizeof reply), EMSGSIZE);
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "SUM 1", reply, 0), EMSGSIZE);
+    assert_false(sk_readable(sv[1])); /* nothing was sent */
+    ASSERT_IPC_ERR(ipc_sock_call(p[0], "SUM 1", reply, sizeof reply), ENOTSOCK);
+    /* a datagram answer that does not fit with its NUL */
+    ASSERT_SYS_OK(send(dv[1], "OK 1234567", 10, 0));
+    ASSERT_IPC_ERR(ipc_sock_call(dv[0], "SUM 1", reply, sizeof reply), EMSGSIZE);
+    /* a stream that ends before the answer */
+    ASSERT_SYS_OK(shutdown(sv[1], SHUT_WR));
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "SUM 1", reply, sizeof reply), EPROTO);
+    close(sv[0]), close(sv[1]), close(dv[0]), close(dv[1]), close(p[0]), close(p[1]);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sock_api_01_stale_socket_replaced),
     IPCT_TEST(test_sock_api_02_non_socket_left_eexist),
@@ -362,6 +388,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sock_api_12_recv_frame_errors),
     IPCT_TEST(test_sock_api_13_send_closed_peer_epipe_no_signal),
     IPCT_TEST(test_sock_api_14_timeout_etimedout),
+    IPCT_TEST(test_sock_api_15_call_refusals),
 };
 
 IPCT_MAIN("sock_api", tests)

@@ -160,8 +160,11 @@ static void test_sock_demo_05_client_failures_reported(void **state)
 
     snprintf(path, sizeof path, "%s", ipct_path("none"));
     char *none[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", NULL };
+    char want[128];
     assert_int_equal(sd_run(none, &run), 1);
-    assert_string_equal(run.err, "ipcspec-sock-client: connect: No such file or directory\n");
+    /* strerror's text is the libc's own (musl words some differently) */
+    snprintf(want, sizeof want, "ipcspec-sock-client: connect: %s\n", strerror(ENOENT));
+    assert_string_equal(run.err, want);
     many[0] = IPCSPEC_SOCK_CLIENT_DEMO;
     many[1] = "unix";
     many[2] = path;
@@ -169,7 +172,8 @@ static void test_sock_demo_05_client_failures_reported(void **state)
         many[k] = "1234567890"; /* 36 words of 11 bytes: more than IPC_SOCK_MSG_MAX */
     many[39] = NULL;
     assert_int_equal(sd_run(many, &run), 1);
-    assert_string_equal(run.err, "ipcspec-sock-client: request: Message too long\n");
+    snprintf(want, sizeof want, "ipcspec-sock-client: request: %s\n", strerror(EMSGSIZE));
+    assert_string_equal(run.err, want);
 }
 
 /* SOCK-DEMO-06 the demo server refuses a path held by something that is not a socket, and leaves it */
@@ -186,8 +190,9 @@ static void test_sock_demo_06_non_socket_path_refused(void **state)
     close(err);
     assert_child_exited(pid, 1);
     assert_string_equal(line, "");
-    assert_string_equal(ipct_read_text(ipct_path("err"), line, sizeof line),
-                        "ipcspec-sock-server: listen: File exists\n");
+    char want[128];
+    snprintf(want, sizeof want, "ipcspec-sock-server: listen: %s\n", strerror(EEXIST));
+    assert_string_equal(ipct_read_text(ipct_path("err"), line, sizeof line), want);
     ASSERT_SYS_OK(lstat(path, &st));
     assert_true(S_ISREG(st.st_mode));
 }
