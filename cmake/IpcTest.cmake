@@ -46,6 +46,11 @@ function(_ipc_programs target)
     "IPCSPEC_SHM_PUBLISHER_DEMO=\"$<TARGET_FILE:ipcspec-shm-publisher>\""
     "IPCSPEC_SHM_SUBSCRIBER_DEMO=\"$<TARGET_FILE:ipcspec-shm-subscriber>\"")
   add_dependencies(${target} ipcspec-shm-publisher ipcspec-shm-subscriber)
+  # sockets (issue 5)
+  target_compile_definitions(${target} PRIVATE
+    "IPCSPEC_SOCK_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-sock-server>\""
+    "IPCSPEC_SOCK_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-sock-client>\"")
+  add_dependencies(${target} ipcspec-sock-server ipcspec-sock-client)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.

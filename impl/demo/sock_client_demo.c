@@ -1,0 +1,114 @@
+/*
+ * sock_client_demo.c - one client of the seed's socket server, runnable by
+ * hand.
+ *
+ *   ipcspec-sock-client KIND ADDRESS NUMBER...
+ *
+ * KIND and ADDRESS as for ipcspec-sock-server (unix, unix-dgram: a path;
+ * tcp, udp: a port on 127.0.0.1). Sends "SUM NUMBER..." and prints the sum
+ * the server answers. Exit 0 on "OK <sum>"; exit 1, with one line on
+ * standard error, for an "ERR <reason>" answer or a failed call; exit 2 for
+ * a usage error. Each send and receive waits at most 10 seconds.
+ *
+ * Spec: SOCK-DEMO-01, SOCK-DEMO-03..05 (spec/sock.md). See also:
+ * sock_server_demo.c, src/sock_frame.c.
+ */
+#include "ipcspec/sock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { WAIT_MS = 10000 };
+
+static int fail(const char *what, int neg_errno)
+{
+    fprintf(stderr, "ipcspec-sock-client: %s: %s\n", what, strerror(-neg_errno));
+    return 1;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: ipcspec-sock-client unix|unix-dgram|tcp|udp PATH|PORT NUMBER...\n");
+    return 2;
+}
+
+/* "SUM" and the words, space-separated, into buf; 0 or -EMSGSIZE. */
+static int build_request(char *buf, size_t cap, int count, char **words)
+{
+    size_t used = (size_t)snprintf(buf, cap, "SUM");
+
+    for (int i = 0; i < count; i++) {
+        int len = snprintf(buf + used, cap - used, " %s", words[i]);
+        if ((size_t)len >= cap - used)
+            return -EMSGSIZE;
+        used += (size_t)len;
+    }
+    return 0;
+}
+
+/* Connect as kind says; the descriptor, -EINVAL for a bad kind or port, or -errno. */
+static int open_kind(const char *kind, const char *addr)
+{
+    static const char *const kinds[] = { "unix", "unix-dgram", "tcp", "udp" };
+    int k = 0;
+    char *end;
+    long port;
+
+    while (k < 4 && strcmp(kind, kinds[k]) != 0)
+        k++;
+    if (k == 4)
+        return -EINVAL;
+    int type = k % 2 == 0 ? SOCK_STREAM : SOCK_DGRAM;
+    if (k < 2)
+        return ipc_sock_unix_connect(addr, type);
+    port = strtol(addr, &end, 10);
+    if (end == addr || *end != '\0' || port < 1 || port > 65535)
+        return -EINVAL;
+    return ipc_sock_inet_connect("127.0.0.1", (uint16_t)port, type);
+}
+
+/* Send the request, print the answer; the exit code. */
+static int call(int fd, const char *request)
+{
+    char reply[64];
+    ssize_t n;
+    int rc;
+
+    if ((rc = ipc_sock_set_timeout(fd, WAIT_MS)) < 0)
+        return fail("timeout", rc);
+    if ((n = ipc_sock_call(fd, request, reply, sizeof reply)) < 0)
+        return fail("call", (int)n);
+    if (strncmp(reply, "OK ", 3) != 0) {
+        fprintf(stderr, "ipcspec-sock-client: server answered \"%s\"\n", reply);
+        return 1;
+    }
+    size_t len = (size_t)n - 3; /* reply + 3 and a newline, in one write(2) */
+    memmove(reply, reply + 3, len);
+    reply[len] = '\n';
+    if (write(STDOUT_FILENO, reply, len + 1) == -1)
+        return fail("write stdout", -errno);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    char request[IPC_SOCK_MSG_MAX + 1];
+    int fd, rc;
+
+    if (argc < 4)
+        return usage();
+    if ((rc = build_request(request, sizeof request, argc - 3, argv + 3)) < 0)
+        return fail("request", rc);
+    if ((fd = open_kind(argv[1], argv[2])) == -EINVAL)
+        return usage();
+    if (fd < 0)
+        return fail("connect", fd);
+    rc = call(fd, request);
+    if (close(fd) == -1)
+        rc = fail("close", -errno);
+    return rc;
+}

@@ -1,0 +1,180 @@
+/*
+ * sock_server_demo.c - the seed's socket server, runnable by hand.
+ *
+ *   ipcspec-sock-server KIND ADDRESS [MAX_CLIENTS]
+ *
+ * KIND is unix (a Unix stream socket at path ADDRESS), unix-dgram (a Unix
+ * datagram socket at path ADDRESS), tcp or udp (127.0.0.1, port ADDRESS;
+ * 0 lets the kernel choose). It prints "ready\n" (Unix) or "ready PORT\n"
+ * (TCP, UDP) once it serves, and answers every "SUM n1 n2 ..." with "OK
+ * <sum>" (framed on a stream, one datagram each on a datagram socket) until
+ * SIGTERM or SIGINT; then it closes everything, removes the socket file,
+ * and exits 0. Exit 1, with one line on standard error naming the failed
+ * call, when a call fails; exit 2 for a usage error.
+ *
+ * The handler only writes one byte into a non-blocking self-pipe, which the
+ * server's select loop watches (async-signal-safe, no flag race), as in
+ * mq_server_demo.c.
+ *
+ * Spec: SOCK-DEMO-01..06 (spec/sock.md). See also: sock_client_demo.c,
+ * src/sock_server.c, src/sock_dgram.c.
+ */
+#include "ipcspec/sock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_stop(int sig)
+{
+    int saved = errno;
+    char byte = (char)sig;
+
+    (void)!write(stop_pipe[1], &byte, 1); /* full pipe: a stop is already due */
+    errno = saved;
+}
+
+static int fail(const char *what, int neg_errno)
+{
+    fprintf(stderr, "ipcspec-sock-server: %s: %s\n", what, strerror(-neg_errno));
+    return 1;
+}
+
+/* The self-pipe, then the handlers for SIGTERM and SIGINT; 0 or exit code. */
+static int setup_stop(void)
+{
+    struct sigaction sa = { .sa_handler = on_stop };
+    struct sigaction ign = { .sa_handler = SIG_IGN };
+    static const int sigs[] = { SIGTERM, SIGINT };
+
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+        return fail("pipe2", -errno);
+    sigemptyset(&sa.sa_mask);
+    /* A closed standard output must give EPIPE to report, not kill us with
+     * the socket file still there. */
+    if (sigaction(SIGPIPE, &ign, NULL) == -1)
+        return fail("sigaction", -errno);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        if (sigaction(sigs[i], &sa, NULL) == -1)
+            return fail("sigaction", -errno);
+    }
+    return 0;
+}
+
+/* A whole decimal number in [lo, hi], or -1. */
+static long parse_num(const char *text, long lo, long hi)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+
+    if (end == text || *end != '\0' || n < lo || n > hi)
+        return -1;
+    return n;
+}
+
+struct args {
+    int unix_path; /* 1: ADDRESS is a path */
+    int type;      /* SOCK_STREAM or SOCK_DGRAM */
+    const char *addr;
+    long port, max;
+};
+
+/* Parse argv into *a; 0, or 2 (the usage error's exit code). */
+static int parse(int argc, char **argv, struct args *a)
+{
+    static const char *const kinds[] = { "unix", "unix-dgram", "tcp", "udp" };
+    int k = 0;
+
+    while (argc >= 3 && k < 4 && strcmp(argv[1], kinds[k]) != 0)
+        k++;
+    if (argc < 3 || argc > 4 || k == 4) {
+        fprintf(stderr, "usage: ipcspec-sock-server unix|unix-dgram|tcp|udp PATH|PORT "
+                        "[MAX_CLIENTS]   (MAX_CLIENTS from 1 to %d)\n",
+                IPC_SOCK_SERVER_MAX_CLIENTS);
+        return 2;
+    }
+    a->unix_path = k < 2;
+    a->type = k % 2 == 0 ? SOCK_STREAM : SOCK_DGRAM;
+    a->addr = argv[2];
+    a->port = a->unix_path ? 0 : parse_num(argv[2], 0, 65535);
+    a->max = argc == 4 ? parse_num(argv[3], 1, IPC_SOCK_SERVER_MAX_CLIENTS) : 8;
+    if (a->port < 0 || a->max < 0)
+        return parse(0, argv, a);
+    return 0;
+}
+
+/* Close fd and remove its path: the server was never made. */
+static int discard(const struct args *a, int fd, int exit_code)
+{
+    close(fd);
+    if (a->unix_path)
+        ipc_sock_unix_remove(a->addr);
+    return exit_code;
+}
+
+/* Make the socket and say "ready"; the descriptor, or -(exit code). */
+static int open_socket(const struct args *a)
+{
+    char line[32];
+    uint16_t port = 0;
+    int fd, len;
+
+    if (a->unix_path)
+        fd = ipc_sock_unix_listen(a->addr, a->type, 0600);
+    else
+        fd = ipc_sock_inet_listen("127.0.0.1", (uint16_t)a->port, a->type, &port);
+    if (fd < 0)
+        return -fail("listen", fd);
+    len = a->unix_path ? snprintf(line, sizeof line, "ready\n")
+                       : snprintf(line, sizeof line, "ready %u\n", (unsigned)port);
+    if (write(STDOUT_FILENO, line, (size_t)len) == -1)
+        return -discard(a, fd, fail("write stdout", -errno));
+    return fd;
+}
+
+/* Serve on fd until stopped; the exit code. */
+static int serve(const struct args *a, int fd)
+{
+    const char *path = a->unix_path ? a->addr : NULL;
+    int rc, exit_code;
+
+    if (a->type == SOCK_STREAM) {
+        struct ipc_sock_server *s;
+        if ((rc = ipc_sock_server_create(&s, fd, (int)a->max, path)) < 0)
+            return discard(a, fd, fail("create", rc));
+        rc = ipc_sock_server_run(s, stop_pipe[0]);
+        exit_code = rc < 0 ? fail("serve", rc) : 0;
+        rc = ipc_sock_server_destroy(s);
+    } else {
+        struct ipc_sock_dgram_server *d;
+        if ((rc = ipc_sock_dgram_create(&d, fd, path)) < 0)
+            return discard(a, fd, fail("create", rc));
+        rc = ipc_sock_dgram_run(d, stop_pipe[0]);
+        exit_code = rc < 0 ? fail("serve", rc) : 0;
+        rc = ipc_sock_dgram_destroy(d);
+    }
+    if (rc < 0)
+        exit_code = fail("remove", rc);
+    return exit_code;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a;
+    int fd, rc;
+
+    if ((rc = parse(argc, argv, &a)) != 0)
+        return rc;
+    if ((rc = setup_stop()) != 0)
+        return rc;
+    if ((fd = open_socket(&a)) < 0)
+        return -fd;
+    return serve(&a, fd);
+}

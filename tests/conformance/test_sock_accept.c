@@ -1,0 +1,380 @@
+/*
+ * test_sock_accept.c - the master socket M: listen, its backlog, accept
+ * and what it returns, one process serving several clients, and the peer
+ * credentials a Unix connection carries.
+ *
+ * Behaviours checked:
+ *   1. accept returns a new descriptor; M goes on accepting (SOCK-ACCEPT-01)
+ *   2. a blocking accept waits for a client (SOCK-ACCEPT-02)
+ *   3. a non-blocking accept with nothing pending: EAGAIN (SOCK-ACCEPT-03)
+ *   4. accept on a socket not listening: EINVAL; on a non-socket:
+ *      ENOTSOCK (SOCK-ACCEPT-04, -05)
+ *   5. accept reports the client's address (SOCK-ACCEPT-06)
+ *   6. the backlog bounds pending connections; a blocking connect then
+ *      waits; a datagram socket cannot listen (SOCK-LISTEN-01..03)
+ *   7. one select loop serves three client processes (SOCK-CONC-01)
+ *   8. SO_PEERCRED (SOCK-CRED-01..03)
+ *
+ * Spec: SOCK-ACCEPT-01..06, SOCK-LISTEN-01..03, SOCK-CONC-01,
+ * SOCK-CRED-01..03 (spec/sock.md).
+ * See also: test_sock_select.c, test_sock_server.c (the impl's loop).
+ */
+#include "sock_helpers.h"
+
+#include <sys/wait.h>
+
+/* SOCK-ACCEPT-01 accept returns a new descriptor distinct from M, and M keeps accepting */
+static void test_sock_accept_01_new_fd_master_keeps_listening(void **state)
+{
+    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
+    int c1 = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
+    int c2 = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
+    char b = 0;
+    (void)state;
+
+    int a1 = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
+    int a2 = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
+    assert_true(a1 != m && a2 != m && a1 != a2);
+    /* each accepted socket talks to its own client */
+    ASSERT_SYS_OK(send(c2, "2", 1, 0));
+    ASSERT_SYS_OK(send(c1, "1", 1, 0));
+    assert_int_equal(ASSERT_SYS_OK(recv(a1, &b, 1, 0)), 1);
+    assert_int_equal(b, '1');
+    assert_int_equal(ASSERT_SYS_OK(recv(a2, &b, 1, 0)), 1);
+    assert_int_equal(b, '2');
+    int type = 0;
+    socklen_t len = sizeof type;
+    ASSERT_SYS_OK(getsockopt(m, SOL_SOCKET, SO_ACCEPTCONN, &type, &len));
+    assert_int_equal(type, 1); /* M still listens */
+    close(a1), close(a2), close(c1), close(c2), close(m);
+}
+
+/* Child: accept one connection on M (arg) and read one byte; exit with it. */
+static int accept_and_read(void *arg)
+{
+    int m = *(int *)arg;
+    char b = 0;
+    int fd = accept(m, NULL, NULL);
+
+    if (fd == -1 || recv(fd, &b, 1, 0) != 1)
+        return 1;
+    return b;
+}
+
+/* SOCK-ACCEPT-02 a blocking accept waits until a client connects */
+static void test_sock_accept_02_blocks_until_connect(void **state)
+{
+    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
+    (void)state;
+
+    pid_t pid = ipct_spawn(accept_and_read, &m);
+    ipct_await_blocked(pid, SYS_accept);
+    int c = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
+    ASSERT_SYS_OK(send(c, "\x2a", 1, 0));
+    assert_child_exited(pid, 42);
+    close(c), close(m);
+}
+
+/* SOCK-ACCEPT-03 a non-blocking accept with no connection pending fails with EAGAIN */
+static void test_sock_accept_03_nonblocking_empty_eagain(void **state)
+{
+    uint16_t port;
+    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
+    int t = sk_inet_listen(SOCK_STREAM, &port);
+    (void)state;
+
+    ASSERT_SYS_OK(fcntl(m, F_SETFL, O_NONBLOCK));
+    ASSERT_SYS_ERR(accept(m, NULL, NULL), EAGAIN);
+    ASSERT_SYS_OK(fcntl(t, F_SETFL, O_NONBLOCK)); /* TCP alike */
+    ASSERT_SYS_ERR(accept(t, NULL, NULL), EAGAIN);
+    close(m), close(t);
+}
+
+/* SOCK-ACCEPT-04 accept on a socket that is not listening fails with EINVAL */
+static void test_sock_accept_04_not_listening_einval(void **state)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sk_unix_addr(&sa, ipct_path("b"));
+    int bound = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    int fresh = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    (void)state;
+
+    ASSERT_SYS_OK(bind(bound, (struct sockaddr *)&sa, len));
+    ASSERT_SYS_ERR(accept(bound, NULL, NULL), EINVAL);
+    ASSERT_SYS_ERR(accept(fresh, NULL, NULL), EINVAL);
+    close(bound), close(fresh);
+}
+
+/* SOCK-ACCEPT-05 accept on a descriptor that is not a socket fails with ENOTSOCK */
+static void test_sock_accept_05_not_socket_enotsock(void **state)
+{
+    int p[2];
+    (void)state;
+
+    ASSERT_SYS_OK(pipe2(p, O_CLOEXEC));
+    ASSERT_SYS_ERR(accept(p[0], NULL, NULL), ENOTSOCK);
+    close(p[0]), close(p[1]);
+    ASSERT_SYS_ERR(accept(p[0], NULL, NULL), EBADF);
+}
+
+/* SOCK-ACCEPT-06 accept reports the client's address: its path, or the family alone */
+static void test_sock_accept_06_peer_address(void **state)
+{
+    char cpath[256];
+    struct sockaddr_un sa, peer;
+    socklen_t len;
+    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
+    (void)state;
+
+    snprintf(cpath, sizeof cpath, "%s", ipct_path("client"));
+    int bound = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    len = sk_unix_addr(&sa, cpath);
+    ASSERT_SYS_OK(bind(bound, (struct sockaddr *)&sa, len));
+    sk_unix_addr(&sa, ipct_path("m"));
+    ASSERT_SYS_OK(connect(bound, (struct sockaddr *)&sa, sizeof sa));
+    len = sizeof peer;
+    int a = (int)ASSERT_SYS_OK(accept(m, (struct sockaddr *)&peer, &len));
+    assert_int_equal(peer.sun_family, AF_UNIX);
+    assert_string_equal(peer.sun_path, cpath);
+    int anon = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
+    len = sizeof peer;
+    int b = (int)ASSERT_SYS_OK(accept(m, (struct sockaddr *)&peer, &len));
+    assert_int_equal(len, sizeof(sa_family_t));
+    close(a), close(b), close(bound), close(anon), close(m);
+}
+
+/* Connect non-blocking clients to path until one fails; the count, and the errno. */
+static int fill_backlog(const char *path, int *fds, int cap, int *err)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sk_unix_addr(&sa, path);
+    int n = 0;
+
+    for (; n < cap; n++) {
+        fds[n] = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        if (connect(fds[n], (struct sockaddr *)&sa, len) == -1) {
+            *err = errno;
+            close(fds[n]);
+            return n;
+        }
+    }
+    IPCT_FAIL("%d connections queued and no refusal", cap);
+}
+
+/* SOCK-LISTEN-01 the listen backlog bounds the pending connections; accept makes room */
+static void test_sock_listen_01_backlog_full_eagain(void **state)
+{
+    enum { BACKLOG = 2, CAP = 32 };
+    int fds[CAP], err = 0;
+    struct sockaddr_un sa;
+    socklen_t len = sk_unix_addr(&sa, ipct_path("m"));
+    int m = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    (void)state;
+
+    ASSERT_SYS_OK(bind(m, (struct sockaddr *)&sa, len));
+    ASSERT_SYS_OK(listen(m, BACKLOG));
+    int n = fill_backlog(ipct_path("m"), fds, CAP, &err);
+    assert_int_equal(err, EAGAIN);
+    /* Linux queues backlog + 1 (unix(7) says only that the queue is bounded) */
+    if (n < BACKLOG || n > BACKLOG + 1)
+        IPCT_FAIL("%d connections queued with backlog %d", n, BACKLOG);
+    close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
+    int more = fill_backlog(ipct_path("m"), fds + n, CAP - n, &err);
+    assert_int_equal(more, 1);
+    for (int i = 0; i < n + more; i++)
+        close(fds[i]);
+    close(m);
+}
+
+/* Child: a blocking connect to path; exit 0 when it succeeds. */
+static int connect_blocking(void *arg)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sk_unix_addr(&sa, arg);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    return fd != -1 && connect(fd, (struct sockaddr *)&sa, len) == 0 ? 0 : 1;
+}
+
+/* SOCK-LISTEN-02 a blocking connect to a full backlog waits until accept makes room */
+static void test_sock_listen_02_full_backlog_connect_blocks(void **state)
+{
+    char path[256];
+    int fds[32], err = 0;
+    struct sockaddr_un sa;
+    int m = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    (void)state;
+
+    snprintf(path, sizeof path, "%s", ipct_path("m"));
+    socklen_t len = sk_unix_addr(&sa, path);
+    ASSERT_SYS_OK(bind(m, (struct sockaddr *)&sa, len));
+    ASSERT_SYS_OK(listen(m, 1));
+    int n = fill_backlog(path, fds, 32, &err);
+    pid_t pid = ipct_spawn(connect_blocking, path);
+    ipct_await_blocked(pid, SYS_connect);
+    close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
+    assert_child_exited(pid, 0);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    close(m);
+}
+
+/* SOCK-LISTEN-03 listen on a datagram socket fails with EOPNOTSUPP */
+static void test_sock_listen_03_dgram_eopnotsupp(void **state)
+{
+    uint16_t port;
+    int d = sk_unix_listen(SOCK_DGRAM, ipct_path("d"));
+    int u = sk_inet_listen(SOCK_DGRAM, &port);
+    (void)state;
+
+    ASSERT_SYS_ERR(listen(d, 1), EOPNOTSUPP);
+    ASSERT_SYS_ERR(listen(u, 1), EOPNOTSUPP);
+    close(d), close(u);
+}
+
+/* Child client i: connect, send "i", expect "i+1" back; exit 0 when so. */
+static int conc_client(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    struct sockaddr_un sa;
+    socklen_t len = sk_unix_addr(&sa, ipct_path("m"));
+    char b = (char)('a' + i), r = 0;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    if (fd == -1 || connect(fd, (struct sockaddr *)&sa, len) == -1)
+        return 1;
+    ipct_child_ready(); /* connected: the parent may now see all three */
+    if (send(fd, &b, 1, 0) != 1 || recv(fd, &r, 1, 0) != 1)
+        return 2;
+    return r == b + 1 ? 0 : 3;
+}
+
+/* SOCK-CONC-01 one process serves several connected clients at once with select */
+static void test_sock_conc_01_select_serves_three_clients(void **state)
+{
+    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
+    int fd[3];
+    pid_t pid[3];
+    (void)state;
+
+    for (int i = 0; i < 3; i++) {
+        pid[i] = ipct_spawn(conc_client, (void *)(intptr_t)i);
+        ipct_await_ready(pid[i]);
+    }
+    for (int i = 0; i < 3; i++) /* all three connected before any is served */
+        fd[i] = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
+    for (int served = 0; served < 3;) {
+        fd_set rd;
+        int nfds = 0;
+        FD_ZERO(&rd);
+        for (int i = 0; i < 3; i++) {
+            if (fd[i] >= 0) {
+                FD_SET(fd[i], &rd);
+                nfds = fd[i] + 1 > nfds ? fd[i] + 1 : nfds;
+            }
+        }
+        ASSERT_SYS_OK(select(nfds, &rd, NULL, NULL, NULL));
+        for (int i = 0; i < 3; i++) {
+            char b;
+            if (fd[i] < 0 || !FD_ISSET(fd[i], &rd))
+                continue;
+            assert_int_equal(ASSERT_SYS_OK(recv(fd[i], &b, 1, 0)), 1);
+            b++;
+            ASSERT_SYS_OK(send(fd[i], &b, 1, 0));
+            close(fd[i]);
+            fd[i] = -1;
+            served++;
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        assert_child_exited(pid[i], 0);
+    close(m);
+}
+
+/* Child: drop to nobody, connect to the abstract address (arg), wait for EOF. */
+static int cred_client(void *arg)
+{
+    const struct sockaddr_un *sa = arg;
+    char b;
+    int fd;
+
+    if (ipct_drop_privileges() < 0)
+        return 2;
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd == -1 || connect(fd, (const struct sockaddr *)sa, sizeof *sa) == -1)
+        return 3;
+    return recv(fd, &b, 1, 0) == 0 ? 0 : 4; /* stay connected until the parent closes */
+}
+
+/* SOCK-CRED-01 SO_PEERCRED on an accepted socket gives the client's pid, uid and gid */
+static void test_sock_cred_01_server_sees_client_creds(void **state)
+{
+    struct sockaddr_un sa;
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    (void)state;
+
+    sk_abstract_addr(&sa, "cred"); /* no file: nobody needs no permission */
+    int m = sk_bound(SOCK_STREAM, (struct sockaddr *)&sa, sizeof sa);
+    pid_t pid = ipct_spawn(cred_client, &sa);
+    int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
+    ASSERT_SYS_OK(getsockopt(a, SOL_SOCKET, SO_PEERCRED, &cred, &len));
+    assert_int_equal(len, sizeof cred);
+    assert_int_equal(cred.pid, pid);
+    assert_int_equal(cred.uid, 65534);
+    assert_int_equal(cred.gid, 65534);
+    close(a);
+    assert_child_exited(pid, 0);
+    close(m);
+}
+
+/* SOCK-CRED-02 the client's SO_PEERCRED gives the credentials of the listener */
+static void test_sock_cred_02_client_sees_listener_creds(void **state)
+{
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
+    int c = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
+    (void)state;
+
+    ASSERT_SYS_OK(getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len));
+    assert_int_equal(cred.pid, getpid());
+    assert_int_equal(cred.uid, geteuid());
+    assert_int_equal(cred.gid, getegid());
+    close(c), close(m);
+}
+
+/* SOCK-CRED-03 each end of a socketpair sees the creating process in SO_PEERCRED */
+static void test_sock_cred_03_socketpair_own_creds(void **state)
+{
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    int sv[2];
+    (void)state;
+
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    for (int k = 0; k < 2; k++) {
+        ASSERT_SYS_OK(getsockopt(sv[k], SOL_SOCKET, SO_PEERCRED, &cred, &len));
+        assert_int_equal(cred.pid, getpid());
+        assert_int_equal(cred.uid, geteuid());
+    }
+    close(sv[0]), close(sv[1]);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sock_accept_01_new_fd_master_keeps_listening),
+    IPCT_TEST(test_sock_accept_02_blocks_until_connect),
+    IPCT_TEST(test_sock_accept_03_nonblocking_empty_eagain),
+    IPCT_TEST(test_sock_accept_04_not_listening_einval),
+    IPCT_TEST(test_sock_accept_05_not_socket_enotsock),
+    IPCT_TEST(test_sock_accept_06_peer_address),
+    IPCT_TEST(test_sock_listen_01_backlog_full_eagain),
+    IPCT_TEST(test_sock_listen_02_full_backlog_connect_blocks),
+    IPCT_TEST(test_sock_listen_03_dgram_eopnotsupp),
+    IPCT_TEST(test_sock_conc_01_select_serves_three_clients),
+    IPCT_TEST(test_sock_cred_01_server_sees_client_creds),
+    IPCT_TEST(test_sock_cred_02_client_sees_listener_creds),
+    IPCT_TEST(test_sock_cred_03_socketpair_own_creds),
+};
+
+IPCT_MAIN("sock_accept", tests)

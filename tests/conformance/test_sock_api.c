@@ -1,0 +1,394 @@
+/*
+ * test_sock_api.c - the contract of impl/'s socket endpoints and framing
+ * (ipcspec/sock.h): safe setup of a Unix socket's path, its mode, refused
+ * paths, loopback endpoints with ephemeral ports, frames over a stream.
+ *
+ * Spec: SOCK-API-01..15 (spec/sock.md).
+ * See also: impl/src/sock.c, impl/src/sock_frame.c,
+ * tests/fault/fault_sock_api.c (the same calls failing).
+ */
+#include "sock_helpers.h"
+#include "ipcspec/sock.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+/* A copy of ipct_path(leaf) that later calls do not overwrite. */
+static const char *keep_path(char *buf, size_t cap, const char *leaf)
+{
+    snprintf(buf, cap, "%s", ipct_path(leaf));
+    return buf;
+}
+
+/* lstat(path) must fail with ENOENT: nothing is left there. */
+static void assert_gone(const char *path)
+{
+    struct stat st;
+
+    ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
+}
+
+/* SOCK-API-01 ipc_sock_unix_listen replaces a stale socket file */
+static void test_sock_api_01_stale_socket_replaced(void **state)
+{
+    char path[256];
+    (void)state;
+
+    keep_path(path, sizeof path, "s");
+    close(sk_unix_listen(SOCK_STREAM, path)); /* a stale socket file */
+    int m = ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_STREAM, 0600));
+    int c = ASSERT_IPC_OK(ipc_sock_unix_connect(path, SOCK_STREAM));
+    close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
+    close(c), close(m);
+    ASSERT_IPC_OK(ipc_sock_unix_remove(path));
+    assert_gone(path);
+}
+
+/* SOCK-API-02 ipc_sock_unix_listen never removes a file, a directory or a symlink: -EEXIST */
+static void test_sock_api_02_non_socket_left_eexist(void **state)
+{
+    char file[256], dir[256], link[256], sock[256];
+    struct stat st;
+    (void)state;
+
+    keep_path(file, sizeof file, "file");
+    keep_path(dir, sizeof dir, "dir");
+    keep_path(link, sizeof link, "link");
+    keep_path(sock, sizeof sock, "sock");
+    close((int)ASSERT_SYS_OK(open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)));
+    ASSERT_SYS_OK(mkdir(dir, 0700));
+    close(sk_unix_listen(SOCK_STREAM, sock));
+    ASSERT_SYS_OK(symlink(sock, link)); /* a symlink to a stale socket */
+    const char *paths[] = { file, dir, link };
+    int lowest = ipct_lowest_free_fd();
+    for (int k = 0; k < 3; k++) {
+        ASSERT_IPC_ERR(ipc_sock_unix_listen(paths[k], SOCK_STREAM, 0600), EEXIST);
+        ASSERT_IPC_ERR(ipc_sock_unix_listen(paths[k], SOCK_DGRAM, 0600), EEXIST);
+        ASSERT_SYS_OK(lstat(paths[k], &st)); /* still there */
+    }
+    assert_true(S_ISLNK(st.st_mode));
+    ASSERT_SYS_OK(lstat(sock, &st)); /* not removed through the link */
+    assert_true(S_ISSOCK(st.st_mode));
+    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    ASSERT_SYS_OK(unlink(link)), ASSERT_SYS_OK(unlink(sock));
+}
+
+/* Child: as nobody, connect to path (arg) with impl/; exit 0, or 10 on -EACCES. */
+static int nobody_connects(void *arg)
+{
+    int fd;
+
+    if (ipct_drop_privileges() < 0)
+        return 2;
+    fd = ipc_sock_unix_connect(arg, SOCK_STREAM);
+    return fd >= 0 ? 0 : fd == -EACCES ? 10 : 3;
+}
+
+/* SOCK-API-03 the socket file gets the mode asked for, and it decides who may connect */
+static void test_sock_api_03_mode_honoured(void **state)
+{
+    static const mode_t modes[] = { 0600, 0666, 0640 };
+    char path[256];
+    struct stat st;
+    (void)state;
+
+    keep_path(path, sizeof path, "s");
+    ASSERT_SYS_OK(chmod(ipct_tmpdir(), 0711));
+    for (int k = 0; k < 3; k++) {
+        int m = ASSERT_IPC_OK(ipc_sock_unix_listen(path, k == 2 ? SOCK_DGRAM : SOCK_STREAM,
+                                                   modes[k]));
+        ASSERT_SYS_OK(lstat(path, &st));
+        assert_int_equal(st.st_mode & 07777, modes[k]);
+        if (k < 2)
+            assert_child_exited(ipct_spawn(nobody_connects, path), k == 0 ? 10 : 0);
+        close(m);
+    }
+    ASSERT_IPC_OK(ipc_sock_unix_remove(path));
+}
+
+/* SOCK-API-04 a path that does not fit sun_path is refused with -ENAMETOOLONG, nothing made */
+static void test_sock_api_04_long_path_enametoolong(void **state)
+{
+    char path[200];
+    struct sockaddr_un sa;
+    const char *dir = ipct_tmpdir();
+    size_t room = sizeof sa.sun_path - 1; /* the longest path that fits */
+    int lowest = ipct_lowest_free_fd();
+    (void)state;
+
+    memset(path, 'x', sizeof path);
+    memcpy(path, dir, strlen(dir));
+    path[strlen(dir)] = '/';
+    path[room + 1] = '\0'; /* one byte too many */
+    ASSERT_IPC_ERR(ipc_sock_unix_listen(path, SOCK_STREAM, 0600), ENAMETOOLONG);
+    ASSERT_IPC_ERR(ipc_sock_unix_connect(path, SOCK_STREAM), ENAMETOOLONG);
+    ASSERT_IPC_ERR(ipc_sock_unix_remove(path), ENAMETOOLONG);
+    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    path[room + 1] = 'x';
+    path[room] = '\0'; /* exactly sun_path less its NUL: accepted */
+    assert_gone(path);
+    int m = ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_STREAM, 0600));
+    close(m);
+    ASSERT_IPC_OK(ipc_sock_unix_remove(path));
+    assert_gone(path);
+}
+
+/* SOCK-API-05 bad arguments are refused with -EINVAL */
+static void test_sock_api_05_bad_arguments_einval(void **state)
+{
+    const char *p = ipct_path("s");
+    (void)state;
+
+    ASSERT_IPC_ERR(ipc_sock_unix_listen(NULL, SOCK_STREAM, 0600), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_unix_listen("", SOCK_STREAM, 0600), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_unix_listen(p, SOCK_SEQPACKET, 0600), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_unix_connect(p, SOCK_RAW), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_unix_connect(NULL, SOCK_STREAM), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_unix_remove(""), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_inet_listen("localhost", 0, SOCK_STREAM, NULL), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_inet_listen(NULL, 0, SOCK_DGRAM, NULL), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_inet_listen("127.0.0.1", 0, SOCK_RAW, NULL), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_inet_connect("127.0.0.256", 1, SOCK_STREAM), EINVAL);
+    ASSERT_IPC_ERR(ipc_sock_set_timeout(0, 0), EINVAL);
+}
+
+/* SOCK-API-06 ipc_sock_unix_remove removes a socket only: -ENOENT, -EEXIST otherwise */
+static void test_sock_api_06_remove_only_sockets(void **state)
+{
+    char file[256], sock[256];
+    struct stat st;
+    (void)state;
+
+    keep_path(file, sizeof file, "file");
+    keep_path(sock, sizeof sock, "sock");
+    ASSERT_IPC_ERR(ipc_sock_unix_remove(sock), ENOENT);
+    close((int)ASSERT_SYS_OK(open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)));
+    ASSERT_IPC_ERR(ipc_sock_unix_remove(file), EEXIST);
+    ASSERT_SYS_OK(lstat(file, &st));
+    close(sk_unix_listen(SOCK_DGRAM, sock));
+    ASSERT_IPC_OK(ipc_sock_unix_remove(sock));
+    assert_gone(sock);
+}
+
+/* SOCK-API-07 ipc_sock_inet_listen on port 0 reports the kernel's port, and that port is in use */
+static void test_sock_api_07_inet_ephemeral_port(void **state)
+{
+    uint16_t port = 0, uport = 0;
+    char b = 0;
+    (void)state;
+
+    int m = ASSERT_IPC_OK(ipc_sock_inet_listen("127.0.0.1", 0, SOCK_STREAM, &port));
+    assert_true(port != 0);
+    assert_int_equal(sk_port(m), port);
+    int c = ASSERT_IPC_OK(ipc_sock_inet_connect("127.0.0.1", port, SOCK_STREAM));
+    close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
+    ASSERT_IPC_ERR(ipc_sock_inet_listen("127.0.0.1", port, SOCK_STREAM, NULL), EADDRINUSE);
+    int u = ASSERT_IPC_OK(ipc_sock_inet_listen("127.0.0.1", 0, SOCK_DGRAM, &uport));
+    int uc = ASSERT_IPC_OK(ipc_sock_inet_connect("127.0.0.1", uport, SOCK_DGRAM));
+    ASSERT_SYS_OK(send(uc, "u", 1, 0));
+    assert_int_equal(ASSERT_SYS_OK(recv(u, &b, 1, 0)), 1);
+    close(c), close(m), close(u), close(uc);
+}
+
+/* SOCK-API-08 the connect helpers return the errno that refused them */
+static void test_sock_api_08_connect_errors(void **state)
+{
+    char path[256];
+    uint16_t port;
+    int lowest = ipct_lowest_free_fd();
+    (void)state;
+
+    keep_path(path, sizeof path, "s");
+    ASSERT_IPC_ERR(ipc_sock_unix_connect(path, SOCK_STREAM), ENOENT);
+    close(sk_unix_listen(SOCK_STREAM, path));
+    ASSERT_IPC_ERR(ipc_sock_unix_connect(path, SOCK_STREAM), ECONNREFUSED);
+    int hold = sk_inet_listen(SOCK_DGRAM, &port); /* a port with no TCP listener */
+    ASSERT_IPC_ERR(ipc_sock_inet_connect("127.0.0.1", port, SOCK_STREAM), ECONNREFUSED);
+    close(hold);
+    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    ASSERT_SYS_OK(unlink(path));
+}
+
+/* SOCK-API-09 a Unix datagram client is autobound: the server can answer it, and no file is made */
+static void test_sock_api_09_dgram_client_autobound(void **state)
+{
+    char path[256], b = 0;
+    struct sockaddr_un from;
+    socklen_t len = sizeof from;
+    (void)state;
+
+    keep_path(path, sizeof path, "d");
+    int s = ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_DGRAM, 0600));
+    int c = ASSERT_IPC_OK(ipc_sock_unix_connect(path, SOCK_DGRAM));
+    ASSERT_SYS_OK(send(c, "q", 1, 0));
+    ASSERT_SYS_OK(recvfrom(s, &b, 1, 0, (struct sockaddr *)&from, &len));
+    assert_int_equal(len, sizeof(sa_family_t) + 6); /* an abstract, autobound name */
+    assert_int_equal(from.sun_path[0], '\0');
+    ASSERT_SYS_OK(sendto(s, "a", 1, 0, (struct sockaddr *)&from, len));
+    assert_int_equal(ASSERT_SYS_OK(recv(c, &b, 1, 0)), 1);
+    assert_int_equal(b, 'a');
+    close(c), close(s);
+    ASSERT_IPC_OK(ipc_sock_unix_remove(path));
+}
+
+/* Child: read one frame from sv[1] (arg: sv); exit 0 when it is "hello". */
+static int read_hello(void *arg)
+{
+    const int *sv = arg;
+    char buf[16];
+
+    close(sv[0]);
+    ssize_t n = ipc_sock_recv_frame(sv[1], buf, sizeof buf);
+    return n == 5 && memcmp(buf, "hello", 5) == 0 ? 0 : 1;
+}
+
+/* SOCK-API-10 a frame goes through whole, also when it arrives in pieces */
+static void test_sock_api_10_frame_round_trip(void **state)
+{
+    static const unsigned char frame[] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
+    static const size_t cuts[] = { 0, 2, 4, 6, sizeof frame };
+    char buf[IPC_SOCK_MSG_MAX + 1];
+    int sv[2];
+    (void)state;
+
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    memset(buf, 'm', IPC_SOCK_MSG_MAX);
+    ASSERT_IPC_OK(ipc_sock_send_frame(sv[0], buf, IPC_SOCK_MSG_MAX));
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(ASSERT_IPC_OK(ipc_sock_recv_frame(sv[1], buf, sizeof buf)), IPC_SOCK_MSG_MAX);
+    assert_int_equal(buf[0], 'm');
+    assert_int_equal(buf[IPC_SOCK_MSG_MAX - 1], 'm');
+    /* one frame in four pieces: the reader waits inside recv before each */
+    pid_t pid = ipct_spawn(read_hello, sv);
+    for (size_t k = 0; k + 1 < sizeof cuts / sizeof cuts[0]; k++) {
+        ipct_await_blocked(pid, SYS_recvfrom);
+        ASSERT_SYS_OK(send(sv[0], frame + cuts[k], cuts[k + 1] - cuts[k], 0));
+    }
+    assert_child_exited(pid, 0);
+    close(sv[0]), close(sv[1]);
+}
+
+/* SOCK-API-11 ipc_sock_send_frame refuses an empty or oversized message with -EMSGSIZE, sending nothing */
+static void test_sock_api_11_frame_size_emsgsize(void **state)
+{
+    char big[IPC_SOCK_MSG_MAX + 1] = "";
+    int sv[2];
+    (void)state;
+
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    ASSERT_IPC_ERR(ipc_sock_send_frame(sv[0], big, 0), EMSGSIZE);
+    ASSERT_IPC_ERR(ipc_sock_send_frame(sv[0], big, sizeof big), EMSGSIZE);
+    assert_false(sk_readable(sv[1]));
+    close(sv[0]), close(sv[1]);
+}
+
+/* SOCK-API-12 ipc_sock_recv_frame: 0 at end of file between frames, -EPROTO inside one or on a bad length, -EMSGSIZE when it does not fit */
+static void test_sock_api_12_recv_frame_errors(void **state)
+{
+    static const struct {
+        unsigned char bytes[8];
+        size_t len;
+        size_t cap;
+        int err; /* 0: recv_frame returns 0 */
+    } cases[] = {
+        { { 0 }, 0, 16, 0 },                       /* end of file, no frame */
+        { { 0, 0 }, 2, 16, EPROTO },               /* end of file in the header */
+        { { 0, 0, 0, 4, 'a' }, 5, 16, EPROTO },    /* end of file in the payload */
+        { { 0, 0, 0, 0 }, 4, 16, EPROTO },         /* length 0 */
+        { { 0, 0, 1, 0 }, 4, 1024, EPROTO },       /* 256: over IPC_SOCK_MSG_MAX */
+        { { 0, 0, 0, 5, 'a', 'b' }, 6, 4, EMSGSIZE }, /* does not fit cap */
+    };
+    char buf[1024];
+    (void)state;
+
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int sv[2];
+        ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+        if (cases[k].len > 0)
+            ASSERT_SYS_OK(send(sv[0], cases[k].bytes, cases[k].len, 0));
+        close(sv[0]);
+        ssize_t rc = ipc_sock_recv_frame(sv[1], buf, cases[k].cap);
+        if (rc != -cases[k].err)
+            IPCT_FAIL("case %zu: %zd (%s), expected %s", k, rc, ipct_errname((int)-rc),
+                      cases[k].err ? ipct_errname(cases[k].err) : "0");
+        close(sv[1]);
+    }
+}
+
+/* Child: send a frame to a closed peer with SIGPIPE at its default; exit 0 on -EPIPE. */
+static int frame_to_closed(void *arg)
+{
+    return ipc_sock_send_frame(*(int *)arg, "x", 1) == -EPIPE ? 0 : 1;
+}
+
+/* SOCK-API-13 a frame sent to a closed peer fails with -EPIPE and raises no SIGPIPE */
+static void test_sock_api_13_send_closed_peer_epipe_no_signal(void **state)
+{
+    int sv[2];
+    (void)state;
+
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    close(sv[1]);
+    assert_child_exited(ipct_spawn(frame_to_closed, &sv[0]), 0);
+    close(sv[0]);
+}
+
+/* SOCK-API-14 with ipc_sock_set_timeout, a call that gets no answer fails with -ETIMEDOUT */
+static void test_sock_api_14_timeout_etimedout(void **state)
+{
+    char reply[32];
+    int sv[2];
+    (void)state;
+
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    ASSERT_IPC_OK(ipc_sock_set_timeout(sv[0], 50));
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "SUM 1", reply, sizeof reply), ETIMEDOUT);
+    ASSERT_IPC_ERR(ipc_sock_recv_frame(sv[0], reply, sizeof reply), ETIMEDOUT);
+    close(sv[0]), close(sv[1]);
+}
+
+/* SOCK-API-15 ipc_sock_call refuses what it cannot carry: -EMSGSIZE, -EPROTO, -ENOTSOCK */
+static void test_sock_api_15_call_refusals(void **state)
+{
+    char big[IPC_SOCK_MSG_MAX + 2], reply[8];
+    int sv[2], dv[2], p[2];
+    (void)state;
+
+    memset(big, '1', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dv));
+    ASSERT_SYS_OK(pipe2(p, O_CLOEXEC));
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "", reply, sizeof reply), EMSGSIZE);
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], big, reply, sizeof reply), EMSGSIZE);
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "SUM 1", reply, 0), EMSGSIZE);
+    assert_false(sk_readable(sv[1])); /* nothing was sent */
+    ASSERT_IPC_ERR(ipc_sock_call(p[0], "SUM 1", reply, sizeof reply), ENOTSOCK);
+    /* a datagram answer that does not fit with its NUL */
+    ASSERT_SYS_OK(send(dv[1], "OK 1234567", 10, 0));
+    ASSERT_IPC_ERR(ipc_sock_call(dv[0], "SUM 1", reply, sizeof reply), EMSGSIZE);
+    /* a stream that ends before the answer */
+    ASSERT_SYS_OK(shutdown(sv[1], SHUT_WR));
+    ASSERT_IPC_ERR(ipc_sock_call(sv[0], "SUM 1", reply, sizeof reply), EPROTO);
+    close(sv[0]), close(sv[1]), close(dv[0]), close(dv[1]), close(p[0]), close(p[1]);
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCT_TEST(test_sock_api_01_stale_socket_replaced),
+    IPCT_TEST(test_sock_api_02_non_socket_left_eexist),
+    IPCT_TEST(test_sock_api_03_mode_honoured),
+    IPCT_TEST(test_sock_api_04_long_path_enametoolong),
+    IPCT_TEST(test_sock_api_05_bad_arguments_einval),
+    IPCT_TEST(test_sock_api_06_remove_only_sockets),
+    IPCT_TEST(test_sock_api_07_inet_ephemeral_port),
+    IPCT_TEST(test_sock_api_08_connect_errors),
+    IPCT_TEST(test_sock_api_09_dgram_client_autobound),
+    IPCT_TEST(test_sock_api_10_frame_round_trip),
+    IPCT_TEST(test_sock_api_11_frame_size_emsgsize),
+    IPCT_TEST(test_sock_api_12_recv_frame_errors),
+    IPCT_TEST(test_sock_api_13_send_closed_peer_epipe_no_signal),
+    IPCT_TEST(test_sock_api_14_timeout_etimedout),
+    IPCT_TEST(test_sock_api_15_call_refusals),
+};
+
+IPCT_MAIN("sock_api", tests)

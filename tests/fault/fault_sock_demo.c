@@ -1,0 +1,185 @@
+/*
+ * fault_sock_demo.c - the socket demo pair with one of its calls failing:
+ * each says which call failed and why, exits 1, and the server leaves no
+ * socket file (or, when removing it failed, says so and leaves only that).
+ * Faults are armed in the demo's process through IPCSPEC_FAULTS
+ * (spec/faults.md); the log proves each one fired.
+ *
+ * Spec: SOCK-DEMO-08..09 (spec/sock.md).
+ * See also: impl/demo/sock_server_demo.c, impl/demo/sock_client_demo.c,
+ * tests/conformance/test_sock_demo.c (the demos without faults).
+ */
+#include "fault.h"
+#include "../conformance/sock_demo_helpers.h"
+
+struct demo_run {
+    int status;
+    int ready;
+    char err[256];
+    char log[256];
+};
+
+static void fault_env(const char *faults, char *spec, char *log_var, size_t cap)
+{
+    snprintf(spec, cap, "IPCSPEC_FAULTS=%s", faults);
+    snprintf(log_var, cap, "IPCSPEC_FAULT_LOG=%s", ipct_path("faults.log"));
+    unlink(ipct_path("faults.log"));
+}
+
+/* Run the server (kind at addr) with faults; once ready, send it stop_sig
+ * unless 0 (else it must end by itself). Then collect. */
+static void run_server(const char *faults, const char *kind, const char *addr, int stop_sig,
+                       struct demo_run *run)
+{
+    char spec[128], log_var[300], line[32];
+    char *env[] = { spec, log_var, NULL };
+
+    fault_env(faults, spec, log_var, sizeof log_var);
+    int err = (int)ASSERT_SYS_OK(open(ipct_path("err"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                                      0600));
+    pid_t pid = sd_start_env(kind, addr, NULL, env, line, sizeof line, err);
+    close(err);
+    run->ready = strncmp(line, "ready", 5) == 0;
+    if (run->ready && stop_sig != 0)
+        ASSERT_SYS_OK(kill(pid, stop_sig));
+    run->status = ipct_wait(pid);
+    ipct_read_text(ipct_path("err"), run->err, sizeof run->err);
+    ipct_read_text(ipct_path("faults.log"), run->log, sizeof run->log);
+}
+
+static void expect_failure(const char *faults, const struct demo_run *run, const char *message)
+{
+    if (!WIFEXITED(run->status) || WEXITSTATUS(run->status) != 1)
+        IPCT_FAIL("[%s] status 0x%x; expected exit code 1 (stderr \"%s\")", faults, run->status,
+                  run->err);
+    if (strstr(run->err, message) == NULL)
+        IPCT_FAIL("[%s] stderr \"%s\" lacks \"%s\"", faults, run->err, message);
+    if (run->log[0] == '\0')
+        IPCT_FAIL("[%s] the fault never fired (empty log)", faults);
+}
+
+static const struct {
+    const char *faults;
+    const char *kind;
+    const char *message;
+} server_failures[] = {
+    { "posix/pipe/pipe2:1:24", "unix", "ipcspec-sock-server: pipe2: Too many open files" },
+    { "posix/proc/sigaction:1:22", "unix", "ipcspec-sock-server: sigaction: Invalid argument" },
+    { "posix/proc/sigaction:3:22", "unix", "ipcspec-sock-server: sigaction: Invalid argument" },
+    { "posix/io/stat/lstat:1:13", "unix", "ipcspec-sock-server: listen: Permission denied" },
+    { "posix/io/net/socket:1:24", "unix", "ipcspec-sock-server: listen: Too many open files" },
+    { "posix/io/net/bind:1:98", "unix-dgram", "ipcspec-sock-server: listen: Address already in use" },
+    { "posix/io/stat/chmod:1:1", "unix", "ipcspec-sock-server: listen: Operation not permitted" },
+    { "posix/io/net/listen:1:105", "unix", "ipcspec-sock-server: listen: No buffer space available" },
+    { "posix/io/rw/write:1:5", "unix", "ipcspec-sock-server: write stdout: Input/output error" },
+    { "posix/io/ctl/fcntl:1:9", "unix", "ipcspec-sock-server: create: Bad file descriptor" },
+    { "posix/io/net/select:1:12", "unix", "ipcspec-sock-server: serve: Cannot allocate memory" },
+    { "posix/io/net/select:1:12", "unix-dgram", "ipcspec-sock-server: serve: Cannot allocate memory" },
+    { "posix/io/net/setsockopt:1:92", "tcp", "ipcspec-sock-server: listen: Protocol not available" },
+    { "posix/io/net/getsockname:1:105", "udp", "ipcspec-sock-server: listen: No buffer space available" },
+};
+
+/* SOCK-DEMO-08 each demo reports a failing call, exits 1, and the server leaves no socket file */
+static void fault_sock_demo_08_server_calls_reported(void **state)
+{
+    char path[256];
+    struct demo_run run;
+    struct stat st;
+    (void)state;
+
+    snprintf(path, sizeof path, "%s", ipct_path("sock"));
+    for (size_t k = 0; k < sizeof server_failures / sizeof server_failures[0]; k++) {
+        const char *kind = server_failures[k].kind;
+        int inet = strcmp(kind, "tcp") == 0 || strcmp(kind, "udp") == 0;
+        run_server(server_failures[k].faults, server_failures[k].kind, inet ? "0" : path, 0, &run);
+        expect_failure(server_failures[k].faults, &run, server_failures[k].message);
+        ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
+    }
+}
+
+/* SOCK-DEMO-08 each demo reports a failing call, exits 1, and the server leaves no socket file */
+static void fault_sock_demo_08_server_remove_reported(void **state)
+{
+    char path[256];
+    struct demo_run run;
+    struct stat st;
+    (void)state;
+
+    snprintf(path, sizeof path, "%s", ipct_path("sock"));
+    run_server("posix/io/dir/unlink:1:16", "unix", path, SIGTERM, &run);
+    expect_failure("posix/io/dir/unlink:1:16", &run,
+                   "ipcspec-sock-server: remove: Device or resource busy");
+    ASSERT_SYS_OK(lstat(path, &st)); /* the one thing left, as reported */
+    ASSERT_SYS_OK(unlink(path));
+}
+
+static const struct {
+    const char *faults;
+    const char *message;
+} client_failures[] = {
+    { "posix/io/net/socket:1:24", "ipcspec-sock-client: connect: Too many open files" },
+    { "posix/io/net/connect:1:111", "ipcspec-sock-client: connect: Connection refused" },
+    { "posix/io/net/setsockopt:2:22", "ipcspec-sock-client: timeout: Invalid argument" },
+    { "posix/io/net/getsockopt:1:9", "ipcspec-sock-client: call: Bad file descriptor" },
+    { "posix/io/net/send:1:105", "ipcspec-sock-client: call: No buffer space available" },
+    { "posix/io/net/recv:1:11", "ipcspec-sock-client: call: Connection timed out" },
+    { "posix/io/rw/write:1:5", "ipcspec-sock-client: write stdout: Input/output error" },
+    { "posix/io/oc/close:1:5", "ipcspec-sock-client: close: Input/output error" },
+};
+
+/* SOCK-DEMO-08 each demo reports a failing call, exits 1, and the server leaves no socket file */
+static void fault_sock_demo_08_client_calls_reported(void **state)
+{
+    char path[256], spec[128], log_var[300];
+    char *env[] = { spec, log_var, NULL };
+    struct sd_run out;
+    struct demo_run run;
+    (void)state;
+
+    snprintf(path, sizeof path, "%s", ipct_path("sock"));
+    char *argv[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", "2", NULL };
+    pid_t server = sd_start("unix", path, NULL);
+    for (size_t k = 0; k < sizeof client_failures / sizeof client_failures[0]; k++) {
+        fault_env(client_failures[k].faults, spec, log_var, sizeof log_var);
+        sd_run_env(argv, env, &out);
+        run.status = out.status;
+        snprintf(run.err, sizeof run.err, "%s", out.err);
+        ipct_read_text(ipct_path("faults.log"), run.log, sizeof run.log);
+        expect_failure(client_failures[k].faults, &run, client_failures[k].message);
+    }
+    sd_stop(server, SIGTERM, path);
+}
+
+/* SOCK-DEMO-09 the demo server rides out a failing accept and a select interrupted by a signal */
+static void fault_sock_demo_09_server_rides_out_accept_and_eintr(void **state)
+{
+    char path[256], spec[128], log_var[300], line[32];
+    char *env[] = { spec, log_var, NULL };
+    struct sd_run out;
+    (void)state;
+
+    snprintf(path, sizeof path, "%s", ipct_path("sock"));
+    fault_env("posix/io/net/select:1:4,posix/io/net/accept4:1:24", spec, log_var, sizeof log_var);
+    pid_t server = sd_start_env("unix", path, NULL, env, line, sizeof line, -1);
+    assert_string_equal(line, "ready\n");
+    char *first[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", NULL };
+    char *served[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "2", "3", NULL };
+    /* the first connection's accept fails; it stays pending and is taken next round */
+    assert_int_equal(sd_run(first, &out), 0);
+    assert_string_equal(out.out, "1\n");
+    assert_int_equal(sd_run(served, &out), 0);
+    assert_string_equal(out.out, "5\n");
+    sd_stop(server, SIGTERM, path);
+    char log[128];
+    assert_string_equal(ipct_read_text(ipct_path("faults.log"), log, sizeof log),
+                        "posix/io/net/select 1 4\nposix/io/net/accept4 1 24\n");
+}
+
+static const struct CMUnitTest tests[] = {
+    IPCF_TEST(fault_sock_demo_08_server_calls_reported),
+    IPCF_TEST(fault_sock_demo_08_server_remove_reported),
+    IPCF_TEST(fault_sock_demo_08_client_calls_reported),
+    IPCF_TEST(fault_sock_demo_09_server_rides_out_accept_and_eintr),
+};
+
+IPCT_MAIN("sock_demo_faults", tests)
