@@ -18,6 +18,7 @@
  * Spec: SHM-DEMO-01..05 (spec/shm.md). See also: shm_subscriber_demo.c,
  * src/shm_pubsub.c.
  */
+#include "ipcspec/io.h"
 #include "ipcspec/shm_board.h"
 
 #include <errno.h>
@@ -130,7 +131,22 @@ static int serve(struct ipc_shm_pub *p, char *last, size_t *last_len)
     }
 }
 
-int main(int argc, char **argv)
+/* Leave nothing open (FIU-SWEEP). The signals are blocked first, so the
+ * handler never writes into a closed, or reused, descriptor. */
+static void close_stop(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (int i = 0; i < 2; i++)
+        if (stop_pipe[i] >= 0)
+            close(stop_pipe[i]);
+}
+
+static int demo_main(int argc, char **argv)
 {
     static char last[LINE_MAX_BYTES];
     size_t last_len = 0;
@@ -147,8 +163,9 @@ int main(int argc, char **argv)
     if ((rc = ipc_shm_pub_create(&p, argv[1], n, CAPACITY)) < 0)
         return fail("create", rc);
     int exit_code = 0;
-    if (write(STDOUT_FILENO, "ready\n", 6) == -1)
-        exit_code = fail("write stdout", -errno);
+    ssize_t w = ipc_write_full(STDOUT_FILENO, "ready\n", 6, NULL);
+    if (w < 0) /* a short or stalled write too */
+        exit_code = fail("write stdout", (int)w);
     else
         exit_code = serve(p, last, &last_len);
     if (exit_code == 0) {
@@ -159,4 +176,12 @@ int main(int argc, char **argv)
     if ((rc = ipc_shm_pub_destroy(p)) < 0)
         exit_code = fail("destroy", rc);
     return exit_code;
+}
+
+int main(int argc, char **argv)
+{
+    int code = demo_main(argc, argv);
+
+    close_stop();
+    return code;
 }

@@ -19,6 +19,7 @@
  * Spec: SOCK-DEMO-01..06 (spec/sock.md). See also: sock_client_demo.c,
  * src/sock_server.c, src/sock_dgram.c.
  */
+#include "ipcspec/io.h"
 #include "ipcspec/sock.h"
 
 #include <errno.h>
@@ -134,8 +135,9 @@ static int open_socket(const struct args *a)
         return -fail("listen", fd);
     len = a->unix_path ? snprintf(line, sizeof line, "ready\n")
                        : snprintf(line, sizeof line, "ready %u\n", (unsigned)port);
-    if (write(STDOUT_FILENO, line, (size_t)len) == -1)
-        return -discard(a, fd, fail("write stdout", -errno));
+    ssize_t w = ipc_write_full(STDOUT_FILENO, line, (size_t)len, NULL);
+    if (w < 0) /* a short or stalled write too */
+        return -discard(a, fd, fail("write stdout", (int)w));
     return fd;
 }
 
@@ -165,7 +167,22 @@ static int serve(const struct args *a, int fd)
     return exit_code;
 }
 
-int main(int argc, char **argv)
+/* Leave nothing open (FIU-SWEEP). The signals are blocked first, so the
+ * handler never writes into a closed, or reused, descriptor. */
+static void close_stop(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (int i = 0; i < 2; i++)
+        if (stop_pipe[i] >= 0)
+            close(stop_pipe[i]);
+}
+
+static int demo_main(int argc, char **argv)
 {
     struct args a;
     int fd, rc;
@@ -177,4 +194,12 @@ int main(int argc, char **argv)
     if ((fd = open_socket(&a)) < 0)
         return -fd;
     return serve(&a, fd);
+}
+
+int main(int argc, char **argv)
+{
+    int code = demo_main(argc, argv);
+
+    close_stop();
+    return code;
 }

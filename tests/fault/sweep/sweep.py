@@ -311,76 +311,169 @@ class PipeDemo:
                                 % (run.fault[3], run.output("demo", "err")))
 
 
-class MqServer:
-    """ipcspec-mq-server with two clients, one after the other."""
-    name = "mq-server"
+def await_line(run, proc, name, prefix):
+    """Wait, bounded, for a line starting with prefix on name's output; the
+    line, or None when the process ended (or the deadline passed) first."""
+    path = os.path.join(run.dir, name + ".out")
+    end = time.monotonic() + DEADLINE_S * run.args.scale
+    while time.monotonic() < end:
+        with open(path, "rb") as f:
+            for line in f.read().decode("utf-8", "replace").splitlines(keepends=True):
+                if line.startswith(prefix) and line.endswith("\n"):
+                    return line
+        if proc.poll() is not None:
+            return None
+        try:
+            proc.wait(timeout=0.01)         # a bounded poll of the output file
+        except subprocess.TimeoutExpired:
+            pass
+    run.problems.append("hang: %s never printed %r" % (name, prefix))
+    return None
+
+
+def wait_while_alive(run, proc, server):
+    """Wait for proc; if the server ends first, stop proc: not judged."""
+    end = time.monotonic() + DEADLINE_S * run.args.scale
+    while time.monotonic() < end:
+        try:
+            return proc.wait(timeout=0.02)
+        except subprocess.TimeoutExpired:
+            pass
+        if server.poll() is not None:
+            run.kill(proc)              # the server met its fault and left
+            return "server-gone"
+    run.problems.append("hang: %s did not finish" % run.name_of(proc))
+    run.kill(proc)
+    return None
+
+
+def check_named(run, outcomes, role, name):
+    """The process that met the fault, failing, must name the errno."""
+    if run.fault and run.fault[0] == role and outcomes.get(name) == "error" \
+            and not names_errno(run, run.output(name, "err")):
+        run.problems.append("%s's message does not name %s: %r"
+                            % (name, run.fault[3], run.output(name, "err")))
+
+
+class ServerClients:
+    """A server and two clients, one after the other; SIGTERM ends the server.
+    Only client 0 meets a client-role fault: client 1 must be served whatever
+    happened to client 0."""
     roles = ["server", "client"]
     CLIENTS = [(["1", "2", "3"], "6\n"), (["10", "20"], "30\n")]
 
+    def __init__(self, name, server_argv, client_argv):
+        self.name = name
+        self.server_argv = server_argv      # fn(run) -> argv
+        self.client_argv = client_argv      # fn(run, ready_line, i, numbers) -> argv
+
     def play(self, run):
-        base = "/" + run.token
-        server = run.start("server", "server", ["impl/demo/ipcspec-mq-server", base, "2"])
-        ready = self.await_ready(run, server)
-        outcomes = []
+        server = run.start("server", "server", self.server_argv(run))
+        ready = await_line(run, server, "server", "ready")
+        outcomes = {}
         if ready:
             for i, (numbers, expected) in enumerate(self.CLIENTS):
-                # Only client 0 meets the client-role fault: client 1 must be
-                # served whatever happened to client 0.
-                role = "client" if i == 0 else "other"
                 name = "client%d" % i
-                proc = run.start(role, name, ["impl/demo/ipcspec-mq-client", base, str(i)] + numbers)
-                code = self.wait_client(run, proc, server)
-                if code == "server-gone":
-                    continue
-                outcomes.append((name, judge_exit(run, name, proc, code, expected)))
+                proc = run.start("client" if i == 0 else "other", name,
+                                 self.client_argv(run, ready, i, numbers))
+                code = wait_while_alive(run, proc, server)
+                if code != "server-gone":
+                    outcomes[name] = judge_exit(run, name, proc, code, expected)
             if server.poll() is None:
                 server.send_signal(signal.SIGTERM)
-        code = run.wait(server)
-        outcomes.append(("server", judge_exit(run, "server", server, code)))
-        failed = dict(outcomes)
-        if run.fault and run.fault[0] == "server" and failed.get("server") == "error":
-            if not names_errno(run, run.output("server", "err")):
-                run.problems.append("server's message does not name %s: %r"
-                                    % (run.fault[3], run.output("server", "err")))
-        if run.fault and run.fault[0] == "client" and failed.get("client0") == "error":
-            if not names_errno(run, run.output("client0", "err")):
-                run.problems.append("client 0's message does not name %s: %r"
-                                    % (run.fault[3], run.output("client0", "err")))
-        if run.fault and run.fault[0] == "client" and failed.get("client1") != "ok" \
-                and failed.get("server") != "error":
+        outcomes["server"] = judge_exit(run, "server", server, run.wait(server))
+        check_named(run, outcomes, "server", "server")
+        check_named(run, outcomes, "client", "client0")
+        if run.fault and run.fault[0] == "client" and outcomes.get("client1") != "ok" \
+                and outcomes.get("server") != "error":
             run.problems.append("client 1 was not served after a fault in client 0")
 
-    def await_ready(self, run, server):
-        """Wait for the server's "ready" line, or its exit; bounded."""
-        path = os.path.join(run.dir, "server.out")
-        end = time.monotonic() + DEADLINE_S * run.args.scale
-        while time.monotonic() < end:
-            with open(path, "rb") as f:
-                if f.read().startswith(b"ready\n"):
-                    return True
-            if server.poll() is not None:
-                return False
-            try:
-                server.wait(timeout=0.01)   # bounded poll of a pipe-less child
-            except subprocess.TimeoutExpired:
-                pass
-        run.problems.append("hang: the server never said ready")
-        return False
 
-    def wait_client(self, run, proc, server):
-        end = time.monotonic() + DEADLINE_S * run.args.scale
-        while time.monotonic() < end:
-            try:
-                return proc.wait(timeout=0.02)
-            except subprocess.TimeoutExpired:
-                pass
-            if server.poll() is not None:
-                # The server met its fault and left: the client is not judged.
-                run.kill(proc)
-                return "server-gone"
-        run.problems.append("hang: %s did not finish" % run.name_of(proc))
-        run.kill(proc)
-        return None
+def mq_server_argv(run):
+    return ["impl/demo/ipcspec-mq-server", "/" + run.token, "2"]
+
+
+def mq_client_argv(run, ready, i, numbers):
+    return ["impl/demo/ipcspec-mq-client", "/" + run.token, str(i)] + numbers
+
+
+def sock_scenario(kind):
+    unix = kind.startswith("unix")
+
+    def server_argv(run):
+        address = os.path.join(run.dir, "sum.sock") if unix else "0"
+        return ["impl/demo/ipcspec-sock-server", kind, address, "4"]
+
+    def client_argv(run, ready, i, numbers):
+        address = os.path.join(run.dir, "sum.sock") if unix else ready.split()[1]
+        return ["impl/demo/ipcspec-sock-client", kind, address] + numbers
+    return ServerClients("sock-" + kind, server_argv, client_argv)
+
+
+class ShmPubSub:
+    """ipcspec-shm-publisher with two subscribers: two lines published, then
+    end of input; each subscriber must end having printed the last one."""
+    name = "shm-pubsub"
+    roles = ["publisher", "subscriber"]
+
+    def play(self, run):
+        base = "/" + run.token
+        rfd, wfd = os.pipe()
+        pub = run.start("publisher", "publisher", ["impl/demo/ipcspec-shm-publisher", base, "2"],
+                        stdin=rfd)
+        os.close(rfd)
+        outcomes, subs = {}, []
+        try:
+            if await_line(run, pub, "publisher", "ready"):
+                for i in range(2):
+                    name = "subscriber%d" % i
+                    sub = run.start("subscriber" if i == 0 else "other", name,
+                                    ["impl/demo/ipcspec-shm-subscriber", base, str(i)])
+                    subs.append((name, sub))
+                    if not await_line(run, sub, name, "ready"):
+                        break
+                if all(s.poll() is None for _, s in subs):
+                    try:
+                        os.write(wfd, b"alpha\nbeta\n")
+                    except BrokenPipeError:
+                        pass
+        finally:
+            os.close(wfd)                   # end of input: the publisher closes the board
+        outcomes["publisher"] = judge_exit(run, "publisher", pub, run.wait(pub))
+        for name, sub in subs:
+            code = run.wait(sub)
+            out = run.output(name)
+            verdict = judge_exit(run, name, sub, code)
+            if verdict == "ok" and not (out.startswith("ready\n") and out.endswith(" beta\n")):
+                run.problems.append("wrong result reported as success: %s printed %r, "
+                                    "expected ready then '<version> beta' last" % (name, out))
+            outcomes[name] = verdict
+        check_named(run, outcomes, "publisher", "publisher")
+        check_named(run, outcomes, "subscriber", "subscriber0")
+
+
+class SigDemo:
+    """ipcspec-sig-demo -n 2: dispositions, two children reaped, a SIGUSR1
+    caught, a SIGTERM that ends it."""
+    name = "sig-demo"
+    roles = ["demo"]
+
+    def play(self, run):
+        demo = run.start("demo", "demo", ["impl/demo/ipcspec-sig-demo", "-n", "2"])
+        if await_line(run, demo, "demo", "ready"):
+            demo.send_signal(signal.SIGUSR1)
+            if await_line(run, demo, "demo", "caught SIGUSR1") and demo.poll() is None:
+                demo.send_signal(signal.SIGTERM)
+        code = run.wait(demo)
+        verdict = judge_exit(run, "demo", demo, code)
+        out = run.output("demo")
+        want = ["SIGUSR2: ignored\n", "exited with 1\n", "exited with 2\n", "caught SIGUSR1\n",
+                "stopping on SIGTERM\n"]
+        if verdict == "ok" and not all(w in out for w in want):
+            run.problems.append("wrong result reported as success: the demo printed %r" % out)
+        if verdict == "error" and run.fault and not names_errno(run, run.output("demo", "err")):
+            run.problems.append("demo's message does not name %s: %r"
+                                % (run.fault[3], run.output("demo", "err")))
 
 
 class Program:
@@ -402,7 +495,13 @@ class Program:
 
 SCENARIOS = {s.name: s for s in [
     PipeDemo(),
-    MqServer(),
+    ServerClients("mq-server", mq_server_argv, mq_client_argv),
+    sock_scenario("unix"),
+    sock_scenario("unix-dgram"),
+    sock_scenario("tcp"),
+    sock_scenario("udp"),
+    ShmPubSub(),
+    SigDemo(),
     Program("pipe-api", "tests/fault/sweep/ipcspec-sweep-pipe-api"),
     Program("mq-api", "tests/fault/sweep/ipcspec-sweep-mq-api"),
     Program("fixture", "tests/fault/sweep/ipcspec-sweep-fixture"),
@@ -524,6 +623,11 @@ def parse_args(argv):
                         "containing TEXT (repeatable); other points are not judged")
     p.add_argument("--reach", action="store_true",
                    help="trace every scenario and check that each call impl/ makes is reached")
+    p.add_argument("--sources", nargs="+", metavar="STEM",
+                   help="with --reach: only impl/src files whose name starts with a STEM "
+                        "(the mechanisms the gated scenarios cover)")
+    p.add_argument("--scenarios", nargs="+", metavar="NAME",
+                   help="with --reach: only these scenarios")
     args = p.parse_args(argv)
     if not (args.reach or args.summary) and args.scenario is None:
         p.error("--scenario, --reach or --summary is needed")
@@ -617,7 +721,8 @@ def self_test(args, dirty, cases):
 def impl_calls(args):
     """The functions impl/'s objects call from outside impl/ (nm -u)."""
     objdir = os.path.join(args.build, "impl/CMakeFiles/ipcspec.dir/src")
-    objects = [os.path.join(objdir, n) for n in sorted(os.listdir(objdir)) if n.endswith(".o")]
+    objects = [os.path.join(objdir, n) for n in sorted(os.listdir(objdir)) if n.endswith(".o")
+               and (not args.sources or n.startswith(tuple(args.sources)))]
     if not objects:
         raise SetupError("no object files in " + objdir)
     out = subprocess.run(["nm", "-u"] + objects, check=True, capture_output=True, text=True).stdout
@@ -639,7 +744,7 @@ def reach(args):
                 nofail[name] = why.strip()
     reached = {}
     for scenario in SCENARIOS.values():
-        if scenario.name == "fixture":
+        if scenario.name == "fixture" or (args.scenarios and scenario.name not in args.scenarios):
             continue
         run = one_run(args, scenario, trace=True)
         try:
@@ -667,8 +772,8 @@ def reach(args):
             problems.append("%s is called by impl/ and has neither a point in errnos.tsv "
                             "nor a reason in nofail.txt" % function)
     unswept = sorted(p for p in reached if p not in {q for ps in functions.values() for q in ps})
-    print("reach: %d points reached by %d scenarios; reached but not in errnos.tsv: %s"
-          % (len(reached), len(SCENARIOS) - 1, ", ".join(unswept) or "none"))
+    print("reach: %d points reached by the scenarios; reached but not in errnos.tsv: %s"
+          % (len(reached), ", ".join(unswept) or "none"))
     for problem in problems:
         print("REACH " + problem)
     return 1 if problems or unswept else 0
