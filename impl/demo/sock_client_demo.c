@@ -13,6 +13,7 @@
  * Spec: SOCK-DEMO-01, SOCK-DEMO-03..05 (spec/sock.md). See also:
  * sock_server_demo.c, src/sock_frame.c.
  */
+#include "ipcspec/io.h"
 #include "ipcspec/sock.h"
 
 #include <errno.h>
@@ -89,8 +90,9 @@ static int call(int fd, const char *request)
     size_t len = (size_t)n - 3; /* reply + 3 and a newline, in one write(2) */
     memmove(reply, reply + 3, len);
     reply[len] = '\n';
-    if (write(STDOUT_FILENO, reply, len + 1) == -1)
-        return fail("write stdout", -errno);
+    ssize_t w = ipc_write_full(STDOUT_FILENO, reply, len + 1, NULL);
+    if (w < 0) /* a short or stalled write too (found by the fault sweep) */
+        return fail("write stdout", (int)w);
     return 0;
 }
 
