@@ -306,9 +306,7 @@ class PipeDemo:
         proc = run.start("demo", "demo", ["impl/demo/ipcspec-pipe-demo", "alpha", "beta"])
         code = run.wait(proc)
         verdict = judge_exit(run, "demo", proc, code, "ALPHA BETA\n")
-        if verdict == "error" and run.fault and not names_errno(run, run.output("demo", "err")):
-            run.problems.append("demo's message does not name %s: %r"
-                                % (run.fault[3], run.output("demo", "err")))
+        check_named(run, {"demo": verdict}, "demo", "demo")
 
 
 def await_line(run, proc, name, prefix):
@@ -471,9 +469,7 @@ class SigDemo:
                 "stopping on SIGTERM\n"]
         if verdict == "ok" and not all(w in out for w in want):
             run.problems.append("wrong result reported as success: the demo printed %r" % out)
-        if verdict == "error" and run.fault and not names_errno(run, run.output("demo", "err")):
-            run.problems.append("demo's message does not name %s: %r"
-                                % (run.fault[3], run.output("demo", "err")))
+        check_named(run, {"demo": verdict}, "demo", "demo")
 
 
 class Program:
@@ -488,9 +484,7 @@ class Program:
         proc = run.start("program", "program", [self.target, "/" + run.token, run.dir])
         code = run.wait(proc)
         verdict = judge_exit(run, "program", proc, code, "ok\n")
-        if verdict == "error" and run.fault and not names_errno(run, run.output("program", "err")):
-            run.problems.append("the program's message does not name %s: %r"
-                                % (run.fault[3], run.output("program", "err")))
+        check_named(run, {"program": verdict}, "program", "program")
 
 
 SCENARIOS = {s.name: s for s in [
@@ -519,15 +513,20 @@ def one_run(args, scenario, fault=None, trace=False):
     return run
 
 
-def plan(args, scenario, table):
-    trace = one_run(args, scenario, trace=True)
+def trace_calls(args, scenario):
+    """One run with no fault and every point traced: role -> [(point, nth)]."""
+    run = one_run(args, scenario, trace=True)
     try:
-        if trace.problems:
+        if run.problems:
             raise SetupError("the scenario %s is not clean without faults: %s"
-                             % (scenario.name, "; ".join(trace.problems)))
-        calls = trace.traced_calls()
+                             % (scenario.name, "; ".join(run.problems)))
+        return run.traced_calls()
     finally:
-        trace.cleanup()
+        run.cleanup()
+
+
+def plan(args, scenario, table):
+    calls = trace_calls(args, scenario)
     cases, missing = [], set()
     for role in scenario.roles:
         for point, nth in calls.get(role, []):
@@ -746,16 +745,9 @@ def reach(args):
     for scenario in SCENARIOS.values():
         if scenario.name == "fixture" or (args.scenarios and scenario.name not in args.scenarios):
             continue
-        run = one_run(args, scenario, trace=True)
-        try:
-            if run.problems:
-                raise SetupError("the scenario %s is not clean without faults: %s"
-                                 % (scenario.name, "; ".join(run.problems)))
-            for calls in run.traced_calls().values():
-                for point, _ in calls:
-                    reached.setdefault(point, set()).add(scenario.name)
-        finally:
-            run.cleanup()
+        for calls in trace_calls(args, scenario).values():
+            for point, _ in calls:
+                reached.setdefault(point, set()).add(scenario.name)
     problems = []
     print("reach: calls impl/ makes, and the scenarios that fail them")
     for function in impl_calls(args):
