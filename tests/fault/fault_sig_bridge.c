@@ -2,13 +2,14 @@
  * fault_sig_bridge.c - the bridge and the reaper with the calls under them
  * failing: opening fails whole (no descriptor, every action and mask bit as
  * before), closing reports a failure yet closes and restores all it can,
- * and the reaper loses no child when waitpid or sigprocmask fails.
+ * the reaper loses no child when waitpid or sigprocmask fails, and the
+ * handler's write is tried again when it is interrupted or moves nothing.
  *
  * The bridge on SIGUSR1 and SIGUSR2 runs in the test process (the harness
  * uses neither); the reaper, which takes SIGCHLD, runs in a child that
  * checks its own fault counters and reports by exit status.
  *
- * Spec: SIG-FAULT-05..07 (spec/sig.md).
+ * Spec: SIG-FAULT-05..08 (spec/sig.md).
  * See also: impl/src/sig_bridge.c, test_sig_bridge.c.
  */
 #include "fault.h"
@@ -199,10 +200,44 @@ static void fault_sig_fault_07_reaper_loses_nothing(void **state)
     assert_child_exited(ipct_spawn(reap_through_faults, NULL), 0);
 }
 
+/* SIG-FAULT-08 the bridge's handler writes again when its write is interrupted or moves nothing */
+static void fault_sig_fault_08_handler_retries_write(void **state)
+{
+    static const struct {
+        const char *point;
+        int err;
+    } faults[] = {
+        { "posix/io/rw/write", EINTR },
+        { "posix/io/rw/write/zero", 0 },
+    };
+    sigset_t set = start_state();
+    (void)state;
+
+    int fd = ipc_sig_bridge_open(&set, 0);
+    ASSERT_IPC_OK(fd);
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        ipcf_fail_nth(faults[i].point, 1, faults[i].err);
+        ASSERT_SYS_OK(raise(SIGUSR2));
+        int fired = ipcf_fired(faults[i].point);
+        ipcf_disarm_all();
+        if (fired != 1)
+            IPCT_FAIL("%s: fired %d times in the handler, expected once", faults[i].point, fired);
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, ipct_deadline_ms()) != 1)
+            IPCT_FAIL("%s: the bridge never became readable: the signal was lost",
+                      faults[i].point);
+        assert_int_equal(ipc_sig_bridge_next(), SIGUSR2);
+        assert_int_equal(ipc_sig_bridge_next(), -EAGAIN);
+    }
+    ASSERT_IPC_OK(ipc_sig_bridge_close());
+    end_state();
+}
+
 static const struct CMUnitTest tests[] = {
     IPCF_TEST(fault_sig_fault_05_open_sweep_leaves_nothing),
     IPCF_TEST(fault_sig_fault_06_close_failure_reported),
     IPCF_TEST(fault_sig_fault_07_reaper_loses_nothing),
+    IPCF_TEST(fault_sig_fault_08_handler_retries_write),
 };
 
 IPCT_MAIN("sig_bridge_faults", tests)

@@ -111,11 +111,12 @@ int ipc_sig_wait(const sigset_t *set, int timeout_ms, siginfo_t *info);
 /*
  * Open the process's one bridge: every signal of set is caught, with
  * SA_RESTART, by a handler that writes the signal's number as one byte to
- * a self-pipe (bytes beyond the pipe's capacity are dropped: the reader is
- * awake already), and is unblocked in the calling thread. With
- * IPC_SIG_REAP, SIGCHLD's handler first reaps every ended child into the
- * reaper's table (see ipc_sig_reaped); SA_NOCLDSTOP is set so a stopped
- * child is not reported. The handler keeps errno.
+ * a self-pipe (an interrupted or empty write is tried again; bytes beyond
+ * the pipe's capacity are dropped: the reader is awake already), and is
+ * unblocked in the calling thread. With IPC_SIG_REAP, SIGCHLD's handler
+ * first reaps every ended child into the reaper's table (see
+ * ipc_sig_reaped); SA_NOCLDSTOP is set so a stopped child is not reported.
+ * The handler keeps errno.
  * Returns the pipe's read end (non-blocking, close-on-exec) for select or
  * poll, or -EINVAL (set NULL or empty, holding SIGKILL, SIGSTOP or an
  * invalid signal, an unknown flag, IPC_SIG_REAP without SIGCHLD),
