@@ -9,39 +9,24 @@
  * exits 0. Exit 1, with one line on standard error naming the failed call,
  * when a call fails; exit 2 for a usage error.
  *
- * The handler only writes one byte into a non-blocking self-pipe, which the
- * server's select loop watches (async-signal-safe, no flag race).
+ * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
+ * readable (ipc_sig_stop_open), which the loop watches next to its work.
  *
  * Spec: MQ-DEMO-01..07 (spec/mq.md). See also: mq_client_demo.c,
  * src/mq_server.c.
  */
 #include "ipcspec/io.h"
 #include "ipcspec/mq_server.h"
+#include "ipcspec/sig.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_stop(int sig)
-{
-    int saved = errno;
-    char byte = (char)sig;
-
-    /* A write that is interrupted or moves nothing is tried again, a few
-     * times; -1 with EAGAIN is a full pipe: a stop is already due. */
-    for (int tries = 0; tries < 3; tries++) {
-        ssize_t n = write(stop_pipe[1], &byte, 1);
-        if (n == 1 || (n == -1 && errno != EINTR))
-            break;
-    }
-    errno = saved;
-}
+static int stop_fd = -1; /* readable once SIGTERM or SIGINT arrives */
 
 static int fail(const char *what, int neg_errno)
 {
@@ -49,24 +34,17 @@ static int fail(const char *what, int neg_errno)
     return 1;
 }
 
-/* The self-pipe, then the handlers for SIGTERM and SIGINT; 0 or exit code. */
+/* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
+ * kill us with the queues still there), then the stop descriptor of
+ * the signals layer; 0 or the exit code. */
 static int setup_stop(void)
 {
-    struct sigaction sa = { .sa_handler = on_stop };
-    struct sigaction ign = { .sa_handler = SIG_IGN };
-    static const int sigs[] = { SIGTERM, SIGINT };
+    int rc = ipc_sig_ignore(SIGPIPE);
 
-    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-        return fail("pipe2", -errno);
-    sigemptyset(&sa.sa_mask);
-    /* A closed standard output must give EPIPE to report, not kill us with
-     * the queues still there. */
-    if (sigaction(SIGPIPE, &ign, NULL) == -1)
-        return fail("sigaction", -errno);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        if (sigaction(sigs[i], &sa, NULL) == -1)
-            return fail("sigaction", -errno);
-    }
+    if (rc < 0)
+        return fail("sigaction", rc);
+    if ((stop_fd = ipc_sig_stop_open()) < 0)
+        return fail("stop signals", stop_fd);
     return 0;
 }
 
@@ -94,26 +72,19 @@ static int serve(const char *base, int n)
         ipc_mq_server_destroy(s);
         return rc;
     }
-    rc = ipc_mq_server_run(s, stop_pipe[0]);
+    rc = ipc_mq_server_run(s, stop_fd);
     int exit_code = rc < 0 ? fail("serve", rc) : 0;
     if ((rc = ipc_mq_server_destroy(s)) < 0)
         exit_code = fail("destroy", rc);
     return exit_code;
 }
 
-/* Leave nothing open (FIU-SWEEP-02). The signals are blocked first, so the
- * handler never writes into a closed, or reused, descriptor. */
+/* Leave nothing open (FIU-SWEEP): the bridge's pipe is closed and SIGTERM
+ * and SIGINT get their actions back. */
 static void close_stop(void)
 {
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    for (int i = 0; i < 2; i++)
-        if (stop_pipe[i] >= 0)
-            close(stop_pipe[i]);
+    if (stop_fd >= 0)
+        ipc_sig_bridge_close();
 }
 
 int main(int argc, char **argv)

@@ -12,17 +12,17 @@
  * 1, with one line on standard error naming the failed call, when a call
  * fails (nothing is left behind); exit 2 for a usage error.
  *
- * The signal handler only writes one byte into a non-blocking self-pipe,
- * which the loop polls next to standard input.
+ * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
+ * readable (ipc_sig_stop_open), which the loop polls next to standard input.
  *
  * Spec: SHM-DEMO-01..05 (spec/shm.md). See also: shm_subscriber_demo.c,
  * src/shm_pubsub.c.
  */
 #include "ipcspec/io.h"
 #include "ipcspec/shm_board.h"
+#include "ipcspec/sig.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,16 +32,7 @@
 
 enum { CAPACITY = 256, LINE_MAX_BYTES = 4096 };
 
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_stop(int sig)
-{
-    int saved = errno;
-    char byte = (char)sig;
-
-    (void)!write(stop_pipe[1], &byte, 1); /* full pipe: a stop is already due */
-    errno = saved;
-}
+static int stop_fd = -1; /* readable once SIGTERM or SIGINT arrives */
 
 static int fail(const char *what, int neg_errno)
 {
@@ -49,22 +40,17 @@ static int fail(const char *what, int neg_errno)
     return 1;
 }
 
-/* The self-pipe, then the handlers for SIGTERM and SIGINT; 0 or exit code. */
+/* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
+ * kill us with the board and its queues still there), then the stop descriptor of
+ * the signals layer; 0 or the exit code. */
 static int setup_stop(void)
 {
-    struct sigaction sa = { .sa_handler = on_stop };
-    struct sigaction ign = { .sa_handler = SIG_IGN };
-    static const int sigs[] = { SIGTERM, SIGINT };
+    int rc = ipc_sig_ignore(SIGPIPE);
 
-    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-        return fail("pipe2", -errno);
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGPIPE, &ign, NULL) == -1)
-        return fail("sigaction", -errno);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        if (sigaction(sigs[i], &sa, NULL) == -1)
-            return fail("sigaction", -errno);
-    }
+    if (rc < 0)
+        return fail("sigaction", rc);
+    if ((stop_fd = ipc_sig_stop_open()) < 0)
+        return fail("stop signals", stop_fd);
     return 0;
 }
 
@@ -107,7 +93,7 @@ static int serve(struct ipc_shm_pub *p, char *last, size_t *last_len)
     static char line[LINE_MAX_BYTES];
     size_t len = 0;
     struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
-                             { .fd = stop_pipe[0], .events = POLLIN } };
+                             { .fd = stop_fd, .events = POLLIN } };
 
     for (;;) {
         if (poll(fds, 2, -1) == -1) {
@@ -131,19 +117,12 @@ static int serve(struct ipc_shm_pub *p, char *last, size_t *last_len)
     }
 }
 
-/* Leave nothing open (FIU-SWEEP). The signals are blocked first, so the
- * handler never writes into a closed, or reused, descriptor. */
+/* Leave nothing open (FIU-SWEEP): the bridge's pipe is closed and SIGTERM
+ * and SIGINT get their actions back. */
 static void close_stop(void)
 {
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    for (int i = 0; i < 2; i++)
-        if (stop_pipe[i] >= 0)
-            close(stop_pipe[i]);
+    if (stop_fd >= 0)
+        ipc_sig_bridge_close();
 }
 
 static int demo_main(int argc, char **argv)

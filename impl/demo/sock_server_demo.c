@@ -12,18 +12,17 @@
  * and exits 0. Exit 1, with one line on standard error naming the failed
  * call, when a call fails; exit 2 for a usage error.
  *
- * The handler only writes one byte into a non-blocking self-pipe, which the
- * server's select loop watches (async-signal-safe, no flag race), as in
- * mq_server_demo.c.
+ * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
+ * readable (ipc_sig_stop_open), which the loop watches next to its work.
  *
  * Spec: SOCK-DEMO-01..06 (spec/sock.md). See also: sock_client_demo.c,
  * src/sock_server.c, src/sock_dgram.c.
  */
 #include "ipcspec/io.h"
+#include "ipcspec/sig.h"
 #include "ipcspec/sock.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +30,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_stop(int sig)
-{
-    int saved = errno;
-    char byte = (char)sig;
-
-    (void)!write(stop_pipe[1], &byte, 1); /* full pipe: a stop is already due */
-    errno = saved;
-}
+static int stop_fd = -1; /* readable once SIGTERM or SIGINT arrives */
 
 static int fail(const char *what, int neg_errno)
 {
@@ -48,24 +38,17 @@ static int fail(const char *what, int neg_errno)
     return 1;
 }
 
-/* The self-pipe, then the handlers for SIGTERM and SIGINT; 0 or exit code. */
+/* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
+ * kill us with the socket file still there), then the stop descriptor of
+ * the signals layer; 0 or the exit code. */
 static int setup_stop(void)
 {
-    struct sigaction sa = { .sa_handler = on_stop };
-    struct sigaction ign = { .sa_handler = SIG_IGN };
-    static const int sigs[] = { SIGTERM, SIGINT };
+    int rc = ipc_sig_ignore(SIGPIPE);
 
-    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-        return fail("pipe2", -errno);
-    sigemptyset(&sa.sa_mask);
-    /* A closed standard output must give EPIPE to report, not kill us with
-     * the socket file still there. */
-    if (sigaction(SIGPIPE, &ign, NULL) == -1)
-        return fail("sigaction", -errno);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        if (sigaction(sigs[i], &sa, NULL) == -1)
-            return fail("sigaction", -errno);
-    }
+    if (rc < 0)
+        return fail("sigaction", rc);
+    if ((stop_fd = ipc_sig_stop_open()) < 0)
+        return fail("stop signals", stop_fd);
     return 0;
 }
 
@@ -151,14 +134,14 @@ static int serve(const struct args *a, int fd)
         struct ipc_sock_server *s;
         if ((rc = ipc_sock_server_create(&s, fd, (int)a->max, path)) < 0)
             return discard(a, fd, fail("create", rc));
-        rc = ipc_sock_server_run(s, stop_pipe[0]);
+        rc = ipc_sock_server_run(s, stop_fd);
         exit_code = rc < 0 ? fail("serve", rc) : 0;
         rc = ipc_sock_server_destroy(s);
     } else {
         struct ipc_sock_dgram_server *d;
         if ((rc = ipc_sock_dgram_create(&d, fd, path)) < 0)
             return discard(a, fd, fail("create", rc));
-        rc = ipc_sock_dgram_run(d, stop_pipe[0]);
+        rc = ipc_sock_dgram_run(d, stop_fd);
         exit_code = rc < 0 ? fail("serve", rc) : 0;
         rc = ipc_sock_dgram_destroy(d);
     }
@@ -167,19 +150,12 @@ static int serve(const struct args *a, int fd)
     return exit_code;
 }
 
-/* Leave nothing open (FIU-SWEEP). The signals are blocked first, so the
- * handler never writes into a closed, or reused, descriptor. */
+/* Leave nothing open (FIU-SWEEP): the bridge's pipe is closed and SIGTERM
+ * and SIGINT get their actions back. */
 static void close_stop(void)
 {
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    for (int i = 0; i < 2; i++)
-        if (stop_pipe[i] >= 0)
-            close(stop_pipe[i]);
+    if (stop_fd >= 0)
+        ipc_sig_bridge_close();
 }
 
 static int demo_main(int argc, char **argv)
