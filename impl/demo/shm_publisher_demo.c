@@ -10,12 +10,13 @@
  * or on SIGTERM or SIGINT, it publishes the last record again, closed, so
  * every subscriber ends, removes the board and the queues, and exits 0. Exit
  * 1, with one line on standard error naming the failed call, when a call
- * fails (nothing is left behind); exit 2 for a usage error.
+ * fails (the board is closed all the same, and nothing is left behind);
+ * exit 2 for a usage error.
  *
  * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
  * readable (ipc_sig_stop_open), which the loop polls next to standard input.
  *
- * Spec: SHM-DEMO-01..05 (spec/shm.md). See also: shm_subscriber_demo.c,
+ * Spec: SHM-DEMO-01..08 (spec/shm.md). See also: shm_subscriber_demo.c,
  * src/shm_pubsub.c.
  */
 #include "ipcspec/io.h"
@@ -147,11 +148,11 @@ static int demo_main(int argc, char **argv)
         exit_code = fail("write stdout", (int)w);
     else
         exit_code = serve(p, last, &last_len);
-    if (exit_code == 0) {
-        int64_t v = ipc_shm_pub_close(p, last, last_len);
-        if (v < 0)
-            exit_code = fail("close", (int)v);
-    }
+    /* Closed even after a failure: every subscriber then ends, rather than
+     * wait for a notification that never comes (SHM-DEMO-07). */
+    int64_t v = ipc_shm_pub_close(p, last, last_len);
+    if (v < 0)
+        exit_code = fail("close", (int)v);
     if ((rc = ipc_shm_pub_destroy(p)) < 0)
         exit_code = fail("destroy", rc);
     return exit_code;

@@ -6,13 +6,15 @@
  * Opens subscriber I's queue and the board BASE of a running
  * ipcspec-shm-publisher, prints "ready", then after every notification reads
  * the board and, when it holds a version not printed yet, prints
- * "<version> <record>" on one line. When the record read is the publisher's
+ * "<version> <record>" on one line; it reads the board every second as well,
+ * should a notification be lost. When the record read is the publisher's
  * closing one it exits 0. Exit 1, with one line on standard error naming the
  * failed call, when a call fails; exit 2 for a usage error.
  *
- * Spec: SHM-DEMO-01..05 (spec/shm.md). See also: shm_publisher_demo.c,
+ * Spec: SHM-DEMO-01..08 (spec/shm.md). See also: shm_publisher_demo.c,
  * src/shm_pubsub.c.
  */
+#include "ipcspec/io.h"
 #include "ipcspec/shm_board.h"
 
 #include <errno.h>
@@ -22,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { CAPACITY = 256 };
+enum { CAPACITY = 256, RECHECK_MS = 1000 };
 
 static int fail(const char *what, int neg_errno)
 {
@@ -30,15 +32,14 @@ static int fail(const char *what, int neg_errno)
     return 1;
 }
 
-/* Print "<version> <record>\n" with one write. 0 or -errno. */
+/* Print "<version> <record>\n", whole (a short write is continued). 0 or -errno. */
 static int print_record(uint64_t version, const char *rec, size_t len)
 {
     char line[CAPACITY + 32];
     int n = snprintf(line, sizeof line, "%" PRIu64 " %.*s\n", version, (int)len, rec);
+    ssize_t w = ipc_write_full(STDOUT_FILENO, line, (size_t)n, NULL);
 
-    if (write(STDOUT_FILENO, line, (size_t)n) == -1)
-        return -errno;
-    return 0;
+    return w < 0 ? (int)w : 0;
 }
 
 /* Follow the board until its closing record. 0 or an exit code. */
@@ -49,10 +50,13 @@ static int follow(struct ipc_shm_sub *s)
     uint64_t printed = 0;
 
     for (;;) {
-        int64_t v = ipc_shm_sub_wait(s, -1);
+        /* The board is read after every notification, and also when none
+         * came for RECHECK_MS: a notification the publisher failed to send
+         * (its closing one above all) delays the subscriber, never strands it. */
+        int64_t v = ipc_shm_sub_wait(s, RECHECK_MS);
         if (v == -EINTR)
             continue;
-        if (v < 0)
+        if (v < 0 && v != -ETIMEDOUT)
             return fail("wait", (int)v);
         ssize_t n = ipc_shm_sub_read(s, rec, sizeof rec, &snap);
         if (n < 0)
@@ -84,8 +88,9 @@ int main(int argc, char **argv)
     if ((rc = ipc_shm_sub_open(&s, argv[1], (int)index)) < 0)
         return fail("open", rc);
     int exit_code = 0;
-    if (write(STDOUT_FILENO, "ready\n", 6) == -1)
-        exit_code = fail("write stdout", -errno);
+    ssize_t w = ipc_write_full(STDOUT_FILENO, "ready\n", 6, NULL);
+    if (w < 0) /* a write that moves nothing too */
+        exit_code = fail("write stdout", (int)w);
     else
         exit_code = follow(s);
     if ((rc = ipc_shm_sub_close(s)) < 0)

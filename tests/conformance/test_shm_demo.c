@@ -214,8 +214,7 @@ static void test_shm_demo_04_failures_reported(void **state)
     ASSERT_SYS_OK(write(pub.in, big, sizeof big));
     finish(&pub, 1);
     assert_nothing_left(base, 1);
-    kill(subs[0].pid, SIGTERM); /* it never got a closing record */
-    assert_child_signaled(subs[0].pid, SIGTERM);
+    assert_child_exited(subs[0].pid, 0); /* the failed publisher closed the board */
     close(subs[0].out);
 }
 
