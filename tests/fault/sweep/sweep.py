@@ -523,6 +523,7 @@ SCENARIOS = {s.name: s for s in [
     SigDemo(),
     Program("pipe-api", "tests/fault/sweep/ipcspec-sweep-pipe-api"),
     Program("mq-api", "tests/fault/sweep/ipcspec-sweep-mq-api"),
+    Program("sig-api", "tests/fault/sweep/ipcspec-sweep-sig-api"),
     Program("fixture", "tests/fault/sweep/ipcspec-sweep-fixture"),
 ]}
 
@@ -751,12 +752,16 @@ def self_test(args, dirty, cases):
 
 
 def impl_calls(args):
-    """The functions impl/'s objects call from outside impl/ (nm -u)."""
-    objdir = os.path.join(args.build, "impl/CMakeFiles/ipcspec.dir/src")
-    objects = [os.path.join(objdir, n) for n in sorted(os.listdir(objdir)) if n.endswith(".o")
-               and (not args.sources or n.startswith(tuple(args.sources)))]
+    """The functions impl/'s objects, library and demos, call from outside
+    impl/ (nm -u)."""
+    objdirs = [os.path.join(args.build, "impl/CMakeFiles/ipcspec.dir/src")]
+    demos = os.path.join(args.build, "impl/demo/CMakeFiles")
+    objdirs += sorted(os.path.join(demos, d) for d in os.listdir(demos) if d.endswith(".dir")) \
+        if os.path.isdir(demos) else []
+    objects = [os.path.join(d, n) for d in objdirs for n in sorted(os.listdir(d))
+               if n.endswith(".o") and (not args.sources or n.startswith(tuple(args.sources)))]
     if not objects:
-        raise SetupError("no object files in " + objdir)
+        raise SetupError("no object files in " + ", ".join(objdirs))
     out = subprocess.run(["nm", "-u"] + objects, check=True, capture_output=True, text=True).stdout
     return sorted({l.split()[-1] for l in out.splitlines()
                    if l.strip() and not l.endswith(":")
