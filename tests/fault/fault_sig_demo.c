@@ -175,7 +175,6 @@ static void fault_sig_demo_06_failure_after_bridge_closes_it(void **state)
     static const char *const faults[] = { "posix/proc/sigaction:6:22", "posix/proc/sigaction:7:22",
                                           "posix/proc/sigaction:8:22", "posix/proc/sigaction:9:22" };
     struct demo_run run;
-    int fd;
     (void)state;
 
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
@@ -183,7 +182,8 @@ static void fault_sig_demo_06_failure_after_bridge_closes_it(void **state)
         demo_collect(&run);
         expect_reported(faults[i], "ipcspec-sig-demo: sigaction: Invalid argument", &run);
         /* under valgrind the audit also lists valgrind's own descriptors */
-        if (!ipct_under_memcheck() && (fd = own_fd_left(run.log)) != -1)
+        int fd = ipct_under_memcheck() ? -1 : own_fd_left(run.log);
+        if (fd != -1)
             IPCT_FAIL("[%s] the demo exited with its descriptor %d open (log \"%s\")", faults[i],
                       fd, run.log);
     }
