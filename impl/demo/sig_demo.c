@@ -13,13 +13,15 @@
  * ends the demo). A caught SIGINT or SIGTERM prints "stopping on SIGTERM"
  * and ends the demo with exit status 0 once every child was reaped. Exit 1,
  * with one line on standard error naming the failed call, when a call
- * fails (every child is still waited for); exit 2 for a usage error.
+ * fails, writing standard output included (every child is still waited
+ * for, and the bridge closed); exit 2 for a usage error.
  *
- * Spec: SIG-DEMO-01..04 (spec/sig.md). See also: src/sig.c, src/sig_bridge.c.
+ * Spec: SIG-DEMO-01..08 (spec/sig.md). See also: src/sig.c, src/sig_bridge.c.
  */
 #include "ipcspec/sig.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,22 @@ static int fail(const char *what, int neg_errno)
 {
     fprintf(stderr, "ipcspec-sig-demo: %s: %s\n", what, strerror(-neg_errno));
     return 1;
+}
+
+/* Print one line to standard output and flush it at once, so that it is
+ * out before the demo waits (and nothing is buffered when it forks).
+ * 0, or 1 after reporting a failed vprintf or fflush. */
+__attribute__((format(printf, 1, 2))) static int say(const char *format, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, format);
+    n = vprintf(format, ap);
+    va_end(ap);
+    if (n < 0 || fflush(stdout) == EOF)
+        return fail("write stdout", -errno);
+    return 0;
 }
 
 static int usage(void)
@@ -78,8 +96,8 @@ static int parse_action(const char *arg, int actions[NSHOWN])
 }
 
 /* Set the ignored and default dispositions, open the bridge on the caught
- * signals and SIGCHLD (its descriptor into *fd), and print every
- * disposition. 0 or an exit code. */
+ * signals and SIGCHLD (its descriptor into *fd, or a negative value when
+ * it did not open), and print every disposition. 0 or an exit code. */
 static int setup(const int actions[NSHOWN], int *fd)
 {
     sigset_t caught;
@@ -99,7 +117,8 @@ static int setup(const int actions[NSHOWN], int *fd)
     for (int i = 0; i < NSHOWN; i++) {
         if ((rc = ipc_sig_disposition(shown[i].sig)) < 0)
             return fail("sigaction", rc);
-        printf("SIG%s: %s\n", shown[i].name, disp_names[rc]);
+        if (say("SIG%s: %s\n", shown[i].name, disp_names[rc]) != 0)
+            return 1;
     }
     return 0;
 }
@@ -113,16 +132,24 @@ static int drain(int *reaped, int *stop)
 
     while ((sig = ipc_sig_bridge_next()) > 0) {
         if (sig != SIGCHLD) {
-            printf("caught SIG%s\n", name_of(sig));
+            if (say("caught SIG%s\n", name_of(sig)) != 0)
+                return 1;
             if (sig == SIGINT || sig == SIGTERM)
                 *stop = sig;
             continue;
         }
         if ((n = ipc_sig_reaped(done, MAX_CHILDREN)) < 0)
             return fail("reap", n);
-        for (int i = 0; i < n; i++) /* our children only ever exit */
-            printf("child %d exited with %d\n", (int)done[i].pid, WEXITSTATUS(done[i].status));
         *reaped += n;
+        /* Should its own unblock fail, ipc_sig_reaped leaves SIGCHLD
+         * blocked (sig.h), and no later child would be noticed. */
+        int rc = ipc_sig_unblock(SIGCHLD);
+        if (rc < 0)
+            return fail("unblock SIGCHLD", rc);
+        for (int i = 0; i < n; i++) { /* our children only ever exit */
+            if (say("child %d exited with %d\n", (int)done[i].pid, WEXITSTATUS(done[i].status)) != 0)
+                return 1;
+        }
     }
     return sig == -EAGAIN ? 0 : fail("signal bridge", sig);
 }
@@ -135,7 +162,8 @@ static int serve(int fd, int forked, int children)
 
     for (;;) {
         if (reaped == forked && !ready && forked == children) {
-            printf("ready %d\n", (int)getpid());
+            if (say("ready %d\n", (int)getpid()) != 0)
+                return 1;
             ready = 1;
         }
         if (reaped == forked && (stop || forked < children))
@@ -152,7 +180,7 @@ static int serve(int fd, int forked, int children)
             return 1;
     }
     if (stop)
-        printf("stopping on SIG%s\n", name_of(stop));
+        return say("stopping on SIG%s\n", name_of(stop));
     return 0;
 }
 
@@ -161,7 +189,6 @@ int main(int argc, char **argv)
     int actions[NSHOWN] = { IPC_SIG_CAUGHT, IPC_SIG_CAUGHT, IPC_SIG_IGNORED, IPC_SIG_CAUGHT };
     int children = 3, forked = 0, fd = -1, rc, i = 1;
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 2 && strcmp(argv[1], "-n") == 0) {
         char *end;
         long n = strtol(argv[2], &end, 10);
@@ -174,10 +201,12 @@ int main(int argc, char **argv)
         if (parse_action(argv[i], actions) != 0)
             return usage();
     }
-    if ((rc = setup(actions, &fd)) != 0)
+    if ((rc = setup(actions, &fd)) != 0) {
+        if (fd >= 0) /* it failed after the bridge opened */
+            (void)ipc_sig_bridge_close(); /* the first failure is the one reported */
         return rc;
+    }
     for (; forked < children; forked++) {
-        fflush(NULL); /* nothing buffered may be written twice */
         pid_t pid = fork();
         if (pid == -1) {
             rc = fail("fork", -errno);
