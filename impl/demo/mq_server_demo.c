@@ -79,12 +79,13 @@ static int serve(const char *base, int n)
     return exit_code;
 }
 
-/* Leave nothing open (FIU-SWEEP): the bridge's pipe is closed and SIGTERM
- * and SIGINT get their actions back. */
+/* Leave nothing open (FIU-SWEEP): the stop descriptor is closed, with
+ * SIGTERM and SIGINT blocked so that a late one cannot kill the process
+ * before it exits with its own status (SIG-API-11). */
 static void close_stop(void)
 {
     if (stop_fd >= 0)
-        ipc_sig_bridge_close();
+        ipc_sig_stop_close();
 }
 
 int main(int argc, char **argv)

@@ -7,7 +7,7 @@
  * state, and it keeps errno. The reaper's table is only read with SIGCHLD
  * blocked, so the handler never changes it underneath.
  *
- * Spec: SIG-API-06..10, SIG-FAULT-05..08 (spec/sig.md).
+ * Spec: SIG-API-06..11, SIG-FAULT-05..08 (spec/sig.md).
  * See also: ipcspec/sig.h, sig.c, demo/sig_demo.c.
  */
 #include "ipcspec/sig.h"
@@ -223,4 +223,18 @@ int ipc_sig_stop_requested(void)
             return sig;
     }
     return sig == -EAGAIN ? 0 : sig;
+}
+
+int ipc_sig_stop_close(void)
+{
+    sigset_t stop;
+    int rc = 0;
+
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &stop, NULL) == -1)
+        rc = -errno;
+    int closed = ipc_sig_bridge_close();
+    return rc != 0 ? rc : closed;
 }

@@ -5,7 +5,7 @@
  * stays, even past the table's size. Each case runs in a child: the bridge
  * changes dispositions the harness relies on (SIGCHLD above all).
  *
- * Spec: SIG-API-06..10 (spec/sig.md).
+ * Spec: SIG-API-06..11 (spec/sig.md).
  * See also: impl/src/sig_bridge.c, test_sig_api.c, fault_sig_bridge.c.
  */
 #include "sig_helpers.h"
@@ -226,12 +226,41 @@ static void test_sig_api_10_stop_descriptor(void **state)
     sig_in_child(stop_fd, NULL);
 }
 
+/* Exit 0: closing the stop descriptor leaves SIGTERM and SIGINT at their
+ * default actions but blocked, so a SIGTERM after it waits, pending. */
+static int stop_close(void *arg)
+{
+    sigset_t mask;
+    (void)arg;
+    int fd = ipc_sig_stop_open();
+    SIG_CHECK(fd >= 0);
+    SIG_CHECK(ipc_sig_stop_close() == 0);
+    SIG_CHECK(ipct_lowest_free_fd() == fd);
+    SIG_CHECK(ipc_sig_disposition(SIGTERM) == IPC_SIG_DEFAULT);
+    SIG_CHECK(ipc_sig_disposition(SIGINT) == IPC_SIG_DEFAULT);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &mask) == 0);
+    SIG_CHECK(sigismember(&mask, SIGTERM) == 1 && sigismember(&mask, SIGINT) == 1);
+    SIG_CHECK(kill(getpid(), SIGTERM) == 0); /* still alive past this line */
+    SIG_CHECK(ipc_sig_pending(SIGTERM) == 1);
+    SIG_CHECK(ipc_sig_stop_close() == -EBADF);
+    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGINT) == 1);
+    return 0;
+}
+
+/* SIG-API-11 closing the stop descriptor leaves SIGTERM and SIGINT blocked, so a late one cannot cut the shutdown short */
+static void test_sig_api_11_stop_close_keeps_blocked(void **state)
+{
+    (void)state;
+    sig_in_child(stop_close, NULL);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_api_06_select_loop_wakes),
     IPCT_TEST(test_sig_api_07_close_restores),
     IPCT_TEST(test_sig_api_08_reaper_collects_all),
     IPCT_TEST(test_sig_api_09_reaper_overflow_not_lost),
     IPCT_TEST(test_sig_api_10_stop_descriptor),
+    IPCT_TEST(test_sig_api_11_stop_close_keeps_blocked),
 };
 
 IPCT_MAIN("sig_bridge", tests)

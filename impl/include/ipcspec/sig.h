@@ -164,4 +164,13 @@ int ipc_sig_stop_open(void);
  * -EBADF when no bridge is open. */
 int ipc_sig_stop_requested(void);
 
+/*
+ * Close the stop descriptor for a shutdown: SIGINT and SIGTERM are blocked
+ * first, then the bridge closed (their actions restored), so one arriving
+ * while the caller cleans up stays pending instead of ending the process
+ * half-way. They stay blocked. Returns 0, or the first error of
+ * sigprocmask or ipc_sig_bridge_close (-EBADF when none is open).
+ */
+int ipc_sig_stop_close(void);
+
 #endif
