@@ -8,9 +8,11 @@
  * a readiness that turns out spurious costs one EAGAIN, never a stall.
  *
  * Spec: MQ-SRV-01..12, MQ-SRV-14, MQ-SRV-20..26 (spec/mq.md).
- * See also: include/ipcspec/mq_server.h, mq_server_sum.c, mq_client.c, mq.c.
+ * See also: include/ipcspec/mq_server.h, mq_server_sum.c, mq_client.c, mq.c,
+ * serve_loop.c (the select loop).
  */
 #include "ipcspec/mq_server.h"
+#include "serve_loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -222,16 +224,17 @@ static int watch(const struct ipc_mq_server *s, int stop_fd, fd_set *rd, fd_set 
     return nfds;
 }
 
-/* One round; stop_fd < 0 for none, *stopped set when it is readable. */
-static int round_once(struct ipc_mq_server *s, int stop_fd, int timeout_ms, int *stopped)
+/* One round (an ipc_serve_round_fn): serve what select found ready. */
+static int round_once(void *server, int stop_fd, int timeout_ms, int *stopped)
 {
-    struct timeval tv = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000 };
+    struct ipc_mq_server *s = server;
     fd_set rd, wr;
     int nfds = watch(s, stop_fd, &rd, &wr);
     int answered = 0;
+    int rc = ipc_serve_select(nfds, &rd, &wr, timeout_ms);
 
-    if (select(nfds, &rd, &wr, NULL, timeout_ms < 0 ? NULL : &tv) == -1)
-        return errno == EINTR ? 0 : -errno;
+    if (rc < 0)
+        return rc;
     for (int i = 0; i < s->n; i++) {
         struct mq_slot *slot = &s->slot[i];
 
@@ -253,17 +256,5 @@ int ipc_mq_server_step(struct ipc_mq_server *s, int timeout_ms)
 
 int ipc_mq_server_run(struct ipc_mq_server *s, int stop_fd)
 {
-    if (stop_fd < 0)
-        return -EBADF;
-    if (stop_fd >= FD_SETSIZE)
-        return -EMFILE;
-    for (;;) {
-        int stopped = 0;
-        int rc = round_once(s, stop_fd, -1, &stopped);
-
-        if (rc < 0)
-            return rc;
-        if (stopped)
-            return 0;
-    }
+    return ipc_serve_until_stopped(round_once, s, stop_fd);
 }

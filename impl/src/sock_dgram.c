@@ -8,10 +8,12 @@
  *
  * Spec: SOCK-DGS-01..05 (spec/sock.md).
  * See also: include/ipcspec/sock.h, sock_server.c (the stream server),
- * sock_frame.c (ipc_sock_call, the client's side).
+ * sock_frame.c (ipc_sock_call, the client's side), serve_loop.c (the select
+ * loop).
  */
 #include "ipcspec/sock.h"
 #include "ipcspec/mq_server.h"
+#include "serve_loop.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -99,10 +101,10 @@ static int answer_one(struct ipc_sock_dgram_server *d)
     return 1;
 }
 
-/* One round; stop_fd < 0 for none, *stopped set when it is readable. */
-static int round_once(struct ipc_sock_dgram_server *d, int stop_fd, int timeout_ms, int *stopped)
+/* One round (an ipc_serve_round_fn): answer one datagram when one is ready. */
+static int round_once(void *server, int stop_fd, int timeout_ms, int *stopped)
 {
-    struct timeval tv = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000 };
+    struct ipc_sock_dgram_server *d = server;
     fd_set rd;
     int nfds = (stop_fd > d->fd ? stop_fd : d->fd) + 1;
 
@@ -110,8 +112,9 @@ static int round_once(struct ipc_sock_dgram_server *d, int stop_fd, int timeout_
     FD_SET(d->fd, &rd);
     if (stop_fd >= 0)
         FD_SET(stop_fd, &rd);
-    if (select(nfds, &rd, NULL, NULL, timeout_ms < 0 ? NULL : &tv) == -1)
-        return errno == EINTR ? 0 : -errno;
+    int rc = ipc_serve_select(nfds, &rd, NULL, timeout_ms);
+    if (rc < 0)
+        return rc;
     *stopped = stop_fd >= 0 && FD_ISSET(stop_fd, &rd);
     return FD_ISSET(d->fd, &rd) ? answer_one(d) : 0;
 }
@@ -125,17 +128,5 @@ int ipc_sock_dgram_step(struct ipc_sock_dgram_server *d, int timeout_ms)
 
 int ipc_sock_dgram_run(struct ipc_sock_dgram_server *d, int stop_fd)
 {
-    if (stop_fd < 0)
-        return -EBADF;
-    if (stop_fd >= FD_SETSIZE)
-        return -EMFILE;
-    for (;;) {
-        int stopped = 0;
-        int rc = round_once(d, stop_fd, -1, &stopped);
-
-        if (rc < 0)
-            return rc;
-        if (stopped)
-            return 0;
-    }
+    return ipc_serve_until_stopped(round_once, d, stop_fd);
 }

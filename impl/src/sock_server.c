@@ -11,10 +11,11 @@
  *
  * Spec: SOCK-SRV-01..14 (spec/sock.md).
  * See also: include/ipcspec/sock.h, sock_frame.c (the client's side),
- * sock_dgram.c, mq_server_sum.c (the service).
+ * sock_dgram.c, mq_server_sum.c (the service), serve_loop.c (the select loop).
  */
 #include "ipcspec/sock.h"
 #include "ipcspec/mq_server.h"
+#include "serve_loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -220,16 +221,17 @@ static int watch(const struct ipc_sock_server *s, int stop_fd, fd_set *rd, fd_se
     return nfds;
 }
 
-/* One round; stop_fd < 0 for none, *stopped set when it is readable. */
-static int round_once(struct ipc_sock_server *s, int stop_fd, int timeout_ms, int *stopped)
+/* One round (an ipc_serve_round_fn): serve what select found ready. */
+static int round_once(void *server, int stop_fd, int timeout_ms, int *stopped)
 {
-    struct timeval tv = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000 };
+    struct ipc_sock_server *s = server;
     fd_set rd, wr;
     int nfds = watch(s, stop_fd, &rd, &wr);
     int answered = 0;
+    int rc = ipc_serve_select(nfds, &rd, &wr, timeout_ms);
 
-    if (select(nfds, &rd, &wr, NULL, timeout_ms < 0 ? NULL : &tv) == -1)
-        return errno == EINTR ? 0 : -errno;
+    if (rc < 0)
+        return rc;
     for (int i = 0; i < s->max; i++) {
         struct client *c = &s->c[i];
 
@@ -255,17 +257,5 @@ int ipc_sock_server_step(struct ipc_sock_server *s, int timeout_ms)
 
 int ipc_sock_server_run(struct ipc_sock_server *s, int stop_fd)
 {
-    if (stop_fd < 0)
-        return -EBADF;
-    if (stop_fd >= FD_SETSIZE)
-        return -EMFILE;
-    for (;;) {
-        int stopped = 0;
-        int rc = round_once(s, stop_fd, -1, &stopped);
-
-        if (rc < 0)
-            return rc;
-        if (stopped)
-            return 0;
-    }
+    return ipc_serve_until_stopped(round_once, s, stop_fd);
 }
