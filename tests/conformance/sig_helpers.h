@@ -140,4 +140,42 @@ static inline char sig_await_byte(int fd)
     return byte;
 }
 
+/* What sig_note_info, an SA_SIGINFO handler, saw of the last signal. */
+static volatile sig_atomic_t sig_seen_code, sig_seen_value, sig_seen_pid, sig_seen_uid;
+
+static inline void sig_note_info(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    sig_count(sig);
+    sig_seen_code = info->si_code;
+    sig_seen_value = info->si_value.sival_int;
+    sig_seen_pid = (sig_atomic_t)info->si_pid;
+    sig_seen_uid = (sig_atomic_t)info->si_uid;
+}
+
+/* Install sig_note_info for sig (SA_SIGINFO, empty sa_mask); -1 on failure. */
+static inline int sig_catch_info(int sig)
+{
+    struct sigaction sa = { .sa_sigaction = sig_note_info, .sa_flags = SA_SIGINFO };
+
+    sigemptyset(&sa.sa_mask);
+    return sigaction(sig, &sa, NULL);
+}
+
+/* In a child: with SIGUSR1 caught (sig_note_info when info, else sig_count)
+ * and blocked, say ready, then wait in sigsuspend until one arrives. 0 on
+ * success. */
+static inline int sig_await_usr1(int info)
+{
+    sigset_t wait_mask;
+
+    if ((info ? sig_catch_info(SIGUSR1) : sig_catch(SIGUSR1, sig_count, 0)) != 0 ||
+        sig_mask_one(SIG_BLOCK, SIGUSR1) != 0)
+        return -1;
+    ipct_child_ready();
+    sigprocmask(SIG_BLOCK, NULL, &wait_mask);
+    sigdelset(&wait_mask, SIGUSR1);
+    return sigsuspend(&wait_mask) == -1 && errno == EINTR ? 0 : -1;
+}
+
 #endif

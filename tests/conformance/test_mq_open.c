@@ -1,51 +1,21 @@
 /*
  * test_mq_open.c - opening message queues: access modes, other processes,
- * fork and exec, exclusive creation, names, the descriptor limit.
+ * fork and exec, the descriptor limit.
  *
- * Spec: MQ-OPEN-01..10, MQ-NAME-01..04, MQ-CREATE-01, MQ-CREATE-04, MQ-LIMIT-05,
- *       MQ-UNLINK-06 (spec/mq.md). Raw mq_* calls: behaviours of the host, not of impl/.
- * See also: test_mq_attr.c (attributes, creation, limits), test_mq_unlink.c (unlink,
- *           close, permissions), tests/lib/fdcheck.c (MQ-OPEN-09).
+ * Spec: MQ-OPEN-01..10, MQ-LIMIT-05 (spec/mq.md). Raw mq_* calls: behaviours
+ *       of the host, not of impl/.
+ * See also: test_mq_name.c (names, exclusive creation), test_mq_attr.c
+ *           (attributes, creation, limits), test_mq_unlink.c (unlink, close,
+ *           permissions), tests/lib/fdcheck.c (MQ-OPEN-09), mq_helpers.h.
  */
-#include "ipctest.h"
+#include "mq_helpers.h"
 
 #include <fcntl.h>
-#include <limits.h>
 #include <mqueue.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-enum { MAXMSG = 4, MSGSIZE = 64 };
-
-/* Creates name afresh (O_EXCL): MAXMSG x MSGSIZE, mode 0600, O_RDWR | flags. */
-static mqd_t create_queue(const char *name, int flags)
-{
-    struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
-
-    return (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, &attr));
-}
-
-/* Receives one message from q and asserts its text and priority. */
-static void assert_receives(mqd_t q, const char *text, unsigned prio)
-{
-    char buf[MSGSIZE + 1];
-    unsigned got_prio = 0;
-    ssize_t n = ASSERT_SYS_OK(mq_receive(q, buf, MSGSIZE, &got_prio));
-
-    buf[n] = '\0';
-    assert_string_equal(buf, text);
-    assert_int_equal(got_prio, prio);
-}
-
-static long queued(mqd_t q)
-{
-    struct mq_attr attr;
-
-    ASSERT_SYS_OK(mq_getattr(q, &attr));
-    return attr.mq_curmsgs;
-}
 
 /* MQ-OPEN-01 a second mq_open of the name reaches the queue the first created */
 static void test_mq_open_01_second_open_reaches_same_queue(void **state)
@@ -53,11 +23,11 @@ static void test_mq_open_01_second_open_reaches_same_queue(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    mqd_t created = create_queue(name, 0);
+    mqd_t created = mqt_create_queue(name, 0);
     mqd_t again = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
     assert_int_not_equal(again, created);
     ASSERT_SYS_OK(mq_send(created, "hello", 5, 3));
-    assert_receives(again, "hello", 3);
+    mqt_assert_receives(again, "hello", 3);
     ASSERT_SYS_OK(mq_close(again));
     ASSERT_SYS_OK(mq_close(created));
 }
@@ -79,12 +49,12 @@ static void test_mq_open_03_rdonly_send_ebadf(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    mqd_t rw = create_queue(name, 0);
+    mqd_t rw = mqt_create_queue(name, 0);
     mqd_t ro = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
     ASSERT_SYS_ERR(mq_send(ro, "x", 1, 0), EBADF);
-    assert_int_equal(queued(rw), 0);
+    assert_int_equal(mqt_queued(rw), 0);
     ASSERT_SYS_OK(mq_send(rw, "y", 1, 0));
-    assert_receives(ro, "y", 0);
+    mqt_assert_receives(ro, "y", 0);
     ASSERT_SYS_OK(mq_close(ro));
     ASSERT_SYS_OK(mq_close(rw));
 }
@@ -93,15 +63,15 @@ static void test_mq_open_03_rdonly_send_ebadf(void **state)
 static void test_mq_open_04_wronly_receive_ebadf(void **state)
 {
     const char *name = ipct_ipc_name("mq");
-    char buf[MSGSIZE];
+    char buf[MQT_MSGSIZE];
     (void)state;
 
-    mqd_t rw = create_queue(name, 0);
+    mqd_t rw = mqt_create_queue(name, 0);
     mqd_t wo = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_WRONLY));
     ASSERT_SYS_OK(mq_send(wo, "z", 1, 2));
     ASSERT_SYS_ERR(mq_receive(wo, buf, sizeof buf, NULL), EBADF);
-    assert_int_equal(queued(rw), 1); /* the refused receive took nothing */
-    assert_receives(rw, "z", 2);
+    assert_int_equal(mqt_queued(rw), 1); /* the refused receive took nothing */
+    mqt_assert_receives(rw, "z", 2);
     ASSERT_SYS_OK(mq_close(wo));
     ASSERT_SYS_OK(mq_close(rw));
 }
@@ -112,10 +82,10 @@ static void test_mq_open_05_rdwr_sends_and_receives(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    ASSERT_SYS_OK(mq_close(create_queue(name, 0)));
+    ASSERT_SYS_OK(mq_close(mqt_create_queue(name, 0)));
     mqd_t rw = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR));
     ASSERT_SYS_OK(mq_send(rw, "both", 4, 1));
-    assert_receives(rw, "both", 1);
+    mqt_assert_receives(rw, "both", 1);
     ASSERT_SYS_OK(mq_close(rw));
 }
 
@@ -124,7 +94,7 @@ static void test_mq_open_05_rdwr_sends_and_receives(void **state)
  * 3: send failed. */
 static int answer_ping(void *arg)
 {
-    char buf[MSGSIZE];
+    char buf[MQT_MSGSIZE];
     mqd_t q = mq_open(arg, O_RDWR);
 
     if (q == (mqd_t)-1)
@@ -140,10 +110,10 @@ static void test_mq_open_06_other_process_same_queue(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    mqd_t q = create_queue(name, 0);
+    mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "ping", 4, 0));
     assert_child_exited(ipct_spawn(answer_ping, (void *)name), 0);
-    assert_receives(q, "pong", 0);
+    mqt_assert_receives(q, "pong", 0);
     ASSERT_SYS_OK(mq_close(q));
 }
 
@@ -151,17 +121,17 @@ static void test_mq_open_06_other_process_same_queue(void **state)
 static void test_mq_open_07_open_leaves_messages(void **state)
 {
     const char *name = ipct_ipc_name("mq");
-    struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
+    struct mq_attr attr = { .mq_maxmsg = MQT_MAXMSG, .mq_msgsize = MQT_MSGSIZE };
     (void)state;
 
-    mqd_t q = create_queue(name, 0);
+    mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     ASSERT_SYS_OK(mq_send(q, "b", 1, 0));
     mqd_t plain = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
     mqd_t creat = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT, 0600, &attr));
-    assert_int_equal(queued(q), 2);
-    assert_int_equal(queued(plain), 2);
-    assert_int_equal(queued(creat), 2);
+    assert_int_equal(mqt_queued(q), 2);
+    assert_int_equal(mqt_queued(plain), 2);
+    assert_int_equal(mqt_queued(creat), 2);
     ASSERT_SYS_OK(mq_close(creat));
     ASSERT_SYS_OK(mq_close(plain));
     ASSERT_SYS_OK(mq_close(q));
@@ -173,7 +143,7 @@ static void test_mq_open_07_open_leaves_messages(void **state)
 static int use_inherited(void *arg)
 {
     mqd_t q = *(mqd_t *)arg;
-    char buf[MSGSIZE];
+    char buf[MQT_MSGSIZE];
     struct mq_attr nb = { .mq_flags = O_NONBLOCK };
 
     if (mq_receive(q, buf, sizeof buf, NULL) != 4 || memcmp(buf, "ping", 4) != 0)
@@ -190,12 +160,12 @@ static void test_mq_open_08_fork_inherits_shared_descriptor(void **state)
     struct mq_attr attr;
     (void)state;
 
-    mqd_t q = create_queue(name, 0);
+    mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "ping", 4, 0));
     assert_child_exited(ipct_spawn(use_inherited, &q), 0);
     ASSERT_SYS_OK(mq_getattr(q, &attr));
     assert_int_equal(attr.mq_flags, O_NONBLOCK); /* set by the child */
-    assert_receives(q, "pong", 0);
+    mqt_assert_receives(q, "pong", 0);
     ASSERT_SYS_OK(mq_close(q));
 }
 
@@ -216,7 +186,7 @@ static void test_mq_open_09_closed_across_exec(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    mqd_t plain = create_queue(name, 0);
+    mqd_t plain = mqt_create_queue(name, 0);
     mqd_t cloexec = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CLOEXEC));
     assert_true(ASSERT_SYS_OK(fcntl(plain, F_GETFD)) & FD_CLOEXEC); /* not asked for */
     assert_child_exited(exec_fdcheck(plain), 0);
@@ -231,119 +201,10 @@ static void test_mq_open_10_both_access_bits_einval(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    mqd_t q = create_queue(name, 0);
+    mqd_t q = mqt_create_queue(name, 0);
     int free_fd = ipct_lowest_free_fd();
     ASSERT_SYS_ERR(mq_open(name, O_WRONLY | O_RDWR), EINVAL);
     assert_int_equal(ipct_lowest_free_fd(), free_fd);
-    ASSERT_SYS_OK(mq_close(q));
-}
-
-/* MQ-NAME-01 a name that does not begin with '/' fails with EINVAL */
-static void test_mq_name_01_no_leading_slash_einval(void **state)
-{
-    const char *name = ipct_ipc_name("mq");
-    const char *bare = name + 1; /* the same name without its slash */
-    struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
-    (void)state;
-
-#ifndef __GLIBC__
-    IPCT_SKIP("musl's mq_open drops a leading '/' if there is one and passes any other name to "
-              "the kernel as it is: there a name without '/' is a queue name (POSIX leaves it "
-              "implementation-defined)");
-#endif
-    ASSERT_SYS_ERR(mq_open(bare, O_RDWR | O_CREAT, 0600, &attr), EINVAL);
-    ASSERT_SYS_ERR(mq_open("", O_RDWR | O_CREAT, 0600, &attr), EINVAL);
-    ASSERT_SYS_ERR(mq_unlink(bare), EINVAL);
-    ASSERT_SYS_ERR(mq_unlink(""), EINVAL);
-    ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* nothing was created */
-}
-
-/* MQ-NAME-02 a '/' after the first character fails with EACCES */
-static void test_mq_name_02_inner_slash_eacces(void **state)
-{
-    const char *name = ipct_ipc_name("mq");
-    char inner[96];
-    struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
-    (void)state;
-
-    snprintf(inner, sizeof inner, "%s/sub", name);
-    ASSERT_SYS_ERR(mq_open(inner, O_RDWR | O_CREAT, 0600, &attr), EACCES);
-    ASSERT_SYS_ERR(mq_unlink(inner), EACCES);
-    ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* no queue under the prefix either */
-}
-
-/* MQ-NAME-03 the name "/" alone fails with ENOENT, even with O_CREAT */
-static void test_mq_name_03_slash_alone_enoent(void **state)
-{
-    struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
-    (void)state;
-
-    ASSERT_SYS_ERR(mq_open("/", O_RDWR | O_CREAT, 0600, &attr), ENOENT);
-    ASSERT_SYS_ERR(mq_open("/", O_RDWR), ENOENT);
-    ASSERT_SYS_ERR(mq_unlink("/"), ENOENT);
-}
-
-/* MQ-NAME-04 NAME_MAX characters after the slash are accepted, one more fails with ENAMETOOLONG */
-static void test_mq_name_04_name_max_limit(void **state)
-{
-    char name[NAME_MAX + 3];
-    const char *base = ipct_ipc_name("mq"); /* the unique prefix, padded */
-    struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
-    size_t len = strlen(base);
-    (void)state;
-
-    memcpy(name, base, len);
-    memset(name + len, 'x', sizeof name - 1 - len);
-    name[NAME_MAX + 2] = '\0'; /* '/' and NAME_MAX + 1 characters */
-    ASSERT_SYS_ERR(mq_open(name, O_RDWR | O_CREAT, 0600, &attr), ENAMETOOLONG);
-    ASSERT_SYS_ERR(mq_unlink(name), ENAMETOOLONG);
-    name[NAME_MAX + 1] = '\0'; /* '/' and NAME_MAX characters */
-    mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr));
-    ASSERT_SYS_OK(mq_close(q));
-    ASSERT_SYS_OK(mq_unlink(name));
-}
-
-/* MQ-CREATE-01 O_CREAT|O_EXCL on an existing name fails with EEXIST and leaves the queue */
-static void test_mq_create_01_excl_existing_eexist(void **state)
-{
-    const char *name = ipct_ipc_name("mq");
-    struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 1 };
-    (void)state;
-
-    mqd_t q = create_queue(name, 0);
-    ASSERT_SYS_OK(mq_send(q, "kept", 4, 5));
-    ASSERT_SYS_ERR(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr), EEXIST);
-    ASSERT_SYS_ERR(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL), EEXIST);
-    assert_int_equal(queued(q), 1);
-    assert_receives(q, "kept", 5);
-    ASSERT_SYS_OK(mq_close(q));
-}
-
-/* MQ-CREATE-04 O_EXCL without O_CREAT is ignored */
-static void test_mq_create_04_excl_without_creat_ignored(void **state)
-{
-    const char *name = ipct_ipc_name("mq");
-    (void)state;
-
-    ASSERT_SYS_ERR(mq_open(name, O_RDWR | O_EXCL), ENOENT);
-    mqd_t q = create_queue(name, 0);
-    mqd_t again = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_EXCL));
-    ASSERT_SYS_OK(mq_send(again, "e", 1, 0));
-    assert_receives(q, "e", 0);
-    ASSERT_SYS_OK(mq_close(again));
-    ASSERT_SYS_OK(mq_close(q));
-}
-
-/* MQ-UNLINK-06 mq_unlink of a name that does not exist fails with ENOENT */
-static void test_mq_unlink_06_missing_name_enoent(void **state)
-{
-    const char *name = ipct_ipc_name("mq");
-    (void)state;
-
-    ASSERT_SYS_ERR(mq_unlink(name), ENOENT);
-    mqd_t q = create_queue(name, 0);
-    ASSERT_SYS_OK(mq_unlink(name));
-    ASSERT_SYS_ERR(mq_unlink(name), ENOENT); /* a second time, the queue still open */
     ASSERT_SYS_OK(mq_close(q));
 }
 
@@ -377,7 +238,7 @@ static void test_mq_limit_05_rlimit_nofile_emfile(void **state)
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    ASSERT_SYS_OK(mq_close(create_queue(name, 0)));
+    ASSERT_SYS_OK(mq_close(mqt_create_queue(name, 0)));
     assert_child_exited(ipct_spawn(open_until_emfile, (void *)name), 0);
 }
 
@@ -392,14 +253,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_open_08_fork_inherits_shared_descriptor),
     IPCT_TEST(test_mq_open_09_closed_across_exec),
     IPCT_TEST(test_mq_open_10_both_access_bits_einval),
-    IPCT_TEST(test_mq_name_01_no_leading_slash_einval),
-    IPCT_TEST(test_mq_name_02_inner_slash_eacces),
-    IPCT_TEST(test_mq_name_03_slash_alone_enoent),
-    IPCT_TEST(test_mq_name_04_name_max_limit),
-    IPCT_TEST(test_mq_create_01_excl_existing_eexist),
-    IPCT_TEST(test_mq_create_04_excl_without_creat_ignored),
     IPCT_TEST(test_mq_limit_05_rlimit_nofile_emfile),
-    IPCT_TEST(test_mq_unlink_06_missing_name_enoent),
 };
 
 IPCT_MAIN("mq_open", tests)

@@ -1,55 +1,20 @@
 /*
- * test_sig_send.c - sending signals: raise to the caller, kill to another
- * process or a process group, the null signal as a probe, sigqueue with a
- * value, what the receiver learns about the sender, and the errors.
+ * test_sig_send.c - sending signals with raise and kill: raise to the caller
+ * and its calling thread, kill to another process or a process group, the
+ * null signal as a probe, SIGCONT within a session, and the errors (which
+ * sigqueue shares: ESRCH, EPERM, EINVAL).
  *
- * Spec: SIG-SEND-01..15 (spec/sig.md).
- * See also: test_sig_dfl.c (what a delivered signal does).
+ * Spec: SIG-SEND-01..08, SIG-SEND-14, SIG-SEND-15 (spec/sig.md).
+ * See also: test_sig_queue.c (sigqueue, and what the receiver learns about
+ *           the sender), test_sig_dfl.c (what a delivered signal does).
  */
 #include "sig_helpers.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-
-/* What an SA_SIGINFO handler saw of the last signal. */
-static volatile sig_atomic_t seen_code, seen_value, seen_pid, seen_uid;
-
-static void note_info(int sig, siginfo_t *info, void *ctx)
-{
-    (void)ctx;
-    sig_count(sig);
-    seen_code = info->si_code;
-    seen_value = info->si_value.sival_int;
-    seen_pid = (sig_atomic_t)info->si_pid;
-    seen_uid = (sig_atomic_t)info->si_uid;
-}
-
-static int catch_info(int sig)
-{
-    struct sigaction sa = { .sa_sigaction = note_info, .sa_flags = SA_SIGINFO };
-
-    sigemptyset(&sa.sa_mask);
-    return sigaction(sig, &sa, NULL);
-}
-
-/* In a child: with SIGUSR1 caught (SA_SIGINFO when info) and blocked, say
- * ready, then wait in sigsuspend until one arrives. 0 on success. */
-static int await_usr1(int info)
-{
-    sigset_t wait_mask;
-
-    if ((info ? catch_info(SIGUSR1) : sig_catch(SIGUSR1, sig_count, 0)) != 0 ||
-        sig_mask_one(SIG_BLOCK, SIGUSR1) != 0)
-        return -1;
-    ipct_child_ready();
-    sigprocmask(SIG_BLOCK, NULL, &wait_mask);
-    sigdelset(&wait_mask, SIGUSR1);
-    return sigsuspend(&wait_mask) == -1 && errno == EINTR ? 0 : -1;
-}
 
 /* Exit 0: the handler had run by the time raise returned 0. */
 static int raise_sync(void *arg)
@@ -85,7 +50,7 @@ static void test_sig_send_02_raise_invalid_einval(void **state)
 static int receive_usr1(void *arg)
 {
     (void)arg;
-    SIG_CHECK(await_usr1(0) == 0);
+    SIG_CHECK(sig_await_usr1(0) == 0);
     SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
     return 0;
 }
@@ -239,120 +204,6 @@ static void test_sig_send_08_process_group(void **state)
     sig_in_child(group_leader, (void *)&by_zero);
 }
 
-struct sender { pid_t pid; uid_t uid; };
-
-/* Exit 0: one SIGUSR1 came with si_code SI_QUEUE, value 4242 and the sender. */
-static int receive_queued(void *arg)
-{
-    const struct sender *from = arg;
-
-    SIG_CHECK(await_usr1(1) == 0);
-    SIG_CHECK(sig_hits == 1);
-    SIG_CHECK(seen_code == SI_QUEUE && seen_value == 4242);
-    SIG_CHECK(seen_pid == from->pid && seen_uid == (sig_atomic_t)from->uid);
-    return 0;
-}
-
-/* SIG-SEND-09 sigqueue carries its value to an SA_SIGINFO handler, with SI_QUEUE */
-static void test_sig_send_09_sigqueue_value_si_queue(void **state)
-{
-    struct sender me = { getpid(), getuid() };
-    (void)state;
-
-    pid_t pid = ipct_spawn(receive_queued, &me);
-    ipct_await_ready(pid);
-    ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 4242 }));
-    assert_child_exited(pid, 0);
-}
-
-/* Exit 0: one SIGUSR1 came with si_code SI_USER and the sender. */
-static int receive_killed(void *arg)
-{
-    const struct sender *from = arg;
-
-    SIG_CHECK(await_usr1(1) == 0);
-    SIG_CHECK(sig_hits == 1 && seen_code == SI_USER);
-    SIG_CHECK(seen_pid == from->pid && seen_uid == (sig_atomic_t)from->uid);
-    return 0;
-}
-
-/* SIG-SEND-10 kill tells the receiver SI_USER, the sender's pid and its real uid */
-static void test_sig_send_10_kill_si_user_sender(void **state)
-{
-    struct sender me = { getpid(), getuid() };
-    (void)state;
-
-    pid_t pid = ipct_spawn(receive_killed, &me);
-    ipct_await_ready(pid);
-    ASSERT_SYS_OK(kill(pid, SIGUSR1));
-    assert_child_exited(pid, 0);
-}
-
-/* Exit 0: the handler had run, with the value, when sigqueue returned 0. */
-static int sigqueue_self(void *arg)
-{
-    (void)arg;
-    SIG_CHECK(catch_info(SIGUSR2) == 0);
-    SIG_CHECK(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }) == 0);
-    SIG_CHECK(sig_hits == 1 && seen_value == 7 && seen_code == SI_QUEUE);
-    return 0;
-}
-
-/* SIG-SEND-11 sigqueue to the caller itself delivers before it returns */
-static void test_sig_send_11_sigqueue_self_before_return(void **state)
-{
-    (void)state;
-    sig_skip_unless_synchronous();
-    if (IPCT_TSAN)
-        IPCT_SKIP("ThreadSanitizer defers the handler of a queued signal (SI_QUEUE) to its "
-                  "next intercepted call, after sigqueue returned");
-    sig_in_child(sigqueue_self, NULL);
-}
-
-/* As nobody, with RLIMIT_SIGPENDING 3, queue real-time signals to itself
- * (blocked) until one is refused. Exit 0: refused with EAGAIN, after at most
- * 3 (fewer if another nobody process holds queued signals). */
-static int queue_until_full(void *arg)
-{
-    struct rlimit lim = { 3, 3 };
-    int sent = 0;
-    (void)arg;
-
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGRTMIN) == 0);
-    SIG_CHECK(ipct_drop_privileges() == 0);
-    SIG_CHECK(setrlimit(RLIMIT_SIGPENDING, &lim) == 0);
-    while (sent <= 3 && sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = sent }) == 0)
-        sent++;
-    SIG_CHECK(sent <= 3 && errno == EAGAIN);
-    return 0;
-}
-
-/* SIG-SEND-12 sigqueue fails with EAGAIN once the receiver's queue limit is reached */
-static void test_sig_send_12_sigqueue_limit_eagain(void **state)
-{
-    (void)state;
-    sig_in_child(queue_until_full, NULL);
-}
-
-/* Exit 0: a value sent to a plain (not SA_SIGINFO) handler arrived once. */
-static int queued_to_plain(void *arg)
-{
-    (void)arg;
-    SIG_CHECK(await_usr1(0) == 0);
-    SIG_CHECK(sig_hits == 1);
-    return 0;
-}
-
-/* SIG-SEND-13 without SA_SIGINFO a queued signal is still delivered, once */
-static void test_sig_send_13_sigqueue_plain_handler(void **state)
-{
-    (void)state;
-    pid_t pid = ipct_spawn(queued_to_plain, NULL);
-    ipct_await_ready(pid);
-    ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 1 }));
-    assert_child_exited(pid, 0);
-}
-
 /* Drops to nobody, then signals the root process arg names, in the same
  * session. Exit 0: SIGUSR1 was refused with EPERM, SIGCONT went through. */
 static int sigcont_same_session(void *arg)
@@ -424,11 +275,6 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_send_06_other_user_eperm),
     IPCT_TEST(test_sig_send_07_invalid_signal_einval),
     IPCT_TEST(test_sig_send_08_process_group),
-    IPCT_TEST(test_sig_send_09_sigqueue_value_si_queue),
-    IPCT_TEST(test_sig_send_10_kill_si_user_sender),
-    IPCT_TEST(test_sig_send_11_sigqueue_self_before_return),
-    IPCT_TEST(test_sig_send_12_sigqueue_limit_eagain),
-    IPCT_TEST(test_sig_send_13_sigqueue_plain_handler),
     IPCT_TEST(test_sig_send_14_sigcont_same_session),
     IPCT_TEST(test_sig_send_15_raise_targets_thread),
 };
