@@ -6,7 +6,7 @@
  *
  * Spec: MQ-FAULT-01..12 (spec/mq.md).
  * See also: impl/src/mq.c, tests/fault/preload/mq_points.c,
- * tests/conformance/test_mq_api.c.
+ * tests/conformance/test_mq_api.c, test_mq_api_io.c.
  */
 #include "fault.h"
 #include "ipcspec/mq.h"

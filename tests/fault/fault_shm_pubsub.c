@@ -5,7 +5,7 @@
  * failed teardown step stops no other.
  *
  * Spec: SHM-FAULT-07..12 (spec/shm.md).
- * See also: impl/src/shm_pubsub.c, tests/conformance/test_shm_board.c.
+ * See also: impl/src/shm_pubsub.c, tests/conformance/test_shm_pub.c.
  */
 #include "fault.h"
 #include "ipcspec/shm_board.h"
