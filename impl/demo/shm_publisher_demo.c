@@ -42,8 +42,8 @@ static int fail(const char *what, int neg_errno)
 }
 
 /* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
- * kill us with the board and its queues still there), then the stop descriptor of
- * the signals layer; 0 or the exit code. */
+ * kill us with the board and its queues still there), then the stop
+ * descriptor of the signals layer; 0 or the exit code. */
 static int setup_stop(void)
 {
     int rc = ipc_sig_ignore(SIGPIPE);
