@@ -92,8 +92,6 @@ void ipcf_prog_collect(struct ipcf_prog *p);
 void ipcf_prog_read(struct ipcf_prog *p);
 /* ipcf_prog_start, then ipcf_prog_collect. */
 void ipcf_prog_run(struct ipcf_prog *p);
-/* 1 when log holds the line "point nth errno" of every item of faults. */
-int ipcf_log_has_faults(const char *log, const char *faults);
 
 /* The program must have said text on standard output (ipcf_prog_await). */
 #define ASSERT_PROG_SAID(p, text) ipcf__assert_said(p, text, __FILE__, __LINE__)

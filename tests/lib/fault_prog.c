@@ -176,24 +176,26 @@ static int has_line(const char *text, const char *line)
     return 0;
 }
 
-int ipcf_log_has_faults(const char *log, const char *faults)
+/* The first item of faults whose line "point nth errno" log lacks, copied
+ * into item; NULL when every one fired. */
+static const char *unfired(const char *log, const char *faults, char *item, size_t cap)
 {
     char items[1024], line[128];
     char *save = NULL;
 
     snprintf(items, sizeof items, "%s", faults != NULL ? faults : "");
-    for (char *item = strtok_r(items, ",", &save); item != NULL;
-         item = strtok_r(NULL, ",", &save)) {
-        char *nth = strchr(item, ':');
+    for (char *it = strtok_r(items, ",", &save); it != NULL; it = strtok_r(NULL, ",", &save)) {
+        char *nth = strchr(it, ':');
         char *err = nth != NULL ? strchr(nth + 1, ':') : NULL;
+        snprintf(item, cap, "%s", it);
         if (err == NULL)
-            return 0; /* the program refused it: nothing fired */
-        snprintf(line, sizeof line, "%.*s %ld %ld\n", (int)(nth - item), item,
+            return item; /* malformed: the program refused it, nothing fired */
+        snprintf(line, sizeof line, "%.*s %ld %ld\n", (int)(nth - it), it,
                  strtol(nth + 1, NULL, 10), strtol(err + 1, NULL, 10));
         if (!has_line(log, line))
-            return 0;
+            return item;
     }
-    return 1;
+    return NULL;
 }
 
 void ipcf__assert_said(struct ipcf_prog *p, const char *text, const char *file, int line)
@@ -216,7 +218,8 @@ void ipcf__assert_exited(const struct ipcf_prog *p, int code, const char *messag
     if (message != NULL && strstr(p->err, message) == NULL)
         ipct__fail_at(file, line, "[%s] %s: stderr \"%s\" lacks \"%s\"", faults_of(p),
                       name_of(p), p->err, message);
-    if (!ipcf_log_has_faults(p->log, p->faults))
-        ipct__fail_at(file, line, "[%s] %s: a fault never fired: its line is not in the log \"%s\"",
-                      faults_of(p), name_of(p), p->log);
+    char item[128];
+    if (unfired(p->log, p->faults, item, sizeof item) != NULL)
+        ipct__fail_at(file, line, "[%s] %s: fault %s never fired: no line of it in the log \"%s\"",
+                      faults_of(p), name_of(p), item, p->log);
 }
