@@ -69,11 +69,12 @@ static int stdin_for(struct ipcf_prog *p)
 /* Its standard output: a pipe the test reads, or the file <stem>.out. */
 static int stdout_for(struct ipcf_prog *p)
 {
-    char path[FILE_LEN];
     int fds[2];
 
-    if (!p->pipe_out)
+    if (!p->pipe_out) {
+        char path[FILE_LEN];
         return create(file_of(p, "out", path));
+    }
     ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC));
     p->out_fd = fds[0];
     return fds[1];
@@ -200,12 +201,12 @@ static const char *unfired(const char *log, const char *faults, char *item, size
 
 void ipcf__assert_said(struct ipcf_prog *p, const char *text, const char *file, int line)
 {
-    char path[FILE_LEN], err[512];
-
-    if (!ipcf_prog_await(p, text))
+    if (!ipcf_prog_await(p, text)) {
+        char path[FILE_LEN], err[512];
         ipct__fail_at(file, line, "[%s] %s ended its output before it said \"%s\" "
                       "(stdout \"%s\", stderr \"%s\")", faults_of(p), name_of(p), text, p->out,
                       ipct_read_text(file_of(p, "err", path), err, sizeof err));
+    }
 }
 
 void ipcf__assert_exited(const struct ipcf_prog *p, int code, const char *message,
