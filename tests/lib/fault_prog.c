@@ -144,7 +144,7 @@ void ipcf_prog_read(struct ipcf_prog *p)
         close(p->in_fd);
     if (p->out_fd >= 0)
         close(p->out_fd);
-    else
+    if (!p->pipe_out) /* else p->out holds what ipcf_prog_await read */
         ipct_read_text(file_of(p, "out", path), p->out, sizeof p->out);
     p->in_fd = p->out_fd = -1;
     ipct_read_text(file_of(p, "err", path), p->err, sizeof p->err);
