@@ -3,7 +3,8 @@
  * each says which call failed and why, exits 1, and the server leaves no
  * socket file (or, when removing it failed, says so and leaves only that).
  * Faults are armed in the demo's process through IPCSPEC_FAULTS
- * (spec/faults.md); the log proves each one fired.
+ * (spec/faults.md); the log proves each one fired (struct ipcf_prog,
+ * tests/lib/fault_prog.c).
  *
  * Spec: SOCK-DEMO-08..09 (spec/sock.md).
  * See also: impl/demo/sock_server_demo.c, impl/demo/sock_client_demo.c,
@@ -12,50 +13,18 @@
 #include "fault.h"
 #include "../conformance/sock_demo_helpers.h"
 
-struct demo_run {
-    int status;
-    int ready;
-    char err[256];
-    char log[256];
-};
-
-static void fault_env(const char *faults, char *spec, char *log_var, size_t cap)
-{
-    snprintf(spec, cap, "IPCSPEC_FAULTS=%s", faults);
-    snprintf(log_var, cap, "IPCSPEC_FAULT_LOG=%s", ipct_path("faults.log"));
-    unlink(ipct_path("faults.log"));
-}
-
 /* Run the server (kind at addr) with faults; once ready, send it stop_sig
  * unless 0 (else it must end by itself). Then collect. */
 static void run_server(const char *faults, const char *kind, const char *addr, int stop_sig,
-                       struct demo_run *run)
+                       struct ipcf_prog *run)
 {
-    char spec[128], log_var[300], line[32];
-    char *env[] = { spec, log_var, NULL };
+    char *argv[] = { IPCSPEC_SOCK_SERVER_DEMO, (char *)kind, (char *)addr, NULL };
 
-    fault_env(faults, spec, log_var, sizeof log_var);
-    int err = (int)ASSERT_SYS_OK(open(ipct_path("err"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                                      0600));
-    pid_t pid = sd_start_env(kind, addr, NULL, env, line, sizeof line, err);
-    close(err);
-    run->ready = strncmp(line, "ready", 5) == 0;
-    if (run->ready && stop_sig != 0)
-        ASSERT_SYS_OK(kill(pid, stop_sig));
-    run->status = ipct_wait(pid);
-    ipct_read_text(ipct_path("err"), run->err, sizeof run->err);
-    ipct_read_text(ipct_path("faults.log"), run->log, sizeof run->log);
-}
-
-static void expect_failure(const char *faults, const struct demo_run *run, const char *message)
-{
-    if (!WIFEXITED(run->status) || WEXITSTATUS(run->status) != 1)
-        IPCT_FAIL("[%s] status 0x%x; expected exit code 1 (stderr \"%s\")", faults, run->status,
-                  run->err);
-    if (strstr(run->err, message) == NULL)
-        IPCT_FAIL("[%s] stderr \"%s\" lacks \"%s\"", faults, run->err, message);
-    if (run->log[0] == '\0')
-        IPCT_FAIL("[%s] the fault never fired (empty log)", faults);
+    *run = (struct ipcf_prog){ .argv = argv, .faults = faults, .pipe_out = 1 };
+    ipcf_prog_start(run);
+    if (ipcf_prog_await(run, "ready") && stop_sig != 0)
+        ASSERT_SYS_OK(kill(run->pid, stop_sig));
+    ipcf_prog_collect(run);
 }
 
 static const struct {
@@ -84,7 +53,7 @@ static const struct {
 static void fault_sock_demo_08_server_calls_reported(void **state)
 {
     char path[256];
-    struct demo_run run;
+    struct ipcf_prog run;
     struct stat st;
     (void)state;
 
@@ -93,7 +62,7 @@ static void fault_sock_demo_08_server_calls_reported(void **state)
         const char *kind = server_failures[k].kind;
         int inet = strcmp(kind, "tcp") == 0 || strcmp(kind, "udp") == 0;
         run_server(server_failures[k].faults, server_failures[k].kind, inet ? "0" : path, 0, &run);
-        expect_failure(server_failures[k].faults, &run, server_failures[k].message);
+        ASSERT_PROG_EXITED(&run, 1, server_failures[k].message);
         ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
     }
 }
@@ -102,14 +71,13 @@ static void fault_sock_demo_08_server_calls_reported(void **state)
 static void fault_sock_demo_08_server_remove_reported(void **state)
 {
     char path[256];
-    struct demo_run run;
+    struct ipcf_prog run;
     struct stat st;
     (void)state;
 
     snprintf(path, sizeof path, "%s", ipct_path("sock"));
     run_server("posix/io/dir/unlink:1:16", "unix", path, SIGTERM, &run);
-    expect_failure("posix/io/dir/unlink:1:16", &run,
-                   "ipcspec-sock-server: remove: Device or resource busy");
+    ASSERT_PROG_EXITED(&run, 1, "ipcspec-sock-server: remove: Device or resource busy");
     ASSERT_SYS_OK(lstat(path, &st)); /* the one thing left, as reported */
     ASSERT_SYS_OK(unlink(path));
 }
@@ -131,22 +99,17 @@ static const struct {
 /* SOCK-DEMO-08 each demo reports a failing call, exits 1, and the server leaves no socket file */
 static void fault_sock_demo_08_client_calls_reported(void **state)
 {
-    char path[256], spec[128], log_var[300];
-    char *env[] = { spec, log_var, NULL };
-    struct sd_run out;
-    struct demo_run run;
+    char path[256];
+    struct ipcf_prog run;
     (void)state;
 
     snprintf(path, sizeof path, "%s", ipct_path("sock"));
     char *argv[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", "2", NULL };
     pid_t server = sd_start("unix", path, NULL);
     for (size_t k = 0; k < sizeof client_failures / sizeof client_failures[0]; k++) {
-        fault_env(client_failures[k].faults, spec, log_var, sizeof log_var);
-        sd_run_env(argv, env, &out);
-        run.status = out.status;
-        snprintf(run.err, sizeof run.err, "%s", out.err);
-        ipct_read_text(ipct_path("faults.log"), run.log, sizeof run.log);
-        expect_failure(client_failures[k].faults, &run, client_failures[k].message);
+        run = (struct ipcf_prog){ .argv = argv, .faults = client_failures[k].faults };
+        ipcf_prog_run(&run);
+        ASSERT_PROG_EXITED(&run, 1, client_failures[k].message);
     }
     sd_stop(server, SIGTERM, path);
 }
@@ -154,15 +117,17 @@ static void fault_sock_demo_08_client_calls_reported(void **state)
 /* SOCK-DEMO-09 the demo server rides out a failing accept and a select interrupted by a signal */
 static void fault_sock_demo_09_server_rides_out_accept_and_eintr(void **state)
 {
-    char path[256], spec[128], log_var[300], line[32];
-    char *env[] = { spec, log_var, NULL };
+    char path[256];
     struct sd_run out;
     (void)state;
 
     snprintf(path, sizeof path, "%s", ipct_path("sock"));
-    fault_env("posix/io/net/select:1:4,posix/io/net/accept4:1:24", spec, log_var, sizeof log_var);
-    pid_t server = sd_start_env("unix", path, NULL, env, line, sizeof line, -1);
-    assert_string_equal(line, "ready\n");
+    char *argv[] = { IPCSPEC_SOCK_SERVER_DEMO, "unix", path, NULL };
+    struct ipcf_prog server = { .argv = argv, .pipe_out = 1,
+                                .faults = "posix/io/net/select:1:4,posix/io/net/accept4:1:24" };
+    ipcf_prog_start(&server);
+    ASSERT_PROG_SAID(&server, "ready\n");
+    assert_string_equal(server.out, "ready\n");
     char *first[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", NULL };
     char *served[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "2", "3", NULL };
     /* the first connection's accept fails; it stays pending and is taken next round */
@@ -170,10 +135,9 @@ static void fault_sock_demo_09_server_rides_out_accept_and_eintr(void **state)
     assert_string_equal(out.out, "1\n");
     assert_int_equal(sd_run(served, &out), 0);
     assert_string_equal(out.out, "5\n");
-    sd_stop(server, SIGTERM, path);
-    char log[128];
-    assert_string_equal(ipct_read_text(ipct_path("faults.log"), log, sizeof log),
-                        "posix/io/net/select 1 4\nposix/io/net/accept4 1 24\n");
+    sd_stop(server.pid, SIGTERM, path);
+    ipcf_prog_read(&server);
+    assert_string_equal(server.log, "posix/io/net/select 1 4\nposix/io/net/accept4 1 24\n");
 }
 
 static const struct CMUnitTest tests[] = {

@@ -141,7 +141,7 @@ void ipct_child_ready(void)
     ready_wfd = -1;
 }
 
-static const char *describe_status(int status)
+const char *ipct__describe_status(int status)
 {
     static char text[64];
 
@@ -171,7 +171,7 @@ void ipct_await_ready(pid_t pid)
     c->ready_fd = -1;
     if (n != 1)
         IPCT_FAIL("child %d ended before it was ready: %s",
-                  (int)pid, describe_status(ipct_wait(pid)));
+                  (int)pid, ipct__describe_status(ipct_wait(pid)));
 }
 
 static long ms_until(const struct timespec *deadline)
@@ -253,7 +253,7 @@ void ipct__assert_exited(pid_t pid, int code, const char *file, int line)
 
     if (!WIFEXITED(status) || WEXITSTATUS(status) != code)
         ipct__fail_at(file, line, "child %d %s; expected exit code %d",
-                      (int)pid, describe_status(status), code);
+                      (int)pid, ipct__describe_status(status), code);
 }
 
 void ipct__assert_signaled(pid_t pid, int sig, const char *file, int line)
@@ -264,7 +264,7 @@ void ipct__assert_signaled(pid_t pid, int sig, const char *file, int line)
         char expected[16];
         snprintf(expected, sizeof expected, "%s", ipct_signame(sig));
         ipct__fail_at(file, line, "child %d %s; expected death by %s",
-                      (int)pid, describe_status(status), expected);
+                      (int)pid, ipct__describe_status(status), expected);
     }
 }
 

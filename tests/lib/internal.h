@@ -17,6 +17,9 @@ int ipct__children_cleanup(char *report, size_t len);
 /* Wait up to timeout_ms for pid to end, without reaping it: 1 if it did. */
 int ipct__await_exit(pid_t pid, int timeout_ms);
 
+/* A wait status in words: "exited with 1", "killed by SIGSEGV" (a static buffer). */
+const char *ipct__describe_status(int status);
+
 /* Remove the IPC names and temporary directories this test made. */
 void ipct__names_cleanup(void);
 
