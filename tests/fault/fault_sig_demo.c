@@ -123,10 +123,10 @@ static const struct {
     const char *faults;  /* IPCSPEC_FAULTS */
     const char *message; /* what standard error must say */
 } stdout_failures[] = {
-    { "posix/stdio/sp/vprintf:1:5", "ipcspec-sig-demo: write stdout: Input/output error" },
-    { "posix/stdio/sp/vprintf:3:28", "ipcspec-sig-demo: write stdout: No space left on device" },
-    { "posix/stdio/sp/vprintf:5:5", "ipcspec-sig-demo: write stdout: Input/output error" },
-    { "posix/stdio/sp/vprintf:7:28", "ipcspec-sig-demo: write stdout: No space left on device" },
+    { "posix/stdio/sp/vfprintf:1:5", "ipcspec-sig-demo: write stdout: Input/output error" },
+    { "posix/stdio/sp/vfprintf:3:28", "ipcspec-sig-demo: write stdout: No space left on device" },
+    { "posix/stdio/sp/vfprintf:5:5", "ipcspec-sig-demo: write stdout: Input/output error" },
+    { "posix/stdio/sp/vfprintf:7:28", "ipcspec-sig-demo: write stdout: No space left on device" },
     { "posix/stdio/fflush:1:5", "ipcspec-sig-demo: write stdout: Input/output error" },
     { "posix/stdio/fflush:6:5", "ipcspec-sig-demo: write stdout: Input/output error" },
     { "posix/stdio/fflush:7:5", "ipcspec-sig-demo: write stdout: Input/output error" },
@@ -149,7 +149,7 @@ static void fault_sig_demo_07_caught_line_failure_reported(void **state)
     struct ipcf_prog run;
     (void)state;
 
-    demo_start(&run, "posix/stdio/sp/vprintf:8:5", 1, 1);
+    demo_start(&run, "posix/stdio/sp/vfprintf:8:5", 1, 1);
     ASSERT_PROG_SAID(&run, "ready");
     ASSERT_SYS_OK(kill(run.pid, SIGUSR1)); /* its "caught SIGUSR1" line fails */
     ipcf_prog_collect(&run);
