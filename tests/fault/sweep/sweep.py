@@ -24,7 +24,10 @@ once each. After every run it judges:
           reported, never counted clean.
 
 The order of runs is the trace's order, or shuffled by --seed: the same seed
-gives the same sequence. A dirty run prints the scenario, the call number,
+gives the same sequence of the traced calls. The report (--json) lists the
+cases in the order run, and --replay runs exactly those again, in that order:
+a server's trace varies with timing (how many select rounds it took), so a
+replay is how a sweep is repeated call for call. A dirty run prints the scenario, the call number,
 the point, the errno, why, and one command that reruns just that case.
 Exit status 0 when no run is dirty, 1 otherwise, 2 on a usage or set-up error.
 
@@ -102,10 +105,17 @@ def sweep(args):
     if args.only:
         role, point, nth, name = args.only.rsplit(":", 3)
         cases, calls, excluded = [(role, point, int(nth), name)], {}, 0
+    elif args.replay:
+        cases, calls, excluded = replayed(args, scenario)
     else:
         cases, calls, excluded = plan(args, scenario, table)
         if args.seed:
             random.Random(args.seed).shuffle(cases)
+    if args.plan_only:
+        for role, point, nth, name in cases:
+            print("%s:%s:%d:%s" % (role, point, nth, name))
+        write_report(args, scenario, cases, {"left-out": excluded}, [], [], 0.0)
+        return {"dirty": 0}, [], cases
     counts = {"clean-success": 0, "clean-error": 0, "dirty": 0, "unfired": 0,
               "left-out": excluded}
     dirty = []
@@ -135,21 +145,39 @@ def sweep(args):
         for problem in problems:
             print("    " + problem)
         print("    rerun: " + rerun_command(args, scenario, fault))
-    points = sorted({p for role in calls.values() for p, _ in role})
+    points = sorted({p for role in calls.values() for p, _ in role} or {c[1] for c in cases})
     print("sweep %s: %d faults injected over %d calls of %d points: %d clean-success, "
           "%d clean-error, %d dirty, %d unfired, %d left out; %.1fs%s"
           % (scenario.name, len(cases), sum(len(v) for v in calls.values()), len(points),
              counts["clean-success"], counts["clean-error"], counts["dirty"], counts["unfired"],
              excluded, wall, " (ASan+UBSan)" if args.asan else ""))
-    if args.json:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"scenario": scenario.name, "faults": len(cases), "counts": counts,
-                       "points": points, "wall_s": round(wall, 1),
-                       "dirty": [{"fault": list(f), "problems": p,
-                                  "rerun": rerun_command(args, scenario, f)} for f, p in dirty]},
-                      f, indent=1)
+    write_report(args, scenario, cases, counts, points, dirty, wall)
     return counts, dirty, cases
+
+
+def write_report(args, scenario, cases, counts, points, dirty, wall):
+    """The sweep's JSON report: its counts, and the cases in the order run
+    (which --replay runs again, exactly)."""
+    if not args.json:
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w", encoding="utf-8") as f:
+        json.dump({"scenario": scenario.name, "seed": args.seed, "faults": len(cases),
+                   "counts": counts, "points": points, "wall_s": round(wall, 1),
+                   "dirty": [{"fault": list(c), "problems": p,
+                              "rerun": rerun_command(args, scenario, c)} for c, p in dirty],
+                   "cases": [list(c) for c in cases]}, f, indent=1)
+
+
+def replayed(args, scenario):
+    """The cases of an earlier report, in its order: a scenario whose trace
+    varies with timing (a server's select rounds) is run exactly as then."""
+    with open(args.replay, encoding="utf-8") as f:
+        report = json.load(f)
+    if report.get("scenario") != scenario.name or "cases" not in report:
+        raise SetupError("%s is no report of a sweep of %s" % (args.replay, scenario.name))
+    cases = [(role, point, int(nth), name) for role, point, nth, name in report["cases"]]
+    return cases, {}, report.get("counts", {}).get("left-out", 0)
 
 
 def parse_args(argv):
@@ -159,6 +187,10 @@ def parse_args(argv):
     p.add_argument("--errnos", default=os.path.join(HERE, "errnos.tsv"))
     p.add_argument("--only", metavar="ROLE:POINT:NTH:ERRNO", help="run just this case")
     p.add_argument("--seed", type=int, default=0, help="shuffle the runs (0: trace order)")
+    p.add_argument("--replay", metavar="REPORT",
+                   help="run the cases of an earlier report (--json), in its order")
+    p.add_argument("--plan-only", action="store_true",
+                   help="trace and print the cases, ROLE:POINT:NTH:ERRNO in run order; run none")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--fiu-preload", help="libfiu's fiu_posix_preload.so (needed to run)")
     p.add_argument("--asan", metavar="LIBASAN",
@@ -184,7 +216,7 @@ def parse_args(argv):
         p.error("--fiu-preload is needed to run scenarios")
     args.build = os.path.abspath(args.build)
     args.preload = os.path.join(args.build, "tests/fault/preload/libipcspec_preload.so")
-    if args.json is None and args.scenario and not args.only:
+    if args.json is None and args.scenario and not args.only and not args.plan_only:
         args.json = os.path.join(args.build, "sweep-report", args.scenario + ".json")
     args.scale = float(os.environ.get("IPCSPEC_TIMEOUT_SCALE", "1")) * (2 if args.asan else 1)
     return args
