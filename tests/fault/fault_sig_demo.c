@@ -12,8 +12,6 @@
  */
 #include "fault.h"
 
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -26,21 +24,6 @@ static void demo_start(struct ipcf_prog *run, const char *faults, int audit, int
     *run = (struct ipcf_prog){ .argv = argv, .faults = faults, .audit = audit,
                                .pipe_out = pipe_out };
     ipcf_prog_start(run);
-}
-
-/* The first descriptor the audit in log says the demo left open and did
- * not inherit from this process, or -1 when there is none. */
-static int own_fd_left(const char *log)
-{
-    for (const char *line = strstr(log, "fd-leak "); line != NULL; line = strstr(line + 1, "fd-leak ")) {
-        char *end;
-        (void)strtol(line + 8, &end, 10); /* the pid */
-        int fd = (int)strtol(end, NULL, 10);
-        int flags = fcntl(fd, F_GETFD);
-        if (flags == -1 || (flags & FD_CLOEXEC))
-            return fd;
-    }
-    return -1;
 }
 
 /* The run with faults armed must have ended with exit code 1, standard
@@ -112,7 +95,7 @@ static void fault_sig_demo_06_failure_after_bridge_closes_it(void **state)
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         run_reported(faults[i], "ipcspec-sig-demo: sigaction: Invalid argument", &run);
         /* under valgrind the audit also lists valgrind's own descriptors */
-        int fd = ipct_under_memcheck() ? -1 : own_fd_left(run.log);
+        int fd = ipct_under_memcheck() ? -1 : ipcf_own_fd_left(run.log);
         if (fd != -1)
             IPCT_FAIL("[%s] the demo exited with its descriptor %d open (log \"%s\")", faults[i],
                       fd, run.log);

@@ -69,6 +69,7 @@ struct ipcf_prog {
     int pipe_in;        /* 1: standard input is a pipe instead, the test's end in in_fd */
     int pipe_out;       /* 1: standard output is a pipe, read by ipcf_prog_await; 0: a file */
     int audit;          /* 1: IPCSPEC_FD_AUDIT=1, the log lists descriptors open at exit */
+    char *const *env;   /* more "NAME=value" for its environment, NULL-ended; NULL: none */
     /* what came of it */
     pid_t pid;
     int in_fd, out_fd;  /* the test's ends of the pipes; -1 when none or closed */
@@ -92,6 +93,12 @@ void ipcf_prog_collect(struct ipcf_prog *p);
 void ipcf_prog_read(struct ipcf_prog *p);
 /* ipcf_prog_start, then ipcf_prog_collect. */
 void ipcf_prog_run(struct ipcf_prog *p);
+
+/* The first descriptor an audit log (IPCSPEC_FD_AUDIT: "fd-leak PID FD
+ * TARGET" lines) says a program left open that it did not inherit from
+ * this process (open here without FD_CLOEXEC), or -1 when there is none.
+ * Fails the test on an "fd-leak" line it cannot read. */
+int ipcf_own_fd_left(const char *log);
 
 /* The program must have said text on standard output (ipcf_prog_await). */
 #define ASSERT_PROG_SAID(p, text) ipcf__assert_said(p, text, __FILE__, __LINE__)

@@ -86,7 +86,7 @@ pid_t ipcf_prog_start(struct ipcf_prog *p)
     const char *base = strrchr(p->argv[0], '/');
     char leaf[64], path[FILE_LEN], spec[1100], log_var[FILE_LEN + 32];
     char audit_var[] = "IPCSPEC_FD_AUDIT=1";
-    char *env[4] = { log_var, NULL, NULL, NULL };
+    char *env[16] = { log_var };
     int n = 1, fds[3];
 
     snprintf(leaf, sizeof leaf, "%s-%u", base != NULL ? base + 1 : p->argv[0], started++);
@@ -104,6 +104,11 @@ pid_t ipcf_prog_start(struct ipcf_prog *p)
     }
     if (p->audit)
         env[n++] = audit_var;
+    for (char *const *more = p->env; more != NULL && *more != NULL; more++) {
+        if (n == (int)(sizeof env / sizeof env[0]) - 1)
+            IPCT_FAIL("%s: more environment than ipcf_prog takes", p->argv[0]);
+        env[n++] = *more;
+    }
     fds[0] = stdin_for(p);
     fds[1] = stdout_for(p);
     fds[2] = create(file_of(p, "err", path));
@@ -197,6 +202,26 @@ static const char *unfired(const char *log, const char *faults, char *item, size
             return item;
     }
     return NULL;
+}
+
+int ipcf_own_fd_left(const char *log)
+{
+    for (const char *line = log; *line != '\0';) {
+        const char *next = strchr(line, '\n');
+        size_t len = next != NULL ? (size_t)(next - line) : strlen(line);
+        if (strncmp(line, "fd-leak ", 8) == 0) {
+            char *end = NULL;
+            (void)strtol(line + 8, &end, 10); /* the pid */
+            long fd = *end == ' ' ? strtol(end + 1, &end, 10) : -1;
+            if (fd < 3 || fd > 1023 || *end != ' ')
+                IPCT_FAIL("not an audit line: \"%.*s\"", (int)len, line);
+            int flags = fcntl((int)fd, F_GETFD);
+            if (flags == -1 || (flags & FD_CLOEXEC))
+                return (int)fd;
+        }
+        line += len + (next != NULL);
+    }
+    return -1;
 }
 
 void ipcf__assert_said(struct ipcf_prog *p, const char *text, const char *file, int line)
