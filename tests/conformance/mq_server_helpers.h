@@ -4,7 +4,7 @@
  * serving loop. Header-only (static functions), included by
  * test_mq_server.c, test_mq_server_client.c and tests/fault/fault_mq_server.c.
  *
- * See also: impl/include/ipcspec/mq_server.h, spec/drafts/mq-server.md.
+ * See also: impl/include/ipcspec/mq_server.h, spec/mq.md.
  */
 #ifndef MQ_SERVER_HELPERS_H
 #define MQ_SERVER_HELPERS_H

@@ -4,7 +4,7 @@
  * ipcspec-mq-client processes, stopped by a signal; outputs, exit statuses
  * and /dev/mqueue checked.
  *
- * Spec: MQ-DEMO-01..05 (spec/drafts/mq-server.md).
+ * Spec: MQ-DEMO-01..05 (spec/mq.md).
  * See also: impl/demo/mq_server_demo.c, impl/demo/mq_client_demo.c,
  * tests/fault/fault_mq_server.c (the demos with failing calls).
  */

@@ -4,7 +4,7 @@
  * answered ERR; one full reply queue stalling no one else; queues created
  * all-or-nothing and all removed by destroy.
  *
- * Spec: MQ-SRV-01..06 (spec/drafts/mq-server.md).
+ * Spec: MQ-SRV-01..06 (spec/mq.md).
  * See also: impl/src/mq_server.c, test_mq_server_api.c (arguments, bounds,
  * the client), tests/fault/fault_mq_server.c (failing calls).
  */

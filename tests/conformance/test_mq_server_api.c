@@ -3,7 +3,7 @@
  * count, names, limits, FD_SETSIZE), its rounds and its stop descriptor, and
  * the client side's errors.
  *
- * Spec: MQ-SRV-07..14 (spec/drafts/mq-server.md).
+ * Spec: MQ-SRV-07..14 (spec/mq.md).
  * See also: impl/src/mq_server.c, impl/src/mq_client.c, test_mq_server.c.
  */
 #include "mq_server_helpers.h"

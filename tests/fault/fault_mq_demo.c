@@ -5,7 +5,7 @@
  * are armed in the demo's process through IPCSPEC_FAULTS (spec/faults.md);
  * the log proves each one fired (struct ipcf_prog, tests/lib/fault_prog.c).
  *
- * Spec: MQ-DEMO-06..07 (spec/drafts/mq-server.md).
+ * Spec: MQ-DEMO-06..07 (spec/mq.md).
  * See also: impl/demo/mq_server_demo.c, impl/demo/mq_client_demo.c,
  * tests/conformance/test_mq_demo.c (the demos without faults).
  */

@@ -7,7 +7,7 @@
  * table, armed for one statement that proves it fired (WITH_FAULT); the
  * tests that differ only in their fault share one body.
  *
- * Spec: MQ-SRV-20..27 (spec/drafts/mq-server.md).
+ * Spec: MQ-SRV-20..27 (spec/mq.md).
  * See also: impl/src/mq_server.c, impl/src/mq_client.c,
  * tests/conformance/test_mq_server.c, fault_mq_demo.c.
  */
