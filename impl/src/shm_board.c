@@ -3,7 +3,7 @@
  * reading a whole record or retrying. The protocol and the layout are in
  * include/ipcspec/shm_board.h.
  *
- * Spec: SHM-BOARD-01..05 (spec/shm.md).
+ * Spec: SHM-BOARD-01..04 (spec/shm.md).
  * See also: include/ipcspec/shm_board.h, shm_pubsub.c.
  */
 #include "ipcspec/shm_board.h"

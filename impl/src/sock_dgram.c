@@ -6,7 +6,7 @@
  * "ERR too long". A reply that cannot go out is dropped: a datagram server
  * never waits for one peer.
  *
- * Spec: SOCK-DGS-01..05 (spec/sock.md).
+ * Spec: SOCK-DGS-01..04 (spec/sock.md).
  * See also: include/ipcspec/sock.h, sock_server.c (the stream server),
  * sock_frame.c (ipc_sock_call, the client's side), serve_loop.c (the select
  * loop).

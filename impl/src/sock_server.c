@@ -9,7 +9,7 @@
  * MSG_DONTWAIT, so a readiness that turns out spurious never stalls the
  * loop, and M is non-blocking for the same reason.
  *
- * Spec: SOCK-SRV-01..14 (spec/sock.md).
+ * Spec: SOCK-SRV-01..11 (spec/sock.md).
  * See also: include/ipcspec/sock.h, sock_frame.c (the client's side),
  * sock_dgram.c, mq_server_sum.c (the service), serve_loop.c (the select loop).
  */
