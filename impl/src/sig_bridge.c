@@ -1,13 +1,14 @@
 /*
  * sig_bridge.c - the self-pipe bridge from signals to a select() loop, the
- * SIGCHLD reaper riding on it, and the stop descriptor for servers.
+ * SIGCHLD reaper riding on it, and the stop descriptor for servers (a
+ * signalfd: no handler at all).
  *
  * One bridge per process (dispositions are per process). Its handler is
  * async-signal-safe: waitpid and write only, on volatile sig_atomic_t
  * state, and it keeps errno. The reaper's table is only read with SIGCHLD
  * blocked, so the handler never changes it underneath.
  *
- * Spec: SIG-API-06..11, SIG-FAULT-05..08 (spec/sig.md).
+ * Spec: SIG-API-06..11, SIG-FAULT-05..09 (spec/sig.md).
  * See also: ipcspec/sig.h, sig.c, demo/sig_demo.c.
  */
 #include "ipcspec/sig.h"
@@ -15,10 +16,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static int bridge_rfd = -1;
+static int stop_fd = -1; /* the stop descriptor: a signalfd, not a bridge */
 static volatile sig_atomic_t bridge_wfd = -1;
 static volatile sig_atomic_t reaping;
 static sigset_t bridged;    /* the signals the bridge catches */
@@ -127,7 +130,7 @@ int ipc_sig_bridge_open(const sigset_t *set, int flags)
 
     if (rc != 0)
         return rc;
-    if (bridge_rfd != -1)
+    if (bridge_rfd != -1 || stop_fd != -1)
         return -EBUSY;
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == -1)
         return -errno;
@@ -204,37 +207,53 @@ int ipc_sig_reaped(struct ipc_sig_child *out, int max)
     return n;
 }
 
-int ipc_sig_stop_open(void)
+/* SIGINT and SIGTERM, the stop descriptor's signals. */
+static sigset_t stop_signals(void)
 {
     sigset_t stop;
 
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
-    return ipc_sig_bridge_open(&stop, 0);
+    return stop;
+}
+
+int ipc_sig_stop_open(void)
+{
+    sigset_t stop = stop_signals(), before;
+
+    if (stop_fd != -1 || bridge_rfd != -1)
+        return -EBUSY;
+    if (sigprocmask(SIG_BLOCK, &stop, &before) == -1)
+        return -errno;
+    int fd = signalfd(-1, &stop, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (fd == -1) {
+        int rc = -errno;
+        (void)sigprocmask(SIG_SETMASK, &before, NULL); /* as it was */
+        return rc;
+    }
+    stop_fd = fd;
+    return fd;
 }
 
 int ipc_sig_stop_requested(void)
 {
-    int sig;
+    struct signalfd_siginfo si;
 
-    while ((sig = ipc_sig_bridge_next()) >= 0) {
-        if (sig == SIGINT || sig == SIGTERM)
-            return sig;
-    }
-    return sig == -EAGAIN ? 0 : sig;
+    if (stop_fd == -1)
+        return -EBADF;
+    ssize_t n = read(stop_fd, &si, sizeof si);
+    if (n == -1)
+        return errno == EAGAIN ? 0 : -errno;
+    return n == (ssize_t)sizeof si ? (int)si.ssi_signo : -EIO;
 }
 
 int ipc_sig_stop_close(void)
 {
-    sigset_t stop;
-    int rc = 0;
+    int fd = stop_fd;
 
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    if (sigprocmask(SIG_BLOCK, &stop, NULL) == -1)
-        rc = -errno;
-    int closed = ipc_sig_bridge_close();
-    return rc != 0 ? rc : closed;
+    if (fd == -1)
+        return -EBADF;
+    stop_fd = -1;
+    return close(fd) == -1 ? -errno : 0;
 }

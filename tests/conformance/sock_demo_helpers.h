@@ -102,11 +102,6 @@ static inline void sd_stop(pid_t pid, int sig, const char *path)
 {
     struct stat st;
 
-    /* Everything before this point was checked; what follows cannot be. */
-    if (IPCT_TSAN)
-        IPCT_SKIP("ThreadSanitizer runs a signal handler only at the next call it intercepts, "
-                  "and select(2) is not one: a server waiting in select never sees %s",
-                  ipct_signame(sig));
     ASSERT_SYS_OK(kill(pid, sig));
     assert_child_exited(pid, 0);
     if (path != NULL)

@@ -202,20 +202,29 @@ static void test_sig_api_09_reaper_overflow_not_lost(void **state)
     sig_in_child(reap_overflow, NULL);
 }
 
-/* Exit 0: the stop descriptor became readable for SIGTERM, then SIGINT,
- * and ipc_sig_stop_requested named each; 0 in between. */
+/* Exit 0: the stop descriptor (SIGTERM and SIGINT blocked, their actions
+ * untouched) became readable for SIGTERM, then SIGINT, and
+ * ipc_sig_stop_requested named each; 0 in between; no second one, and no
+ * bridge, while it is open. */
 static int stop_fd(void *arg)
 {
+    sigset_t set;
     (void)arg;
     int fd = ipc_sig_stop_open();
     SIG_CHECK(fd >= 0);
+    SIG_CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
+    SIG_CHECK(sig_is_blocked(SIGTERM) && sig_is_blocked(SIGINT));
+    SIG_CHECK(ipc_sig_disposition(SIGTERM) == IPC_SIG_DEFAULT);
+    SIG_CHECK(ipc_sig_disposition(SIGINT) == IPC_SIG_DEFAULT);
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    SIG_CHECK(ipc_sig_stop_open() == -EBUSY && ipc_sig_bridge_open(&set, 0) == -EBUSY);
     SIG_CHECK(ipc_sig_stop_requested() == 0);
     SIG_CHECK(kill(getpid(), SIGTERM) == 0 && readable(fd));
     SIG_CHECK(ipc_sig_stop_requested() == SIGTERM && ipc_sig_stop_requested() == 0);
     SIG_CHECK(kill(getpid(), SIGINT) == 0 && readable(fd));
     SIG_CHECK(ipc_sig_stop_requested() == SIGINT);
-    SIG_CHECK(ipc_sig_bridge_close() == 0);
-    SIG_CHECK(ipc_sig_disposition(SIGTERM) == IPC_SIG_DEFAULT);
+    SIG_CHECK(ipc_sig_stop_close() == 0);
     return 0;
 }
 
@@ -242,7 +251,7 @@ static int stop_close(void *arg)
     SIG_CHECK(sigismember(&mask, SIGTERM) == 1 && sigismember(&mask, SIGINT) == 1);
     SIG_CHECK(kill(getpid(), SIGTERM) == 0); /* still alive past this line */
     SIG_CHECK(ipc_sig_pending(SIGTERM) == 1);
-    SIG_CHECK(ipc_sig_stop_close() == -EBADF);
+    SIG_CHECK(ipc_sig_stop_close() == -EBADF && ipc_sig_stop_requested() == -EBADF);
     SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGINT) == 1);
     return 0;
 }

@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,6 +122,24 @@ static int call_sigtimedwait(void)
     return -1;
 }
 
+/* A failed signalfd made no descriptor. */
+static int call_signalfd(void)
+{
+    sigset_t set = usr2_set();
+    int lowest = ipct_lowest_free_fd();
+    int fd = signalfd(-1, &set, SFD_CLOEXEC);
+
+    if (fd == -1) {
+        int err = errno;
+        if (ipct_lowest_free_fd() != lowest)
+            IPCT_FAIL("a failed signalfd left a descriptor");
+        errno = err;
+        return -1;
+    }
+    ASSERT_SYS_OK(close(fd));
+    return 0;
+}
+
 static const struct {
     const char *point;
     int (*call)(void);
@@ -133,6 +152,7 @@ static const struct {
     { "posix/proc/raise", call_raise, ESRCH, EINVAL },
     { "posix/proc/sigqueue", call_sigqueue, EPERM, EAGAIN },
     { "posix/proc/sigtimedwait", call_sigtimedwait, EAGAIN, EINTR },
+    { "posix/proc/signalfd", call_signalfd, ENFILE, EMFILE },
 };
 
 enum { NPOINTS = sizeof sig_points / sizeof sig_points[0] };

@@ -3,13 +3,14 @@
  * failing: opening fails whole (no descriptor, every action and mask bit as
  * before), closing reports a failure yet closes and restores all it can,
  * the reaper loses no child when waitpid or sigprocmask fails, and the
- * handler's write is tried again when it is interrupted or moves nothing.
+ * handler's write is tried again when it is interrupted or moves nothing;
+ * the stop descriptor opens whole or not at all.
  *
  * The bridge on SIGUSR1 and SIGUSR2 runs in the test process (the harness
  * uses neither); the reaper, which takes SIGCHLD, runs in a child that
  * checks its own fault counters and reports by exit status.
  *
- * Spec: SIG-FAULT-05..08 (spec/sig.md).
+ * Spec: SIG-FAULT-05..09 (spec/sig.md).
  * See also: impl/src/sig_bridge.c, test_sig_bridge.c.
  */
 #include "fault.h"
@@ -233,11 +234,49 @@ static void fault_sig_fault_08_handler_retries_write(void **state)
     end_state();
 }
 
+/* SIG-FAULT-09 opening the stop descriptor fails whole when a call under it fails */
+static void fault_sig_fault_09_stop_open_fails_whole(void **state)
+{
+    static const struct {
+        const char *point;
+        int err;
+    } points[] = {
+        { "posix/proc/sigprocmask", EINVAL },
+        { "posix/proc/signalfd", EMFILE },
+    };
+    sigset_t mask;
+    (void)state;
+
+    int lowest = ipct_lowest_free_fd();
+    for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
+        ipcf_fail_nth(points[i].point, 1, points[i].err);
+        int rc = ipc_sig_stop_open();
+        int fired = ipcf_fired(points[i].point);
+        ipcf_disarm_all();
+        if (fired != 1 || rc != -points[i].err)
+            IPCT_FAIL("%s failing: ipc_sig_stop_open returned %d (fired %d), expected -%s",
+                      points[i].point, rc, fired, ipct_errname(points[i].err));
+        ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+        if (sigismember(&mask, SIGTERM) == 1 || sigismember(&mask, SIGINT) == 1)
+            IPCT_FAIL("%s failing: SIGTERM or SIGINT left blocked", points[i].point);
+        if (ipct_lowest_free_fd() != lowest)
+            IPCT_FAIL("%s failing: a descriptor was left open", points[i].point);
+    }
+    int fd = ipc_sig_stop_open();
+    ASSERT_IPC_OK(fd);
+    ASSERT_IPC_OK(ipc_sig_stop_close());
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    ASSERT_SYS_OK(sigprocmask(SIG_UNBLOCK, &mask, NULL)); /* what stop_close left blocked */
+}
+
 static const struct CMUnitTest tests[] = {
     IPCF_TEST(fault_sig_fault_05_open_sweep_leaves_nothing),
     IPCF_TEST(fault_sig_fault_06_close_failure_reported),
     IPCF_TEST(fault_sig_fault_07_reaper_loses_nothing),
     IPCF_TEST(fault_sig_fault_08_handler_retries_write),
+    IPCF_TEST(fault_sig_fault_09_stop_open_fails_whole),
 };
 
 IPCT_MAIN("sig_bridge_faults", tests)

@@ -7,8 +7,9 @@
  *     self-pipe, so a select(2) or poll(2) loop reacts to them with no race;
  *   - the reaper: SIGCHLD's handler reaps every child that ends and keeps
  *     its status, so no child is left a zombie and no status is lost;
- *   - the stop descriptor: a bridge on SIGINT and SIGTERM, which becomes
- *     readable when either arrives, for a server's graceful shutdown.
+ *   - the stop descriptor: a signalfd(2) on SIGINT and SIGTERM, which
+ *     becomes readable when either arrives, for a server's graceful
+ *     shutdown; no handler runs for them at all.
  *
  * Every function returns >= 0 on success or a negative errno, never
  * prints, never leaves meaning in errno, and a failed call changes nothing
@@ -156,20 +157,27 @@ struct ipc_sig_child {
  */
 int ipc_sig_reaped(struct ipc_sig_child *out, int max);
 
-/* A bridge on SIGINT and SIGTERM for a graceful stop: returns the
- * descriptor, readable once either arrives; errors as ipc_sig_bridge_open. */
+/*
+ * The stop descriptor, for a graceful stop: SIGINT and SIGTERM are blocked
+ * in the calling thread (their actions stay as they are) and a signalfd(2)
+ * on them returned, non-blocking and close-on-exec, readable once either is
+ * pending. No handler runs, so a select or poll loop wakes for them under
+ * any runtime. The process's other threads must block them too. Returns the
+ * descriptor, or -EBUSY (a stop descriptor or a bridge is open), or the
+ * errno of sigprocmask or signalfd; then the mask is as before and no
+ * descriptor is left.
+ */
 int ipc_sig_stop_open(void);
 
-/* The stop signal that arrived (SIGINT or SIGTERM), 0 when none has yet,
- * -EBADF when no bridge is open. */
+/* Take the stop signal that arrived (SIGINT or SIGTERM): its number, 0 when
+ * none has, -EBADF when no stop descriptor is open, or read's errno. */
 int ipc_sig_stop_requested(void);
 
 /*
- * Close the stop descriptor for a shutdown: SIGINT and SIGTERM are blocked
- * first, then the bridge closed (their actions restored), so one arriving
- * while the caller cleans up stays pending instead of ending the process
- * half-way. They stay blocked. Returns 0, or the first error of
- * sigprocmask or ipc_sig_bridge_close (-EBADF when none is open).
+ * Close the stop descriptor. SIGINT and SIGTERM stay blocked, so one that
+ * arrives while the caller shuts down stays pending instead of ending the
+ * process half-way. Returns 0, -EBADF (none open) or close's errno (the
+ * descriptor is released all the same).
  */
 int ipc_sig_stop_close(void);
 

@@ -9,11 +9,12 @@
  *   posix/proc/raise            raise(3)            default errno EINVAL
  *   posix/proc/sigqueue         sigqueue(3)         default errno EAGAIN
  *   posix/proc/sigtimedwait     sigtimedwait(2)     default errno EINTR
+ *   posix/proc/signalfd         signalfd(2)         default errno EMFILE
  *
  * A failing call is not made at all: a failed sigprocmask changes no mask,
  * a failed raise or sigqueue sends nothing, a failed sigtimedwait takes no
- * signal. pthread_sigmask returns its error number rather than setting
- * errno. glibc's own internal calls (abort, raise's blocking of signals,
+ * signal, a failed signalfd makes no descriptor. pthread_sigmask returns
+ * its error number rather than setting errno. glibc's own internal calls (abort, raise's blocking of signals,
  * sigprocmask's use of pthread_sigmask) go to hidden symbols and are never
  * failed: only the calls a program makes are.
  *
@@ -22,6 +23,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <time.h>
 
 #include "preload.h"
@@ -73,4 +75,12 @@ int sigtimedwait(const sigset_t *restrict set, siginfo_t *restrict info,
     if (ipcspec__should_fail("posix/proc/sigtimedwait", EINTR))
         return -1;
     return real(set, info, timeout);
+}
+
+int signalfd(int fd, const sigset_t *mask, int flags)
+{
+    REAL(signalfd);
+    if (ipcspec__should_fail("posix/proc/signalfd", EMFILE))
+        return -1;
+    return real(fd, mask, flags);
 }
