@@ -11,6 +11,7 @@
  * Spec: MQ-DEMO-01, MQ-DEMO-03..06 (spec/mq.md). See also: mq_server_demo.c,
  * src/mq_client.c.
  */
+#include "demo_support.h"
 #include "ipcspec/io.h"
 #include "ipcspec/mq_server.h"
 
@@ -27,20 +28,6 @@ static int fail(const char *what, int neg_errno)
 {
     fprintf(stderr, "ipcspec-mq-client: %s: %s\n", what, strerror(-neg_errno));
     return 1;
-}
-
-/* "SUM" and the words, space-separated, into buf; 0 or -EMSGSIZE. */
-static int build_request(char *buf, size_t cap, int count, char **words)
-{
-    size_t used = (size_t)snprintf(buf, cap, "SUM");
-
-    for (int i = 0; i < count; i++) {
-        int len = snprintf(buf + used, cap - used, " %s", words[i]);
-        if ((size_t)len >= cap - used)
-            return -EMSGSIZE;
-        used += (size_t)len;
-    }
-    return 0;
 }
 
 /* Send the request, print the answer; the exit code. */
@@ -81,7 +68,7 @@ int main(int argc, char **argv)
                 IPC_MQ_SERVER_MAX_CLIENTS - 1);
         return 2;
     }
-    if ((rc = build_request(request, sizeof request, argc - 3, argv + 3)) < 0)
+    if ((rc = demo_sum_request(request, sizeof request, argc - 3, argv + 3)) < 0)
         return fail("request", rc);
     if ((rc = ipc_mq_client_open(&c, argv[1], (int)i)) < 0)
         return fail("open", rc);

@@ -15,9 +15,9 @@
  * Spec: MQ-DEMO-01..07 (spec/mq.md). See also: mq_client_demo.c,
  * src/mq_server.c.
  */
+#include "demo_support.h"
 #include "ipcspec/io.h"
 #include "ipcspec/mq_server.h"
-#include "ipcspec/sig.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -32,20 +32,6 @@ static int fail(const char *what, int neg_errno)
 {
     fprintf(stderr, "ipcspec-mq-server: %s: %s\n", what, strerror(-neg_errno));
     return 1;
-}
-
-/* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
- * kill us with the queues still there), then the stop descriptor of
- * the signals layer; 0 or the exit code. */
-static int setup_stop(void)
-{
-    int rc = ipc_sig_ignore(SIGPIPE);
-
-    if (rc < 0)
-        return fail("sigaction", rc);
-    if ((stop_fd = ipc_sig_stop_open()) < 0)
-        return fail("stop signals", stop_fd);
-    return 0;
 }
 
 /* N from its text: 0 when it is not a whole decimal number. */
@@ -79,15 +65,6 @@ static int serve(const char *base, int n)
     return exit_code;
 }
 
-/* Leave nothing open (FIU-SWEEP): the stop descriptor is closed, with
- * SIGTERM and SIGINT blocked so that a late one cannot kill the process
- * before it exits with its own status (SIG-API-11). */
-static void close_stop(void)
-{
-    if (stop_fd >= 0)
-        ipc_sig_stop_close();
-}
-
 int main(int argc, char **argv)
 {
     int n, code;
@@ -97,9 +74,8 @@ int main(int argc, char **argv)
                 IPC_MQ_SERVER_MAX_CLIENTS);
         return 2;
     }
-    code = setup_stop();
-    if (code == 0)
-        code = serve(argv[1], n);
-    close_stop();
+    stop_fd = demo_stop_open("ipcspec-mq-server");
+    code = stop_fd < 0 ? 1 : serve(argv[1], n);
+    demo_stop_close(stop_fd); /* leave nothing open (FIU-SWEEP) */
     return code;
 }

@@ -19,9 +19,9 @@
  * Spec: SHM-DEMO-01..08 (spec/shm.md). See also: shm_subscriber_demo.c,
  * src/shm_pubsub.c.
  */
+#include "demo_support.h"
 #include "ipcspec/io.h"
 #include "ipcspec/shm_board.h"
-#include "ipcspec/sig.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -39,20 +39,6 @@ static int fail(const char *what, int neg_errno)
 {
     fprintf(stderr, "ipcspec-shm-publisher: %s: %s\n", what, strerror(-neg_errno));
     return 1;
-}
-
-/* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
- * kill us with the board and its queues still there), then the stop
- * descriptor of the signals layer; 0 or the exit code. */
-static int setup_stop(void)
-{
-    int rc = ipc_sig_ignore(SIGPIPE);
-
-    if (rc < 0)
-        return fail("sigaction", rc);
-    if ((stop_fd = ipc_sig_stop_open()) < 0)
-        return fail("stop signals", stop_fd);
-    return 0;
 }
 
 static int parse_count(const char *text)
@@ -118,15 +104,6 @@ static int serve(struct ipc_shm_pub *p, char *last, size_t *last_len)
     }
 }
 
-/* Leave nothing open (FIU-SWEEP): the stop descriptor is closed, with
- * SIGTERM and SIGINT blocked so that a late one cannot kill the process
- * before it exits with its own status (SIG-API-11). */
-static void close_stop(void)
-{
-    if (stop_fd >= 0)
-        ipc_sig_stop_close();
-}
-
 static int demo_main(int argc, char **argv)
 {
     static char last[LINE_MAX_BYTES];
@@ -139,7 +116,7 @@ static int demo_main(int argc, char **argv)
                 IPC_SHM_PUB_MAX_SUBS);
         return 2;
     }
-    if (setup_stop() != 0)
+    if ((stop_fd = demo_stop_open("ipcspec-shm-publisher")) < 0)
         return 1;
     if ((rc = ipc_shm_pub_create(&p, argv[1], n, CAPACITY)) < 0)
         return fail("create", rc);
@@ -163,6 +140,6 @@ int main(int argc, char **argv)
 {
     int code = demo_main(argc, argv);
 
-    close_stop();
+    demo_stop_close(stop_fd); /* leave nothing open (FIU-SWEEP) */
     return code;
 }

@@ -13,6 +13,7 @@
  * Spec: SOCK-DEMO-01, SOCK-DEMO-03..05 (spec/sock.md). See also:
  * sock_server_demo.c, src/sock_frame.c.
  */
+#include "demo_support.h"
 #include "ipcspec/io.h"
 #include "ipcspec/sock.h"
 
@@ -35,20 +36,6 @@ static int usage(void)
 {
     fprintf(stderr, "usage: ipcspec-sock-client unix|unix-dgram|tcp|udp PATH|PORT NUMBER...\n");
     return 2;
-}
-
-/* "SUM" and the words, space-separated, into buf; 0 or -EMSGSIZE. */
-static int build_request(char *buf, size_t cap, int count, char **words)
-{
-    size_t used = (size_t)snprintf(buf, cap, "SUM");
-
-    for (int i = 0; i < count; i++) {
-        int len = snprintf(buf + used, cap - used, " %s", words[i]);
-        if ((size_t)len >= cap - used)
-            return -EMSGSIZE;
-        used += (size_t)len;
-    }
-    return 0;
 }
 
 /* Connect as kind says; the descriptor, -EINVAL for a bad kind or port, or -errno. */
@@ -103,7 +90,7 @@ int main(int argc, char **argv)
 
     if (argc < 4)
         return usage();
-    if ((rc = build_request(request, sizeof request, argc - 3, argv + 3)) < 0)
+    if ((rc = demo_sum_request(request, sizeof request, argc - 3, argv + 3)) < 0)
         return fail("request", rc);
     if ((fd = open_kind(argv[1], argv[2])) == -EINVAL)
         return usage();

@@ -18,8 +18,8 @@
  * Spec: SOCK-DEMO-01..06 (spec/sock.md). See also: sock_client_demo.c,
  * src/sock_server.c, src/sock_dgram.c.
  */
+#include "demo_support.h"
 #include "ipcspec/io.h"
-#include "ipcspec/sig.h"
 #include "ipcspec/sock.h"
 
 #include <errno.h>
@@ -36,20 +36,6 @@ static int fail(const char *what, int neg_errno)
 {
     fprintf(stderr, "ipcspec-sock-server: %s: %s\n", what, strerror(-neg_errno));
     return 1;
-}
-
-/* SIGPIPE ignored (a closed standard output must give EPIPE to report, not
- * kill us with the socket file still there), then the stop descriptor of
- * the signals layer; 0 or the exit code. */
-static int setup_stop(void)
-{
-    int rc = ipc_sig_ignore(SIGPIPE);
-
-    if (rc < 0)
-        return fail("sigaction", rc);
-    if ((stop_fd = ipc_sig_stop_open()) < 0)
-        return fail("stop signals", stop_fd);
-    return 0;
 }
 
 /* A whole decimal number in [lo, hi], or -1. */
@@ -150,15 +136,6 @@ static int serve(const struct args *a, int fd)
     return exit_code;
 }
 
-/* Leave nothing open (FIU-SWEEP): the stop descriptor is closed, with
- * SIGTERM and SIGINT blocked so that a late one cannot kill the process
- * before it exits with its own status (SIG-API-11). */
-static void close_stop(void)
-{
-    if (stop_fd >= 0)
-        ipc_sig_stop_close();
-}
-
 static int demo_main(int argc, char **argv)
 {
     struct args a;
@@ -166,8 +143,8 @@ static int demo_main(int argc, char **argv)
 
     if ((rc = parse(argc, argv, &a)) != 0)
         return rc;
-    if ((rc = setup_stop()) != 0)
-        return rc;
+    if ((stop_fd = demo_stop_open("ipcspec-sock-server")) < 0)
+        return 1;
     if ((fd = open_socket(&a)) < 0)
         return -fd;
     return serve(&a, fd);
@@ -177,6 +154,6 @@ int main(int argc, char **argv)
 {
     int code = demo_main(argc, argv);
 
-    close_stop();
+    demo_stop_close(stop_fd); /* leave nothing open (FIU-SWEEP) */
     return code;
 }

@@ -312,10 +312,13 @@ def impl_calls(args):
                if n.endswith(".o") and (not args.sources or n.startswith(tuple(args.sources)))]
     if not objects:
         raise SetupError("no object files in " + ", ".join(objdirs))
-    out = subprocess.run(["nm", "-u"] + objects, check=True, capture_output=True, text=True).stdout
-    return sorted({l.split()[-1] for l in out.splitlines()
-                   if l.strip() and not l.endswith(":")
-                   and not l.split()[-1].startswith(("ipc_", "__asan", "__ubsan", "__sanitizer"))})
+    def symbols(*nm_args):
+        out = subprocess.run(["nm"] + list(nm_args) + objects, check=True, capture_output=True,
+                             text=True).stdout
+        return {l.split()[-1] for l in out.splitlines() if l.strip() and not l.endswith(":")}
+    ours = symbols("--defined-only")      # impl/ calling itself: the library, demo helpers
+    return sorted(name for name in symbols("-u") - ours
+                  if not name.startswith(("ipc_", "__asan", "__ubsan", "__sanitizer")))
 
 
 def reach(args):
