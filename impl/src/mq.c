@@ -9,28 +9,17 @@
  * See also: include/ipcspec/mq.h, pipe.c.
  */
 #include "ipcspec/mq.h"
+#include "posix_name.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <mqueue.h>
-#include <string.h>
 
 #define IPC_MQ_OPEN_FLAGS (O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC)
 
 int ipc_mq_name_check(const char *name)
 {
-    size_t len;
-
-    if (name == NULL || name[0] != '/')
-        return -EINVAL;
-    /* Count no further than one byte past the longest name allowed. */
-    len = strnlen(name, NAME_MAX + 2);
-    if (len > NAME_MAX + 1)
-        return -ENAMETOOLONG;
-    if (len < 2 || strchr(name + 1, '/') != NULL)
-        return -EINVAL;
-    return 0;
+    return ipc_posix_name_check(name);
 }
 
 /* Return 0 when flags are an access mode plus IPC_MQ_OPEN_FLAGS, or -EINVAL. */

@@ -10,10 +10,10 @@
  * See also: include/ipcspec/shm.h, shm_board.c.
  */
 #include "ipcspec/shm.h"
+#include "posix_name.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,16 +22,7 @@
 
 int ipc_shm_name_check(const char *name)
 {
-    size_t len;
-
-    if (name == NULL || name[0] != '/')
-        return -EINVAL;
-    len = strnlen(name, NAME_MAX + 2);
-    if (len > NAME_MAX + 1)
-        return -ENAMETOOLONG;
-    if (len < 2 || strchr(name + 1, '/') != NULL)
-        return -EINVAL;
-    return 0;
+    return ipc_posix_name_check(name);
 }
 
 /* mmap span bytes of fd from the page-aligned offset base_off, then close fd
