@@ -14,7 +14,6 @@
 
 #include "ipctest.h"
 
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -126,18 +125,6 @@ static inline void sig_skip_unless_synchronous(void)
     if (ipct_under_memcheck())
         IPCT_SKIP("valgrind delivers a signal a process sends itself only after the "
                   "sending call has returned; the behaviour is that it arrives before");
-}
-
-/* Read one byte from fd within the harness deadline; fail the test if none. */
-static inline char sig_await_byte(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
-    char byte = 0;
-
-    if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
-        IPCT_FAIL("no byte on fd %d within %d ms", fd, ipct_deadline_ms());
-    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
-    return byte;
 }
 
 /* What sig_note_info, an SA_SIGINFO handler, saw of the last signal. */

@@ -10,7 +10,6 @@
 
 #include <fcntl.h>
 #include <mqueue.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -299,18 +298,6 @@ static void test_mq_intr_01_send_interrupted_eintr(void **state)
     mq_close(q);
 }
 
-/* Wait, bounded by the harness deadline, for one byte on fd and return it. */
-static char await_byte(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
-    char byte = 0;
-
-    if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
-        IPCT_FAIL("no byte on fd %d within %d ms", fd, ipct_deadline_ms());
-    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
-    return byte;
-}
-
 /* Interrupt a child waiting in op, whose handler has SA_RESTART, and check
  * that the call went back to sleep and then completed. */
 static void check_restarted(enum op op)
@@ -331,7 +318,7 @@ static void check_restarted(enum op op)
     ipct_await_ready(pid);
     ipct_await_blocked(pid, nr);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
-    assert_int_equal(await_byte(notify[0]), 'h'); /* the handler ran */
+    assert_int_equal(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
     ipct_await_blocked(pid, nr);                  /* and the call slept again */
     if (op == SEND)
         expect_letter(q, 'o');

@@ -11,7 +11,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -246,18 +245,6 @@ static int read_restarted(void *arg)
     return n == 1 && byte == 'y' ? 0 : 4;
 }
 
-/* Wait, bounded by the harness deadline, for one byte on fd and return it. */
-static char await_byte(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
-    char byte = 0;
-
-    if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
-        IPCT_FAIL("no byte on fd %d within %d ms", fd, ipct_deadline_ms());
-    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
-    return byte;
-}
-
 /* PIPE-BLOCK-04 with SA_RESTART the interrupted read resumes and gets the data */
 static void test_pipe_block_04_sa_restart_resumes_read(void **state)
 {
@@ -274,7 +261,7 @@ static void test_pipe_block_04_sa_restart_resumes_read(void **state)
     ipct_await_ready(reader);
     ipct_await_blocked(reader, SYS_read);
     ASSERT_SYS_OK(kill(reader, SIGUSR1));
-    assert_int_equal(await_byte(notify[0]), 'h'); /* the handler ran */
+    assert_int_equal(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
     ipct_await_blocked(reader, SYS_read);         /* and read slept again */
     assert_int_equal(ASSERT_SYS_OK(write(data[1], "y", 1)), 1);
     assert_child_exited(reader, 0);

@@ -10,6 +10,7 @@
 #include "sig_helpers.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 

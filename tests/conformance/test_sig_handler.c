@@ -239,7 +239,7 @@ static void interrupt_blocked(int use_mq, int restart)
     ipct_await_ready(pid);
     ipct_await_blocked(pid, nr);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
-    assert_int_equal(sig_await_byte(notify_pipe[0]), 'h'); /* the handler ran */
+    assert_int_equal(ipct_await_byte(notify_pipe[0]), 'h'); /* the handler ran */
     if (restart) {
         ipct_await_blocked(pid, nr); /* asleep in the same call again */
         if (use_mq)

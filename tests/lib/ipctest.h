@@ -124,6 +124,10 @@ void ipct_await_blocked(pid_t pid, long nr);
 /* True when pid sleeps inside system call nr right now. */
 int ipct_is_blocked_in(pid_t pid, long nr);
 
+/* Read one byte from fd, waiting for it no longer than ipct_deadline_ms;
+ * fails the test when none comes. The byte. */
+char ipct_await_byte(int fd);
+
 /* ---- names and places ----------------------------------------------------- */
 
 /* A name unique to this process and call: "/ipcspec-<kind>-<pid>-<n>". */

@@ -13,6 +13,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +141,15 @@ void ipct_await_blocked(pid_t pid, long nr)
         waited += step;
         step = step < 16 ? step * 2 : 16;
     }
+}
+
+char ipct_await_byte(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    char byte = 0;
+
+    if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
+        IPCT_FAIL("no byte on fd %d within %d ms", fd, ipct_deadline_ms());
+    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
+    return byte;
 }
