@@ -1,9 +1,9 @@
 /*
  * shm_helpers.h - what the shared memory tests share: the page size, making
  * and mapping objects, a child that runs as nobody, a child that touches a
- * byte (to be killed by a signal, or not).
+ * byte (to be killed by a signal, or not), and what a publisher left.
  *
- * See also: test_shm_*.c.
+ * See also: test_shm_*.c, tests/fault/fault_shm_*.c.
  */
 #ifndef SHM_HELPERS_H
 #define SHM_HELPERS_H
@@ -11,12 +11,27 @@
 #include "ipctest.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* 1 when a publisher's object of base exists in dir: its board (sub < 0,
+ * in /dev/shm) or subscriber sub's queue (in /dev/mqueue). */
+static inline int shm_pub_part_exists(const char *dir, const char *base, int sub)
+{
+    char path[300];
+    struct stat st;
+
+    if (sub < 0)
+        snprintf(path, sizeof path, "%s/%s", dir, base + 1);
+    else
+        snprintf(path, sizeof path, "%s/%s-sub-%d", dir, base + 1, sub);
+    return stat(path, &st) == 0;
+}
 
 /* The exit code of a child that could not drop its privileges. */
 enum { SHM_CANNOT_DROP = 77 };

@@ -12,6 +12,7 @@
  * tests/conformance/test_shm_demo.c (the demos without faults).
  */
 #include "fault.h"
+#include "../conformance/shm_helpers.h"
 
 #include <mqueue.h>
 #include <stdio.h>
@@ -19,21 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int exists(const char *dir, const char *base, int sub)
-{
-    char path[300];
-    struct stat st;
-
-    if (sub < 0)
-        snprintf(path, sizeof path, "%s/%s", dir, base + 1);
-    else
-        snprintf(path, sizeof path, "%s/%s-sub-%d", dir, base + 1, sub);
-    return stat(path, &st) == 0;
-}
-
 static void assert_nothing_left(const char *base)
 {
-    if (exists("/dev/shm", base, -1) || exists("/dev/mqueue", base, 0))
+    if (shm_pub_part_exists("/dev/shm", base, -1) || shm_pub_part_exists("/dev/mqueue", base, 0))
         IPCT_FAIL("the board or the queue of %s was left", base);
 }
 
@@ -86,12 +75,12 @@ static void fault_shm_demo_05_publisher_removal_reported(void **state)
 
     run_armed(argv, "posix/mq/unlink:1:13", &run);
     ASSERT_PROG_EXITED(&run, 1, "ipcspec-shm-publisher: destroy: Permission denied");
-    assert_false(exists("/dev/shm", base, -1));
+    assert_false(shm_pub_part_exists("/dev/shm", base, -1));
     snprintf(qname, sizeof qname, "%s-sub-0", base);
     ASSERT_SYS_OK(mq_unlink(qname)); /* the one whose removal failed */
     run_armed(argv2, "posix/shm/unlink:1:16", &run);
     ASSERT_PROG_EXITED(&run, 1, "ipcspec-shm-publisher: destroy: Device or resource busy");
-    assert_false(exists("/dev/mqueue", other, 0));
+    assert_false(shm_pub_part_exists("/dev/mqueue", other, 0));
     ASSERT_SYS_OK(shm_unlink(other));
 }
 

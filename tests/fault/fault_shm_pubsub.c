@@ -8,6 +8,7 @@
  * See also: impl/src/shm_pubsub.c, tests/conformance/test_shm_pub.c.
  */
 #include "fault.h"
+#include "../conformance/shm_helpers.h"
 #include "ipcspec/shm_board.h"
 
 #include <fcntl.h>
@@ -24,26 +25,14 @@ struct step {
     int err;
 };
 
-static int exists(const char *dir, const char *base, int sub)
-{
-    char path[300];
-    struct stat st;
-
-    if (sub < 0)
-        snprintf(path, sizeof path, "%s/%s", dir, base + 1);
-    else
-        snprintf(path, sizeof path, "%s/%s-sub-%d", dir, base + 1, sub);
-    return stat(path, &st) == 0;
-}
-
 static void assert_nothing_of(const char *base, int nsubs)
 {
     static char maps[65536];
 
-    if (exists("/dev/shm", base, -1))
+    if (shm_pub_part_exists("/dev/shm", base, -1))
         IPCT_FAIL("the board %s was left", base);
     for (int i = 0; i < nsubs; i++) {
-        if (exists("/dev/mqueue", base, i))
+        if (shm_pub_part_exists("/dev/mqueue", base, i))
             IPCT_FAIL("queue %d of %s was left", i, base);
     }
     ipct_read_text("/proc/self/maps", maps, sizeof maps);
@@ -152,11 +141,11 @@ static void fault_shm_fault_09_pub_destroy_each_step(void **state)
             close(next + 1); /* queue 1's close was not made */
         if (k == 1) {
             snprintf(qname, sizeof qname, "%s-sub-0", base);
-            assert_true(exists("/dev/mqueue", base, 0)); /* only the failed one stays */
+            assert_true(shm_pub_part_exists("/dev/mqueue", base, 0)); /* only the failed one stays */
             ASSERT_SYS_OK(mq_unlink(qname));
         }
         if (k == 3) {
-            assert_true(exists("/dev/shm", base, -1));
+            assert_true(shm_pub_part_exists("/dev/shm", base, -1));
             ASSERT_SYS_OK(shm_unlink(base));
         }
         assert_int_equal(ipct_lowest_free_fd(), next);
