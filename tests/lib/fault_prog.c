@@ -61,7 +61,7 @@ static int stdin_for(struct ipcf_prog *p)
         return (int)ASSERT_SYS_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
     int fd = create(file_of(p, "in", path));
     size_t len = strlen(p->input);
-    assert_int_equal(ASSERT_SYS_OK(write(fd, p->input, len)), len);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fd, p->input, len)), len);
     ASSERT_SYS_OK(lseek(fd, 0, SEEK_SET));
     return fd;
 }

@@ -4,7 +4,7 @@
  * Taken in setup, checked in teardown after the harness has reaped its
  * children and removed its names: any descriptor opened and not closed, any
  * child process still alive, any message queue or shared memory object whose
- * name carries this process's marker ("ipcspec-...-<pid>-") is a leak, and
+ * name carries this run's tag ("ipcspec-...-<pid>-<tag>-") is a leak, and
  * fails the test that made it. Under valgrind, which does not report fd
  * leaks, this is the fd gate too.
  *
@@ -129,8 +129,10 @@ static void check_children(struct report *r)
     fclose(f);
 }
 
-/* Report, then remove, every object in dir that carries this process's
- * marker: a leak fails its test, and never outlives it on the host. */
+/* Report, then remove, every object in dir that carries this run's tag
+ * (names.c): a leak fails its test, and never outlives it on the host. An
+ * object of an earlier process that had the same pid carries another tag,
+ * and is not this test's doing. */
 static void check_names(const char *dir, struct report *r)
 {
     char marker[32];
@@ -139,7 +141,7 @@ static void check_names(const char *dir, struct report *r)
 
     if (d == NULL)
         return; /* not mounted here: ci/deps mounts /dev/mqueue (mq_overview(7)) */
-    snprintf(marker, sizeof marker, "-%d-", (int)getpid());
+    snprintf(marker, sizeof marker, "-%s-", ipct__run_tag());
     while ((e = readdir(d)) != NULL) {
         if (strncmp(e->d_name, "ipcspec-", 8) == 0 && strstr(e->d_name, marker) != NULL) {
             say(r, "%s/%s left behind (removed); ", dir, e->d_name);

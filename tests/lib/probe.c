@@ -7,6 +7,12 @@
  * deadline passes. Between samples we wait for the process to end (SIGCHLD),
  * so one that ends instead of blocking is noticed at once and reported.
  *
+ * One operation may reach the kernel through more than one system call: a
+ * libc or an emulator may poll with ppoll, select with pselect6, accept with
+ * accept4, open with openat. The probe takes the calls of one operation for
+ * each other (the table below), so a test names the operation it means, not
+ * one libc's choice; it never takes a call of another operation.
+ *
  * See also: ipctest.h (ipct_await_blocked), proc(5) /proc/pid/stat, /proc/pid/syscall.
  */
 #include "ipctest.h"
@@ -68,6 +74,90 @@ static long proc_syscall(pid_t pid, char *line, size_t len)
     return end == line ? -1 : nr;
 }
 
+/* The calls that carry the same operation, each group ended by -1. */
+static const long same_operation[] = {
+#ifdef SYS_poll
+    SYS_poll,
+#endif
+    SYS_ppoll, -1,
+#ifdef SYS_select
+    SYS_select,
+#endif
+#ifdef SYS__newselect
+    SYS__newselect,
+#endif
+    SYS_pselect6, -1,
+#ifdef SYS_accept
+    SYS_accept,
+#endif
+    SYS_accept4, -1,
+#ifdef SYS_open
+    SYS_open,
+#endif
+    SYS_openat, -1,
+#ifdef SYS_wait4
+    SYS_wait4,
+#endif
+    SYS_waitid, -1,
+#ifdef SYS_epoll_wait
+    SYS_epoll_wait,
+#endif
+    SYS_epoll_pwait, -1,
+#ifdef SYS_pause
+    SYS_pause,
+#endif
+    SYS_rt_sigsuspend, -1,
+    SYS_nanosleep, SYS_clock_nanosleep, -1,
+#ifdef SYS_recv
+    SYS_recv,
+#endif
+    SYS_recvfrom, -1,
+#ifdef SYS_send
+    SYS_send,
+#endif
+    SYS_sendto, -1,
+};
+
+/* True when call nr is operation want: the same call, or one of its group. */
+static int same_call(long nr, long want)
+{
+    size_t n = sizeof same_operation / sizeof same_operation[0];
+    size_t start = 0;
+
+    if (nr == want)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        if (same_operation[i] != -1)
+            continue;
+        int has_nr = 0, has_want = 0;
+        for (size_t j = start; j < i; j++) {
+            has_nr |= same_operation[j] == nr;
+            has_want |= same_operation[j] == want;
+        }
+        if (has_nr && has_want)
+            return 1;
+        start = i + 1;
+    }
+    return 0;
+}
+
+/* "accept (or accept4)": the operation's calls, for a message. */
+static const char *operation_name(long want, char *buf, size_t len)
+{
+    size_t n = sizeof same_operation / sizeof same_operation[0];
+    size_t used = (size_t)snprintf(buf, len, "%s", ipct_sysname(want));
+    int others = 0;
+
+    for (size_t i = 0; i < n && used < len; i++) {
+        if (same_operation[i] != -1 && same_operation[i] != want && same_call(same_operation[i], want))
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", others++ ? ", " : " (or ",
+                                     ipct_sysname(same_operation[i]));
+    }
+    if (others && used < len)
+        snprintf(buf + used, len - used, ")");
+    return buf;
+}
+
 static int sleeping(char state)
 {
     return state == 'S' || state == 'D';
@@ -78,7 +168,7 @@ int ipct_is_blocked_in(pid_t pid, long nr)
     char line[256];
 
     /* state, call, state: the call was read while the process slept */
-    return sleeping(proc_state(pid)) && proc_syscall(pid, line, sizeof line) == nr
+    return sleeping(proc_state(pid)) && same_call(proc_syscall(pid, line, sizeof line), nr)
            && sleeping(proc_state(pid));
 }
 
@@ -111,45 +201,78 @@ static int pause_or_ended(pid_t pid, int ms)
     return 0;
 }
 
-static void fail_ended(pid_t pid, long nr)
+/* What /proc/PID/syscall's line says, in words: "in read", "running". */
+static const char *doing(const char *line, char *buf, size_t len)
 {
-    siginfo_t info = { .si_pid = 0 };
+    char *end;
+    long nr = strtol(line, &end, 10);
 
-    if (is_our_child(pid)) {
-        waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT); /* look, don't reap */
-        IPCT_FAIL("pid %d ended (%s %d) instead of blocking in syscall %ld", (int)pid,
-                  info.si_code == CLD_EXITED ? "exit code" : "signal", info.si_status, nr);
-    }
-    IPCT_FAIL("pid %d ended instead of blocking in syscall %ld", (int)pid, nr);
+    if (strncmp(line, "running", 7) == 0 || line[0] == '\0')
+        snprintf(buf, len, "%s", line[0] ? "running" : "unknown");
+    else if (end == line)
+        snprintf(buf, len, "\"%s\"", line);
+    else if (nr == -1)
+        snprintf(buf, len, "in no system call");
+    else
+        snprintf(buf, len, "in %s", ipct_sysname(nr));
+    return buf;
 }
 
-void ipct_await_blocked(pid_t pid, long nr)
+static _Noreturn void fail_ended(pid_t pid, long nr, const char *file, int line)
+{
+    siginfo_t info = { .si_pid = 0 };
+    char op[128];
+
+    operation_name(nr, op, sizeof op);
+    if (is_our_child(pid)) {
+        waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT); /* look, don't reap */
+        if (info.si_code == CLD_EXITED)
+            ipct__fail_at(file, line, "pid %d ended (exit code %d) instead of blocking in %s",
+                          (int)pid, info.si_status, op);
+        ipct__fail_at(file, line, "pid %d ended (killed by %s) instead of blocking in %s",
+                      (int)pid, ipct_signame(info.si_status), op);
+    }
+    ipct__fail_at(file, line, "pid %d ended instead of blocking in %s", (int)pid, op);
+}
+
+void ipct__await_blocked(pid_t pid, long nr, const char *file, int line)
 {
     int waited = 0;
     int step = 1;
-    char line[256] = "";
+    char now[256] = "";
 
     while (!ipct_is_blocked_in(pid, nr)) {
         if (waited >= ipct_deadline_ms()) {
             char state = proc_state(pid);
-            proc_syscall(pid, line, sizeof line);
-            IPCT_FAIL("pid %d not blocked in syscall %ld within %d ms: state %c, syscall \"%s\"",
-                      (int)pid, nr, ipct_deadline_ms(), state, line);
+            char op[128], what[160];
+            proc_syscall(pid, now, sizeof now);
+            ipct__fail_at(file, line, "pid %d not blocked in %s within %d ms: state %c, %s",
+                          (int)pid, operation_name(nr, op, sizeof op), ipct_deadline_ms(), state,
+                          doing(now, what, sizeof what));
         }
-        if (pause_or_ended(pid, step))
-            fail_ended(pid, nr);
+        if (pause_or_ended(pid, step)) {
+            ipct__report_check(); /* a child that failed a check says why it ended */
+            fail_ended(pid, nr, file, line);
+        }
         waited += step;
         step = step < 16 ? step * 2 : 16;
     }
 }
 
-char ipct_await_byte(int fd)
+char ipct__await_byte(int fd, const char *file, int line)
 {
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
     char byte = 0;
+    int n = poll(&pfd, 1, ipct_deadline_ms());
+    ssize_t got;
 
-    if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
-        IPCT_FAIL("no byte on fd %d within %d ms", fd, ipct_deadline_ms());
-    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
+    if (n == -1)
+        ipct__fail_at(file, line, "poll(fd %d): %s", fd, ipct_errname(errno));
+    if (n == 0)
+        ipct__fail_at(file, line, "no byte on fd %d within %d ms", fd, ipct_deadline_ms());
+    got = read(fd, &byte, 1);
+    if (got != 1)
+        ipct__fail_at(file, line, "read(fd %d) = %zd (%s); expected one byte", fd, got,
+                      got == -1 ? ipct_errname(errno) : "end of file");
     return byte;
 }
