@@ -35,8 +35,8 @@ static inline void mqt_assert_receives(mqd_t q, const char *text, unsigned prio)
     ssize_t n = ASSERT_SYS_OK(mq_receive(q, buf, MQT_MSGSIZE, &got_prio));
 
     buf[n] = '\0';
-    assert_string_equal(buf, text);
-    assert_int_equal(got_prio, prio);
+    ASSERT_STR_EQ(buf, text);
+    ASSERT_EQ(got_prio, prio);
 }
 
 /* The messages on q, by mq_getattr. */

@@ -87,7 +87,7 @@ static inline off_t object_size(int fd)
 
 /* A child that runs fn(arg) as nobody, or exits SHM_CANNOT_DROP. */
 struct shm_as_nobody {
-    ipct_child_fn fn;
+    ipct_child_rc_fn fn;
     void *arg;
 };
 
@@ -102,10 +102,10 @@ static inline int shm_nobody_child(void *arg)
 
 /* Run fn(arg) in a child as nobody and return its exit code; the test is
  * skipped when the child cannot drop privileges (not run as root). */
-static inline int shm_run_as_nobody(ipct_child_fn fn, void *arg)
+static inline int shm_run_as_nobody(ipct_child_rc_fn fn, void *arg)
 {
     struct shm_as_nobody c = { fn, arg };
-    int status = ipct_wait(ipct_spawn(shm_nobody_child, &c));
+    int status = ipct_wait(ipct_spawn_rc(shm_nobody_child, &c));
 
     if (!WIFEXITED(status))
         IPCT_FAIL("the child as nobody died of %s", ipct_signame(WTERMSIG(status)));
@@ -142,7 +142,7 @@ static inline void assert_touch_ends(volatile char *at, int write, int sig)
     if (sig != 0 && ipct_under_memcheck())
         IPCT_SKIP("under valgrind a bad access to a mapping does not end the child with %s "
                   "(it exits 0): the signal cannot be shown under memcheck", ipct_signame(sig));
-    pid_t pid = ipct_spawn(shm_touch_child, &t);
+    pid_t pid = ipct_spawn_rc(shm_touch_child, &t);
 
     if (sig == 0)
         assert_child_exited(pid, 0);

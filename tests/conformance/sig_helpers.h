@@ -1,11 +1,11 @@
 /*
  * sig_helpers.h - what the signal tests share.
  *
- * Every signal experiment runs in a child (ipct_spawn) whose exit status is
- * the verdict, so the test process's own dispositions and mask (which the
- * harness relies on to wait for children) are never touched. A child checks
- * with SIG_CHECK: on a failed check it exits with a code naming the check's
- * source line (line % 200 + 20), which the parent prints.
+ * Every signal experiment runs in a child (ipct_spawn), so the test
+ * process's own dispositions and mask (which the harness relies on to wait
+ * for children) are never touched. The child checks with the harness's
+ * ASSERT_* family, which reports a failure to the test with the child's own
+ * line and values.
  *
  * See also: test_sig_*.c, spec/sig.md.
  */
@@ -18,13 +18,6 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-
-/* In a child: fail with a code that names this line. */
-#define SIG_CHECK(cond) \
-    do { \
-        if (!(cond)) \
-            return __LINE__ % 200 + 20; \
-    } while (0)
 
 /* Counted by the handlers below: async-signal-safe state only. */
 static volatile sig_atomic_t sig_hits;
@@ -114,9 +107,9 @@ static inline void sig_raise_and_spin(int sig)
 }
 
 /* Run fn in a child and assert it exited 0. */
-static inline void sig_in_child(ipct_child_fn fn, void *arg)
+static inline void sig_in_child(ipct_child_rc_fn fn, void *arg)
 {
-    assert_child_exited(ipct_spawn(fn, arg), 0);
+    assert_child_exited(ipct_spawn_rc(fn, arg), 0);
 }
 
 /* A signal sent to self is delivered late under valgrind. */

@@ -81,7 +81,7 @@ static inline void ss_expect_eof(int fd)
     struct timeval tv = { ipct_deadline_ms() / 1000, 0 };
 
     ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
-    assert_int_equal(ASSERT_SYS_OK(recv(fd, &b, 1, 0)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(fd, &b, 1, 0)), 0);
 }
 
 /* The server closed fd: it reads end of file, or ECONNRESET when the server

@@ -28,7 +28,7 @@ static void test_mq_api_01_well_formed_names_accepted(void **state)
     longest[NAME_MAX + 1] = '\0';
     ASSERT_IPC_OK(ipc_mq_name_check("/a"));
     ASSERT_IPC_OK(ipc_mq_name_check(ipct_ipc_name("mq")));
-    assert_int_equal(ipc_mq_name_check(longest), 0);
+    ASSERT_EQ(ipc_mq_name_check(longest), 0);
 }
 
 /* MQ-API-02 a name of the wrong shape is refused with -EINVAL before any call */
@@ -44,7 +44,7 @@ static void test_mq_api_02_bad_shape_einval(void **state)
         ASSERT_IPC_ERR(ipc_mq_open(bad[i], O_RDWR | O_CREAT, 0600, NULL), EINVAL);
         ASSERT_IPC_ERR(ipc_mq_unlink(bad[i]), EINVAL);
     }
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
 }
 
 /* MQ-API-03 a name beyond NAME_MAX + 1 bytes is refused with -ENAMETOOLONG */
@@ -113,16 +113,16 @@ static void test_mq_api_06_limits_or_defaults_applied(void **state)
 
     int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 3, 64);
     ASSERT_IPC_OK(ipc_mq_stat(mq, &got, &n));
-    assert_int_equal(got.maxmsg, 3);
-    assert_int_equal(got.msgsize, 64);
-    assert_int_equal(n, 0);
+    ASSERT_EQ(got.maxmsg, 3);
+    ASSERT_EQ(got.msgsize, 64);
+    ASSERT_EQ(n, 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 
     const char *name = ipct_ipc_name("mq");
     mq = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600, NULL));
     ASSERT_IPC_OK(ipc_mq_stat(mq, &got, NULL));
-    assert_int_equal(got.maxmsg, proc_long("/proc/sys/fs/mqueue/msg_default"));
-    assert_int_equal(got.msgsize, proc_long("/proc/sys/fs/mqueue/msgsize_default"));
+    ASSERT_EQ(got.maxmsg, proc_long("/proc/sys/fs/mqueue/msg_default"));
+    ASSERT_EQ(got.msgsize, proc_long("/proc/sys/fs/mqueue/msgsize_default"));
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -136,13 +136,13 @@ static void test_mq_api_07_open_flags_applied(void **state)
 
     int rw = mqt_new_queue(name, O_NONBLOCK, 2, 16);
     ASSERT_SYS_OK(mq_getattr(rw, &attr));
-    assert_int_equal(attr.mq_flags, O_NONBLOCK);
-    assert_int_equal(ASSERT_SYS_OK(fcntl(rw, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(attr.mq_flags, O_NONBLOCK);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(rw, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
     int rd = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDONLY, 0, NULL));
     ASSERT_SYS_OK(mq_getattr(rd, &attr));
-    assert_int_equal(attr.mq_flags, 0);
+    ASSERT_EQ(attr.mq_flags, 0);
     /* Linux sets close-on-exec on every queue descriptor (mq_overview(7)). */
-    assert_int_equal(ASSERT_SYS_OK(fcntl(rd, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(rd, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
     int wr = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_WRONLY | O_CLOEXEC, 0, NULL));
     ASSERT_IPC_ERR(ipc_mq_send(rd, "m", 1, 0), EBADF);
     ASSERT_IPC_ERR(ipc_mq_receive(wr, buf, sizeof buf, NULL), EBADF);

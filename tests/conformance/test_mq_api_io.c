@@ -38,13 +38,13 @@ static void test_mq_api_09_message_and_priority_carried(void **state)
     ASSERT_IPC_OK(ipc_mq_send(mq, "low", 3, 1));
     ASSERT_IPC_OK(ipc_mq_send(mq, "high!", 5, 7));
     ASSERT_IPC_OK(ipc_mq_send(mq, "", 0, 0));
-    assert_int_equal(ipc_mq_receive(mq, buf, sizeof buf, &prio), 5);
-    assert_memory_equal(buf, "high!", 5);
-    assert_int_equal(prio, 7);
-    assert_int_equal(ipc_mq_receive(mq, buf, sizeof buf, NULL), 3);
-    assert_memory_equal(buf, "low", 3);
-    assert_int_equal(ipc_mq_receive(mq, buf, sizeof buf, &prio), 0);
-    assert_int_equal(prio, 0);
+    ASSERT_EQ(ipc_mq_receive(mq, buf, sizeof buf, &prio), 5);
+    ASSERT_MEM_EQ(buf, "high!", 5);
+    ASSERT_EQ(prio, 7);
+    ASSERT_EQ(ipc_mq_receive(mq, buf, sizeof buf, NULL), 3);
+    ASSERT_MEM_EQ(buf, "low", 3);
+    ASSERT_EQ(ipc_mq_receive(mq, buf, sizeof buf, &prio), 0);
+    ASSERT_EQ(prio, 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -58,11 +58,11 @@ static void test_mq_api_10_send_receive_errors(void **state)
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf, NULL), EAGAIN);
     ASSERT_IPC_ERR(ipc_mq_send(mq, "123456789", 9, 0), EMSGSIZE);
     ASSERT_IPC_ERR(ipc_mq_send(mq, "m", 1, MQ_PRIO_MAX), EINVAL);
-    assert_int_equal(queued(mq), 0);
+    ASSERT_EQ(queued(mq), 0);
     ASSERT_IPC_OK(ipc_mq_send(mq, "m", 1, MQ_PRIO_MAX - 1));
     ASSERT_IPC_ERR(ipc_mq_send(mq, "n", 1, 0), EAGAIN);
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf - 1, NULL), EMSGSIZE);
-    assert_int_equal(queued(mq), 1);
+    ASSERT_EQ(queued(mq), 1);
     ASSERT_IPC_OK(ipc_mq_close(mq));
     ASSERT_IPC_ERR(ipc_mq_send(mq, "m", 1, 0), EBADF);
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf, NULL), EBADF);
@@ -86,10 +86,10 @@ static void test_mq_api_11_timed_variants(void **state)
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "n", 1, 0, &past), ETIMEDOUT);
     ASSERT_IPC_ERR(ipc_mq_timedreceive(mq, buf, sizeof buf, NULL, NULL), EINVAL);
     ASSERT_IPC_ERR(ipc_mq_timedreceive(mq, buf, sizeof buf, NULL, &bad), EINVAL);
-    assert_int_equal(queued(mq), 1);
-    assert_int_equal(ipc_mq_timedreceive(mq, buf, sizeof buf, &prio, &later), 1);
-    assert_int_equal(buf[0], 'm');
-    assert_int_equal(prio, 4);
+    ASSERT_EQ(queued(mq), 1);
+    ASSERT_EQ(ipc_mq_timedreceive(mq, buf, sizeof buf, &prio, &later), 1);
+    ASSERT_EQ(buf[0], 'm');
+    ASSERT_EQ(prio, 4);
     ASSERT_IPC_ERR(ipc_mq_timedreceive(mq, buf, sizeof buf, NULL, &past), ETIMEDOUT);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
@@ -113,7 +113,7 @@ static void test_mq_api_12_stat_reports_limits_and_count(void **state)
     ASSERT_IPC_OK(ipc_mq_close(mq));
     n = -7;
     ASSERT_IPC_ERR(ipc_mq_stat(mq, &lim, &n), EBADF);
-    assert_int_equal(n, -7);
+    ASSERT_EQ(n, -7);
 }
 
 static long mq_flags(int mq)
@@ -134,13 +134,13 @@ static void test_mq_api_13_set_nonblock_only_flag(void **state)
 
     int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 2, 16);
     ASSERT_IPC_OK(ipc_mq_set_nonblock(mq, 1));
-    assert_int_equal(mq_flags(mq), O_NONBLOCK);
+    ASSERT_EQ(mq_flags(mq), O_NONBLOCK);
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf, NULL), EAGAIN);
     ASSERT_IPC_OK(ipc_mq_set_nonblock(mq, 42)); /* any non-zero: on, and again is harmless */
-    assert_int_equal(mq_flags(mq), O_NONBLOCK);
+    ASSERT_EQ(mq_flags(mq), O_NONBLOCK);
     ASSERT_IPC_OK(ipc_mq_set_nonblock(mq, 0));
-    assert_int_equal(mq_flags(mq), 0);
-    assert_int_equal(ASSERT_SYS_OK(fcntl(mq, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(mq_flags(mq), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(mq, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
     ASSERT_IPC_OK(ipc_mq_close(mq));
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 1), EBADF);
 }
@@ -152,9 +152,9 @@ static void test_mq_api_14_close_releases_descriptor(void **state)
 
     int next = ipct_lowest_free_fd();
     int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 2, 16);
-    assert_int_equal(mq, next);
+    ASSERT_EQ(mq, next);
     ASSERT_IPC_OK(ipc_mq_close(mq));
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
     ASSERT_IPC_ERR(ipc_mq_close(mq), EBADF);
     ASSERT_IPC_ERR(ipc_mq_close(-1), EBADF);
 }
@@ -170,7 +170,7 @@ static void test_mq_api_15_unlink_removes_name(void **state)
     ASSERT_IPC_OK(ipc_mq_unlink(name));
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR, 0, NULL), ENOENT);
     ASSERT_IPC_OK(ipc_mq_send(mq, "still", 5, 0));
-    assert_int_equal(ipc_mq_receive(mq, buf, sizeof buf, NULL), 5);
+    ASSERT_EQ(ipc_mq_receive(mq, buf, sizeof buf, NULL), 5);
     ASSERT_IPC_ERR(ipc_mq_unlink(name), ENOENT);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
@@ -216,17 +216,17 @@ static void test_mq_api_16_interrupted_call_eintr_not_retried(void **state)
 
     int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 1, 16);
     int recv_arg[2] = { mq, 'r' }, send_arg[2] = { mq, 's' };
-    pid_t pid = ipct_spawn(blocked_call, recv_arg);
+    pid_t pid = ipct_spawn_rc(blocked_call, recv_arg);
     ipct_await_blocked(pid, SYS_mq_timedreceive);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0); /* a retrying layer would block again: the wait times out */
 
     ASSERT_IPC_OK(ipc_mq_send(mq, "full", 4, 0));
-    pid = ipct_spawn(blocked_call, send_arg);
+    pid = ipct_spawn_rc(blocked_call, send_arg);
     ipct_await_blocked(pid, SYS_mq_timedsend);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
-    assert_int_equal(queued(mq), 1);
+    ASSERT_EQ(queued(mq), 1);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 

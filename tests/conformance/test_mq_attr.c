@@ -68,7 +68,7 @@ static void test_mq_attr_01_new_queue_attributes(void **state)
     (void)state;
 
     mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr));
-    assert_int_equal(ASSERT_SYS_OK(mq_getattr(q, &got)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_getattr(q, &got)), 0);
     assert_attr(got, 0, 3, 100, 0);
     ASSERT_SYS_OK(mq_close(q));
 }
@@ -83,11 +83,11 @@ static void test_mq_attr_02_curmsgs_tracks_queue(void **state)
     mqd_t q = create_queue(name, 0);
     for (long i = 1; i <= 3; i++) {
         ASSERT_SYS_OK(mq_send(q, "m", 1, 0));
-        assert_int_equal(attr_of(q).mq_curmsgs, i);
+        ASSERT_EQ(attr_of(q).mq_curmsgs, i);
     }
     for (long i = 2; i >= 0; i--) {
         ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
-        assert_int_equal(attr_of(q).mq_curmsgs, i);
+        ASSERT_EQ(attr_of(q).mq_curmsgs, i);
     }
     ASSERT_SYS_OK(mq_close(q));
 }
@@ -100,8 +100,8 @@ static void test_mq_attr_03_flags_from_open(void **state)
 
     mqd_t nb = create_queue(name, O_NONBLOCK);
     mqd_t plain = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
-    assert_int_equal(attr_of(nb).mq_flags, O_NONBLOCK);
-    assert_int_equal(attr_of(plain).mq_flags, 0);
+    ASSERT_EQ(attr_of(nb).mq_flags, O_NONBLOCK);
+    ASSERT_EQ(attr_of(plain).mq_flags, 0);
     ASSERT_SYS_OK(mq_close(plain));
     ASSERT_SYS_OK(mq_close(nb));
 }
@@ -118,7 +118,7 @@ static void test_mq_attr_04_setattr_only_nonblock(void **state)
 
     mqd_t q = create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "m", 1, 0));
-    assert_int_equal(ASSERT_SYS_OK(mq_setattr(q, &want, NULL)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_setattr(q, &want, NULL)), 0);
     assert_attr(attr_of(q), O_NONBLOCK, MAXMSG, MSGSIZE, 1);
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_ERR(mq_receive(q, buf, sizeof buf, NULL), EAGAIN); /* it took effect */
@@ -192,7 +192,7 @@ static void test_mq_create_02_existing_keeps_attributes(void **state)
     mqd_t again = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT, 0644, &invalid));
     assert_attr(attr_of(again), 0, MAXMSG, MSGSIZE, 1);
     ASSERT_SYS_OK(fstat(again, &st));
-    assert_int_equal(st.st_mode & 07777, 0600);
+    ASSERT_EQ(st.st_mode & 07777, 0600);
     ASSERT_SYS_OK(mq_close(again));
     ASSERT_SYS_OK(mq_close(q));
 }
@@ -239,7 +239,7 @@ static int create_as_nobody(void *arg)
 static void test_mq_create_06_owner_and_masked_mode(void **state)
 {
     (void)state;
-    assert_child_exited(ipct_spawn(create_as_nobody, (void *)ipct_ipc_name("mq")), 0);
+    assert_child_exited(ipct_spawn_rc(create_as_nobody, (void *)ipct_ipc_name("mq")), 0);
 }
 
 /* In a child: wait for the start (end of file on go[0]), then try
@@ -271,7 +271,7 @@ static void test_mq_create_03_exclusive_create_is_atomic(void **state)
     ASSERT_SYS_OK(pipe(go));
     const void *arg[] = { name, go };
     for (int i = 0; i < RACERS; i++)
-        racers[i] = ipct_spawn(race_to_create, arg);
+        racers[i] = ipct_spawn_rc(race_to_create, arg);
     for (int i = 0; i < RACERS; i++)
         ipct_await_blocked(racers[i], SYS_read); /* all at the start line */
     close(go[1]);
@@ -344,7 +344,7 @@ static void test_mq_limit_02_proc_limits_bind_unprivileged(void **state)
     if (lim.msg_max > 4096 || lim.size_max > 256L * 1024)
         IPCT_SKIP("msg_max %ld / msgsize_max %ld: a queue at the limit would not fit in "
                   "nobody's RLIMIT_MSGQUEUE (800 KiB by default)", lim.msg_max, lim.size_max);
-    assert_child_exited(ipct_spawn(proc_limits_as_nobody, &lim), 0);
+    assert_child_exited(ipct_spawn_rc(proc_limits_as_nobody, &lim), 0);
 }
 
 /* As nobody: attributes above the hard caps are refused. Exit 0: so;
@@ -364,7 +364,7 @@ static void test_mq_limit_03_hard_caps_einval_for_all(void **state)
 
     ASSERT_SYS_ERR(open_with(name, 0, HARD_MSGMAX + 1, 1), EINVAL); /* caps or none */
     ASSERT_SYS_ERR(open_with(name, 0, 1, HARD_MSGSIZEMAX + 1L), EINVAL);
-    assert_child_exited(ipct_spawn(hard_caps_as_nobody, (void *)name), 0);
+    assert_child_exited(ipct_spawn_rc(hard_caps_as_nobody, (void *)name), 0);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -54,7 +54,7 @@ static void test_mq_nblk_01_empty_queue_receive_eagain(void **state)
     (void)state;
 
     ASSERT_SYS_ERR(mq_receive(q, buf, sizeof buf, NULL), EAGAIN);
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -68,7 +68,7 @@ static void test_mq_nblk_02_full_queue_send_eagain(void **state)
     ASSERT_SYS_OK(mq_send(q, "b", 1, 2));
     ASSERT_SYS_OK(mq_send(q, "c", 1, 1));
     ASSERT_SYS_ERR(mq_send(q, "z", 1, 9), EAGAIN); /* even a higher priority finds no room */
-    assert_int_equal(queued(q), 3);
+    ASSERT_EQ(queued(q), 3);
     expect_letter(q, 'b');
     expect_letter(q, 'a');
     expect_letter(q, 'c');
@@ -87,7 +87,7 @@ static void test_mq_nblk_03_timed_calls_eagain(void **state)
     ASSERT_SYS_ERR(mq_timedreceive(q, buf, sizeof buf, NULL, &past), EAGAIN);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     ASSERT_SYS_ERR(mq_timedsend(q, "b", 1, 0, &past), EAGAIN);
-    assert_int_equal(queued(q), 1);
+    ASSERT_EQ(queued(q), 1);
     mq_close(q);
 }
 
@@ -110,11 +110,11 @@ static void test_mq_block_01_receive_waits_for_message(void **state)
     mqd_t q = new_queue(0, 4);
     (void)state;
 
-    pid_t reader = ipct_spawn(receive_letter, &q);
+    pid_t reader = ipct_spawn_rc(receive_letter, &q);
     ipct_await_blocked(reader, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "c", 1, 0));
     assert_child_exited(reader, 3);
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -137,12 +137,12 @@ static void test_mq_block_02_send_waits_for_room(void **state)
 
     ASSERT_SYS_OK(mq_send(q, "o", 1, 0));
     struct sender s = { .q = q, .letter = 'n' };
-    pid_t writer = ipct_spawn(send_letter, &s);
+    pid_t writer = ipct_spawn_rc(send_letter, &s);
     ipct_await_blocked(writer, SYS_mq_timedsend);
-    assert_int_equal(queued(q), 1); /* the waiting message is not in the queue */
+    ASSERT_EQ(queued(q), 1); /* the waiting message is not in the queue */
     expect_letter(q, 'o');
     assert_child_exited(writer, 0);
-    assert_int_equal(queued(q), 1);
+    ASSERT_EQ(queued(q), 1);
     expect_letter(q, 'n');
     mq_close(q);
 }
@@ -153,9 +153,9 @@ static void test_mq_block_03_longest_waiting_receiver_first(void **state)
     mqd_t q = new_queue(0, 4);
     (void)state;
 
-    pid_t first = ipct_spawn(receive_letter, &q);
+    pid_t first = ipct_spawn_rc(receive_letter, &q);
     ipct_await_blocked(first, SYS_mq_timedreceive);
-    pid_t second = ipct_spawn(receive_letter, &q);
+    pid_t second = ipct_spawn_rc(receive_letter, &q);
     ipct_await_blocked(second, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     assert_child_exited(first, 1);
@@ -174,9 +174,9 @@ static void test_mq_block_04_longest_waiting_sender_first(void **state)
 
     ASSERT_SYS_OK(mq_send(q, "o", 1, 0));
     struct sender s1 = { .q = q, .letter = '1' }, s2 = { .q = q, .letter = '2' };
-    pid_t first = ipct_spawn(send_letter, &s1);
+    pid_t first = ipct_spawn_rc(send_letter, &s1);
     ipct_await_blocked(first, SYS_mq_timedsend);
-    pid_t second = ipct_spawn(send_letter, &s2);
+    pid_t second = ipct_spawn_rc(send_letter, &s2);
     ipct_await_blocked(second, SYS_mq_timedsend);
     expect_letter(q, 'o');
     assert_child_exited(first, 0);
@@ -205,9 +205,9 @@ static void test_mq_block_05_higher_priority_receiver_first(void **state)
 
     if (getpriority(PRIO_PROCESS, 0) != 0)
         IPCT_SKIP("the test runs at nice %d; the spec's figures assume 0", getpriority(PRIO_PROCESS, 0));
-    pid_t niced = ipct_spawn(receive_letter_niced, &q); /* waits longest, lower priority */
+    pid_t niced = ipct_spawn_rc(receive_letter_niced, &q); /* waits longest, lower priority */
     ipct_await_blocked(niced, SYS_mq_timedreceive);
-    pid_t plain = ipct_spawn(receive_letter, &q);
+    pid_t plain = ipct_spawn_rc(receive_letter, &q);
     ipct_await_blocked(plain, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     assert_child_exited(plain, 1);
@@ -270,13 +270,13 @@ static void test_mq_intr_01_receive_interrupted_eintr(void **state)
     struct intr_ctx ctx = { .q = q, .op = RECEIVE, .flags = 0, .notify_wfd = -1 };
     (void)state;
 
-    pid_t pid = ipct_spawn(blocked_call, &ctx);
+    pid_t pid = ipct_spawn_rc(blocked_call, &ctx);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_mq_timedreceive);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
     ASSERT_SYS_OK(mq_send(q, "k", 1, 0)); /* the interrupted call took nothing later */
-    assert_int_equal(queued(q), 1);
+    ASSERT_EQ(queued(q), 1);
     mq_close(q);
 }
 
@@ -288,13 +288,13 @@ static void test_mq_intr_01_send_interrupted_eintr(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_send(q, "o", 1, 0));
-    pid_t pid = ipct_spawn(blocked_call, &ctx);
+    pid_t pid = ipct_spawn_rc(blocked_call, &ctx);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_mq_timedsend);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
     expect_letter(q, 'o');
-    assert_int_equal(queued(q), 0); /* the interrupted message was not queued */
+    ASSERT_EQ(queued(q), 0); /* the interrupted message was not queued */
     mq_close(q);
 }
 
@@ -314,11 +314,11 @@ static void check_restarted(enum op op)
         ASSERT_SYS_OK(mq_send(q, "o", 1, 0)); /* full: the child's send waits */
     ASSERT_SYS_OK(pipe(notify));
     struct intr_ctx ctx = { .q = q, .op = op, .flags = SA_RESTART, .notify_wfd = notify[1] };
-    pid_t pid = ipct_spawn(blocked_call, &ctx);
+    pid_t pid = ipct_spawn_rc(blocked_call, &ctx);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, nr);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
-    assert_int_equal(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
+    ASSERT_EQ(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
     ipct_await_blocked(pid, nr);                  /* and the call slept again */
     if (op == SEND)
         expect_letter(q, 'o');

@@ -123,7 +123,7 @@ static void test_mq_demo_02_sigterm_exit_zero_no_queue(void **state)
     (void)state;
 
     pid_t server = start_server(base, "2");
-    assert_true(srv_exists(base, "req", 0) && srv_exists(base, "rep", 1));
+    ASSERT_TRUE(srv_exists(base, "req", 0) && srv_exists(base, "rep", 1));
     stop_server(server, SIGTERM, base, 2);
 }
 
@@ -147,11 +147,11 @@ static void test_mq_demo_03_bad_number_err_exit_one(void **state)
     (void)state;
 
     pid_t server = start_server(base, "1");
-    assert_int_equal(run_to_end(bad, &run), 1);
+    ASSERT_EQ(run_to_end(bad, &run), 1);
     if (strstr(run.err, "server answered \"ERR " IPC_MQ_ERR_TOKEN "\"") == NULL)
         IPCT_FAIL("stderr \"%s\" does not report the ERR answer", run.err);
-    assert_int_equal(run_to_end(good, &run), 0);
-    assert_string_equal(run.out, "3\n");
+    ASSERT_EQ(run_to_end(good, &run), 0);
+    ASSERT_STR_EQ(run.out, "3\n");
     stop_server(server, SIGTERM, base, 1);
 }
 
@@ -191,19 +191,19 @@ static void test_mq_demo_05_client_failures_reported(void **state)
     struct run run;
     (void)state;
 
-    assert_int_equal(run_to_end(none, &run), 1);
+    ASSERT_EQ(run_to_end(none, &run), 1);
     char expected[128]; /* the libc's own words: glibc and musl differ */
     snprintf(expected, sizeof expected, "ipcspec-mq-client: open: %s\n", strerror(ENOENT));
-    assert_string_equal(run.err, expected);
+    ASSERT_STR_EQ(run.err, expected);
     many[0] = IPCSPEC_MQ_CLIENT_DEMO;
     many[1] = (char *)base;
     many[2] = "0";
     for (int k = 3; k < 999; k++)
         many[k] = "1234567890"; /* 996 words of 11 bytes: more than 8192 */
     many[999] = NULL;
-    assert_int_equal(run_to_end(many, &run), 1);
+    ASSERT_EQ(run_to_end(many, &run), 1);
     snprintf(expected, sizeof expected, "ipcspec-mq-client: request: %s\n", strerror(EMSGSIZE));
-    assert_string_equal(run.err, expected);
+    ASSERT_STR_EQ(run.err, expected);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -93,7 +93,7 @@ static void test_mq_create_01_excl_existing_eexist(void **state)
     ASSERT_SYS_OK(mq_send(q, "kept", 4, 5));
     ASSERT_SYS_ERR(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr), EEXIST);
     ASSERT_SYS_ERR(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL), EEXIST);
-    assert_int_equal(mqt_queued(q), 1);
+    ASSERT_EQ(mqt_queued(q), 1);
     mqt_assert_receives(q, "kept", 5);
     ASSERT_SYS_OK(mq_close(q));
 }

@@ -94,7 +94,7 @@ static int try_register(void *arg)
 /* Whether the queue holds a registration (asked of a child). */
 static int registered(mqd_t q)
 {
-    int status = ipct_wait(ipct_spawn(try_register, &q));
+    int status = ipct_wait(ipct_spawn_rc(try_register, &q));
 
     if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
         IPCT_FAIL("registration probe: status 0x%x", status);
@@ -115,15 +115,15 @@ static void test_mq_notify_01_signal_on_arrival_si_mesgq(void **state)
     (void)state;
 
     register_signal(q);
-    pid_t sender = ipct_spawn(send_one, &q);
+    pid_t sender = ipct_spawn_rc(send_one, &q);
     if (!take_sigusr1(ipct_deadline_ms(), &info))
         IPCT_FAIL("no notification within %d ms", ipct_deadline_ms());
     assert_child_exited(sender, 0);
-    assert_int_equal(info.si_signo, SIGUSR1);
-    assert_int_equal(info.si_code, SI_MESGQ);
-    assert_int_equal(info.si_value.sival_int, COOKIE);
-    assert_int_equal(info.si_pid, sender); /* Linux: the sending process */
-    assert_int_equal(info.si_uid, getuid());
+    ASSERT_EQ(info.si_signo, SIGUSR1);
+    ASSERT_EQ(info.si_code, SI_MESGQ);
+    ASSERT_EQ(info.si_value.sival_int, COOKIE);
+    ASSERT_EQ(info.si_pid, sender); /* Linux: the sending process */
+    ASSERT_EQ(info.si_uid, getuid());
     mq_close(q);
 }
 
@@ -133,9 +133,9 @@ static void test_mq_notify_02_second_process_ebusy(void **state)
     mqd_t q = new_queue();
     (void)state;
 
-    assert_false(registered(q));
+    ASSERT_FALSE(registered(q));
     register_signal(q);
-    assert_child_exited(ipct_spawn(try_register, &q), 0); /* EBUSY */
+    assert_child_exited(ipct_spawn_rc(try_register, &q), 0); /* EBUSY */
     mq_close(q);
 }
 
@@ -164,7 +164,7 @@ static void test_mq_notify_04_only_empty_to_nonempty(void **state)
     register_signal(q);
     ASSERT_SYS_OK(mq_send(q, "b", 1, 0)); /* 1 -> 2 messages */
     expect_not_notified();
-    assert_true(registered(q)); /* no notification spent it */
+    ASSERT_TRUE(registered(q)); /* no notification spent it */
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_OK(mq_send(q, "c", 1, 0)); /* 0 -> 1 */
@@ -182,7 +182,7 @@ static void test_mq_notify_05_one_shot(void **state)
     register_signal(q);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     expect_notified();
-    assert_false(registered(q)); /* another process may register now */
+    ASSERT_FALSE(registered(q)); /* another process may register now */
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_OK(mq_send(q, "b", 1, 0)); /* empty -> non-empty again */
     expect_not_notified();
@@ -196,9 +196,9 @@ static void test_mq_notify_06_null_unregisters(void **state)
     (void)state;
 
     register_signal(q);
-    assert_true(registered(q));
+    ASSERT_TRUE(registered(q));
     ASSERT_SYS_OK(mq_notify(q, NULL));
-    assert_false(registered(q));
+    ASSERT_FALSE(registered(q));
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     expect_not_notified();
     mq_close(q);
@@ -223,12 +223,12 @@ static void test_mq_notify_07_waiting_receiver_takes_it(void **state)
     (void)state;
 
     register_signal(q);
-    pid_t reader = ipct_spawn(receive_one, &q);
+    pid_t reader = ipct_spawn_rc(receive_one, &q);
     ipct_await_blocked(reader, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "w", 1, 0));
     assert_child_exited(reader, 0);
     expect_not_notified();
-    assert_true(registered(q));
+    ASSERT_TRUE(registered(q));
     ASSERT_SYS_OK(mq_send(q, "x", 1, 0)); /* nobody waits now */
     expect_notified();
     mq_close(q);
@@ -240,7 +240,7 @@ static void test_mq_notify_08_null_unregistered_succeeds(void **state)
     mqd_t q = new_queue();
     (void)state;
 
-    assert_int_equal(ASSERT_SYS_OK(mq_notify(q, NULL)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_notify(q, NULL)), 0);
     mq_close(q);
 }
 
@@ -254,7 +254,7 @@ static void test_mq_notify_09_bad_sigevent_einval(void **state)
 
     ASSERT_SYS_ERR(mq_notify(q, &bad_kind), EINVAL);
     ASSERT_SYS_ERR(mq_notify(q, &bad_signo), EINVAL);
-    assert_false(registered(q));
+    ASSERT_FALSE(registered(q));
     mq_close(q);
 }
 
@@ -278,10 +278,10 @@ static void test_mq_notify_11_sigev_none_silent_one_shot(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_notify(q, &sev));
-    assert_true(registered(q));
+    ASSERT_TRUE(registered(q));
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     expect_not_notified();
-    assert_false(registered(q));
+    ASSERT_FALSE(registered(q));
     mq_close(q);
 }
 
@@ -322,7 +322,7 @@ static void test_mq_notify_12_sigev_thread_runs_function(void **state)
     mqd_t q = new_queue();
 
     /* in a child: glibc keeps a netlink socket and a helper thread for good */
-    pid_t pid = ipct_spawn(register_thread, &q);
+    pid_t pid = ipct_spawn_rc(register_thread, &q);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(mq_send(q, "m", 1, 0));
     assert_child_exited(pid, 0);

@@ -78,7 +78,7 @@ static void check_many_to_one(int distinct_prios)
 
     for (int i = 0; i < SENDERS; i++) {
         s[i] = (struct sender){ .q = q, .id = i, .prio = distinct_prios ? (unsigned)i : 0 };
-        pid[i] = ipct_spawn(send_tagged, &s[i]);
+        pid[i] = ipct_spawn_rc(send_tagged, &s[i]);
     }
     for (int i = 0; i < SENDERS; i++)
         ipct_await_blocked(pid[i], SYS_mq_timedsend); /* nothing is read yet */
@@ -94,7 +94,7 @@ static void check_many_to_one(int distinct_prios)
     for (int i = 0; i < SENDERS; i++)
         assert_child_exited(pid[i], 0);
     ASSERT_SYS_OK(mq_getattr(q, &attr));
-    assert_int_equal(attr.mq_curmsgs, 0); /* and nothing extra */
+    ASSERT_EQ(attr.mq_curmsgs, 0); /* and nothing extra */
     mq_close(q);
 }
 
@@ -199,12 +199,12 @@ static void test_mq_select_02_poll_wakes_on_message(void **state)
     struct mq_attr attr;
     (void)state;
 
-    pid_t pid = ipct_spawn(poll_for_input, &q);
+    pid_t pid = ipct_spawn_rc(poll_for_input, &q);
     ipct_await_blocked(pid, POLL_SYSCALL);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     assert_child_exited(pid, 0);
     ASSERT_SYS_OK(mq_getattr(q, &attr));
-    assert_int_equal(attr.mq_curmsgs, 1); /* readiness takes nothing */
+    ASSERT_EQ(attr.mq_curmsgs, 1); /* readiness takes nothing */
     mq_close(q);
 }
 
@@ -231,7 +231,7 @@ static void test_mq_select_03_select_wakes_on_room(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
-    pid_t pid = ipct_spawn(select_for_output, &q);
+    pid_t pid = ipct_spawn_rc(select_for_output, &q);
     ipct_await_blocked(pid, SYS_pselect6);
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     assert_child_exited(pid, 0);

@@ -25,7 +25,7 @@ static void test_mq_open_01_second_open_reaches_same_queue(void **state)
 
     mqd_t created = mqt_create_queue(name, 0);
     mqd_t again = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
-    assert_int_not_equal(again, created);
+    ASSERT_NE(again, created);
     ASSERT_SYS_OK(mq_send(created, "hello", 5, 3));
     mqt_assert_receives(again, "hello", 3);
     ASSERT_SYS_OK(mq_close(again));
@@ -40,7 +40,7 @@ static void test_mq_open_02_missing_name_enoent(void **state)
     (void)state;
 
     ASSERT_SYS_ERR(mq_open(name, O_RDWR), ENOENT);
-    assert_int_equal(ipct_lowest_free_fd(), free_fd);
+    ASSERT_EQ(ipct_lowest_free_fd(), free_fd);
 }
 
 /* MQ-OPEN-03 a descriptor opened O_RDONLY receives but refuses mq_send with EBADF */
@@ -52,7 +52,7 @@ static void test_mq_open_03_rdonly_send_ebadf(void **state)
     mqd_t rw = mqt_create_queue(name, 0);
     mqd_t ro = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
     ASSERT_SYS_ERR(mq_send(ro, "x", 1, 0), EBADF);
-    assert_int_equal(mqt_queued(rw), 0);
+    ASSERT_EQ(mqt_queued(rw), 0);
     ASSERT_SYS_OK(mq_send(rw, "y", 1, 0));
     mqt_assert_receives(ro, "y", 0);
     ASSERT_SYS_OK(mq_close(ro));
@@ -70,7 +70,7 @@ static void test_mq_open_04_wronly_receive_ebadf(void **state)
     mqd_t wo = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_WRONLY));
     ASSERT_SYS_OK(mq_send(wo, "z", 1, 2));
     ASSERT_SYS_ERR(mq_receive(wo, buf, sizeof buf, NULL), EBADF);
-    assert_int_equal(mqt_queued(rw), 1); /* the refused receive took nothing */
+    ASSERT_EQ(mqt_queued(rw), 1); /* the refused receive took nothing */
     mqt_assert_receives(rw, "z", 2);
     ASSERT_SYS_OK(mq_close(wo));
     ASSERT_SYS_OK(mq_close(rw));
@@ -112,7 +112,7 @@ static void test_mq_open_06_other_process_same_queue(void **state)
 
     mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "ping", 4, 0));
-    assert_child_exited(ipct_spawn(answer_ping, (void *)name), 0);
+    assert_child_exited(ipct_spawn_rc(answer_ping, (void *)name), 0);
     mqt_assert_receives(q, "pong", 0);
     ASSERT_SYS_OK(mq_close(q));
 }
@@ -129,9 +129,9 @@ static void test_mq_open_07_open_leaves_messages(void **state)
     ASSERT_SYS_OK(mq_send(q, "b", 1, 0));
     mqd_t plain = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY));
     mqd_t creat = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT, 0600, &attr));
-    assert_int_equal(mqt_queued(q), 2);
-    assert_int_equal(mqt_queued(plain), 2);
-    assert_int_equal(mqt_queued(creat), 2);
+    ASSERT_EQ(mqt_queued(q), 2);
+    ASSERT_EQ(mqt_queued(plain), 2);
+    ASSERT_EQ(mqt_queued(creat), 2);
     ASSERT_SYS_OK(mq_close(creat));
     ASSERT_SYS_OK(mq_close(plain));
     ASSERT_SYS_OK(mq_close(q));
@@ -162,9 +162,9 @@ static void test_mq_open_08_fork_inherits_shared_descriptor(void **state)
 
     mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "ping", 4, 0));
-    assert_child_exited(ipct_spawn(use_inherited, &q), 0);
+    assert_child_exited(ipct_spawn_rc(use_inherited, &q), 0);
     ASSERT_SYS_OK(mq_getattr(q, &attr));
-    assert_int_equal(attr.mq_flags, O_NONBLOCK); /* set by the child */
+    ASSERT_EQ(attr.mq_flags, O_NONBLOCK); /* set by the child */
     mqt_assert_receives(q, "pong", 0);
     ASSERT_SYS_OK(mq_close(q));
 }
@@ -188,7 +188,7 @@ static void test_mq_open_09_closed_across_exec(void **state)
 
     mqd_t plain = mqt_create_queue(name, 0);
     mqd_t cloexec = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CLOEXEC));
-    assert_true(ASSERT_SYS_OK(fcntl(plain, F_GETFD)) & FD_CLOEXEC); /* not asked for */
+    ASSERT_TRUE(ASSERT_SYS_OK(fcntl(plain, F_GETFD)) & FD_CLOEXEC); /* not asked for */
     assert_child_exited(exec_fdcheck(plain), 0);
     assert_child_exited(exec_fdcheck(cloexec), 0);
     ASSERT_SYS_OK(mq_close(cloexec));
@@ -204,7 +204,7 @@ static void test_mq_open_10_both_access_bits_einval(void **state)
     mqd_t q = mqt_create_queue(name, 0);
     int free_fd = ipct_lowest_free_fd();
     ASSERT_SYS_ERR(mq_open(name, O_WRONLY | O_RDWR), EINVAL);
-    assert_int_equal(ipct_lowest_free_fd(), free_fd);
+    ASSERT_EQ(ipct_lowest_free_fd(), free_fd);
     ASSERT_SYS_OK(mq_close(q));
 }
 
@@ -239,7 +239,7 @@ static void test_mq_limit_05_rlimit_nofile_emfile(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_close(mqt_create_queue(name, 0)));
-    assert_child_exited(ipct_spawn(open_until_emfile, (void *)name), 0);
+    assert_child_exited(ipct_spawn_rc(open_until_emfile, (void *)name), 0);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -100,14 +100,14 @@ static void test_mq_prio_02_priority_reported_or_ignored(void **state)
 
     ASSERT_SYS_OK(mq_send(q, "x", 1, 7));
     ASSERT_SYS_OK(mq_send(q, "y", 1, 0));
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
-    assert_int_equal(prio, 7);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
+    ASSERT_EQ(prio, 7);
     prio = 12345;
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
-    assert_int_equal(prio, 0); /* 0 is written, not left alone */
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
+    ASSERT_EQ(prio, 0); /* 0 is written, not left alone */
     ASSERT_SYS_OK(mq_send(q, "z", 1, 3));
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
-    assert_int_equal(buf[0], 'z');
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
+    ASSERT_EQ(buf[0], 'z');
     mq_close(q);
 }
 
@@ -123,7 +123,7 @@ static void test_mq_prio_03_prio_max_einval(void **state)
         ASSERT_SYS_ERR(mq_send(q, "x", 1, bad[i]), EINVAL);
         ASSERT_SYS_ERR(mq_timedsend(q, "x", 1, bad[i], &past), EINVAL);
     }
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -133,10 +133,10 @@ static void test_mq_prio_04_prio_max_32768_top_usable(void **state)
     mqd_t q = new_queue(0, 10);
     (void)state;
 
-    assert_true(_POSIX_MQ_PRIO_MAX >= 32);
-    assert_true(MQ_PRIO_MAX >= _POSIX_MQ_PRIO_MAX);
-    assert_int_equal(MQ_PRIO_MAX, 32768);
-    assert_int_equal(ASSERT_SYS_OK(sysconf(_SC_MQ_PRIO_MAX)), MQ_PRIO_MAX);
+    ASSERT_GE(_POSIX_MQ_PRIO_MAX, 32);
+    ASSERT_GE(MQ_PRIO_MAX, _POSIX_MQ_PRIO_MAX);
+    ASSERT_EQ(MQ_PRIO_MAX, 32768);
+    ASSERT_EQ(ASSERT_SYS_OK(sysconf(_SC_MQ_PRIO_MAX)), MQ_PRIO_MAX);
     ASSERT_SYS_OK(mq_send(q, "low", 3, 0));
     ASSERT_SYS_OK(mq_send(q, "top", 3, MQ_PRIO_MAX - 1));
     expect_message(q, "top", MQ_PRIO_MAX - 1);
@@ -154,10 +154,10 @@ static void test_mq_send_01_returns_zero_message_queued(void **state)
     for (size_t i = 0; i < sizeof msg; i++)
         msg[i] = (unsigned char)(i * 37 + 1); /* every byte value differs from its neighbour */
     msg[5] = '\0';                            /* a message is bytes, not a string */
-    assert_int_equal(ASSERT_SYS_OK(mq_send(q, (const char *)msg, sizeof msg, 4)), 0);
-    assert_int_equal(queued(q), 1);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, (char *)buf, sizeof buf, NULL)), sizeof msg);
-    assert_memory_equal(buf, msg, sizeof msg);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_send(q, (const char *)msg, sizeof msg, 4)), 0);
+    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, (char *)buf, sizeof buf, NULL)), sizeof msg);
+    ASSERT_MEM_EQ(buf, msg, sizeof msg);
     mq_close(q);
 }
 
@@ -169,11 +169,11 @@ static void test_mq_send_02_zero_length_message(void **state)
     unsigned prio = 0;
     (void)state;
 
-    assert_int_equal(ASSERT_SYS_OK(mq_send(q, "", 0, 6)), 0);
-    assert_int_equal(queued(q), 1);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 0);
-    assert_int_equal(prio, 6);
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_send(q, "", 0, 6)), 0);
+    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 0);
+    ASSERT_EQ(prio, 6);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -186,13 +186,13 @@ static void test_mq_recv_01_returns_length_removes_message(void **state)
 
     ASSERT_SYS_OK(mq_send(q, "first", 5, 1));
     ASSERT_SYS_OK(mq_send(q, "second!", 7, 1));
-    assert_int_equal(queued(q), 2);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 5);
-    assert_memory_equal(buf, "first", 5);
-    assert_int_equal(queued(q), 1);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 7);
-    assert_memory_equal(buf, "second!", 7);
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(queued(q), 2);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 5);
+    ASSERT_MEM_EQ(buf, "first", 5);
+    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 7);
+    ASSERT_MEM_EQ(buf, "second!", 7);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -209,7 +209,7 @@ static void test_mq_recv_02_across_processes(void **state)
     mqd_t q = new_queue(0, 10);
     (void)state;
 
-    assert_child_exited(ipct_spawn(send_hello, &q), 0);
+    assert_child_exited(ipct_spawn_rc(send_hello, &q), 0);
     expect_message(q, "hello", 2);
     mq_close(q);
 }
@@ -225,9 +225,9 @@ static void test_mq_size_01_long_message_emsgsize(void **state)
     memset(msg, 'm', sizeof msg);
     ASSERT_SYS_ERR(mq_send(q, msg, MSGSIZE + 1, 0), EMSGSIZE);
     ASSERT_SYS_ERR(mq_timedsend(q, msg, MSGSIZE + 1, 0, &past), EMSGSIZE);
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(queued(q), 0);
     ASSERT_SYS_OK(mq_send(q, msg, MSGSIZE, 0)); /* exactly mq_msgsize fits */
-    assert_int_equal(queued(q), 1);
+    ASSERT_EQ(queued(q), 1);
     mq_close(q);
 }
 
@@ -242,7 +242,7 @@ static void test_mq_size_02_short_buffer_emsgsize(void **state)
     ASSERT_SYS_OK(mq_send(q, "x", 1, 3)); /* the message itself would fit */
     ASSERT_SYS_ERR(mq_receive(q, buf, MSGSIZE - 1, NULL), EMSGSIZE);
     ASSERT_SYS_ERR(mq_timedreceive(q, buf, MSGSIZE - 1, NULL, &past), EMSGSIZE);
-    assert_int_equal(queued(q), 1);
+    ASSERT_EQ(queued(q), 1);
     expect_message(q, "x", 3); /* a buffer of exactly mq_msgsize is enough */
     mq_close(q);
 }

@@ -54,7 +54,7 @@ static void test_mq_srv_01_three_client_processes_own_replies(void **state)
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, NCHILD, NULL));
     child_base = base;
     for (long i = 0; i < NCHILD; i++)
-        kids[i] = ipct_spawn(client_child, (void *)i);
+        kids[i] = ipct_spawn_rc(client_child, (void *)i);
     srv_serve(s, NCHILD * CALLS);
     for (int i = 0; i < NCHILD; i++)
         assert_child_exited(kids[i], 0);
@@ -133,7 +133,7 @@ static void test_mq_srv_03_malformed_requests_err_then_served(void **state)
     srv_expect(rep, "ERR " IPC_MQ_ERR_LONG);
     srv_expect(rep, "ERR " IPC_MQ_ERR_TOKEN);
     srv_expect(rep1, "OK 42");
-    assert_int_equal(ipc_mq_server_client_state(s, 0), 0);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 0), 0);
     /* the service alone refuses a reply buffer too small for every answer */
     ASSERT_IPC_ERR(ipc_mq_sum_answer("SUM 1", 5, long_req, IPC_MQ_SERVER_REPLY_MAX - 1), ENOBUFS);
     int fds[] = { req, rep, req1, rep1 };
@@ -156,12 +156,12 @@ static void test_mq_srv_04_existing_name_eexist_nothing_left(void **state)
                                            NULL));
     int low = ipct_lowest_free_fd();
     ASSERT_IPC_ERR(ipc_mq_server_create(&s, base, 3, NULL), EEXIST);
-    assert_ptr_equal(s, before);
-    assert_int_equal(ipct_lowest_free_fd(), low);
-    assert_int_equal(srv_exists(base, "req", 0) + srv_exists(base, "rep", 0), 0);
-    assert_int_equal(srv_exists(base, "req", 1), 0);
-    assert_int_equal(srv_exists(base, "req", 2) + srv_exists(base, "rep", 2), 0);
-    assert_true(srv_exists(base, "rep", 1)); /* the test's own queue is left alone */
+    ASSERT_PTR_EQ(s, before);
+    ASSERT_EQ(ipct_lowest_free_fd(), low);
+    ASSERT_EQ(srv_exists(base, "req", 0) + srv_exists(base, "rep", 0), 0);
+    ASSERT_EQ(srv_exists(base, "req", 1), 0);
+    ASSERT_EQ(srv_exists(base, "req", 2) + srv_exists(base, "rep", 2), 0);
+    ASSERT_TRUE(srv_exists(base, "rep", 1)); /* the test's own queue is left alone */
     ASSERT_IPC_OK(ipc_mq_close(q));
     ASSERT_IPC_OK(ipc_mq_unlink(taken));
 }
@@ -176,10 +176,10 @@ static void test_mq_srv_05_destroy_unlinks_every_queue(void **state)
     int low = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 4, NULL));
     for (int i = 0; i < 4; i++)
-        assert_true(srv_exists(base, "req", i) && srv_exists(base, "rep", i));
+        ASSERT_TRUE(srv_exists(base, "req", i) && srv_exists(base, "rep", i));
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
     srv_assert_none(base, 4);
-    assert_int_equal(ipct_lowest_free_fd(), low);
+    ASSERT_EQ(ipct_lowest_free_fd(), low);
     ASSERT_IPC_OK(ipc_mq_server_destroy(NULL));
 }
 
@@ -209,14 +209,14 @@ static void test_mq_srv_06_full_reply_queue_others_served(void **state)
         srv_send(req1, "SUM 10 1");
         srv_serve(s, 1);
         srv_expect(rep1, "OK 11");
-        assert_int_equal(ipc_mq_server_client_state(s, 0), 1);
+        ASSERT_EQ(ipc_mq_server_client_state(s, 0), 1);
     }
     srv_expect(rep0, "OK 1"); /* room again: the kept reply goes out, then the next */
     srv_expect(rep0, "OK 2");
     srv_serve(s, 2);
     srv_expect(rep0, "OK 3");
     srv_expect(rep0, "OK 4");
-    assert_int_equal(ipc_mq_server_client_state(s, 0), 0);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 0), 0);
     int fds[] = { req0, rep0, req1, rep1 };
     for (int k = 0; k < 4; k++)
         ipc_mq_close(fds[k]);

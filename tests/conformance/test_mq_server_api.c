@@ -100,7 +100,7 @@ static void test_mq_srv_10_fd_beyond_fd_setsize_emfile(void **state)
     (void)state;
 
     fdset_base = base;
-    assert_child_exited(ipct_spawn(fdset_child, NULL), 0);
+    assert_child_exited(ipct_spawn_rc(fdset_child, NULL), 0);
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 1, NULL));
     ASSERT_IPC_ERR(ipc_mq_server_run(s, FD_SETSIZE), EMFILE);
     ASSERT_IPC_ERR(ipc_mq_server_run(s, -1), EBADF);
@@ -117,7 +117,7 @@ static void test_mq_srv_11_idle_step_times_out_zero(void **state)
 
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL));
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    assert_int_equal(ASSERT_IPC_OK(ipc_mq_server_step(s, 30)), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_mq_server_step(s, 30)), 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     if (ms < 29)
@@ -141,7 +141,7 @@ static void test_mq_srv_12_stop_fd_ends_run(void **state)
     ASSERT_SYS_OK(write(stop[1], "x", 1));
     ASSERT_IPC_OK(ipc_mq_server_run(s, stop[0]));
     srv_expect(rep, "OK 42");
-    assert_int_equal(ASSERT_SYS_OK(read(stop[0], &byte, 1)), 1); /* left unread by run */
+    ASSERT_EQ(ASSERT_SYS_OK(read(stop[0], &byte, 1)), 1); /* left unread by run */
     close(stop[0]);
     close(stop[1]);
     ipc_mq_close(req);
@@ -169,7 +169,7 @@ static void test_mq_srv_13_client_errors_reported(void **state)
     big[0] = '/';
     big[sizeof big - 1] = '\0';
     ASSERT_IPC_ERR(ipc_mq_client_open(&c, big, 0), ENAMETOOLONG);
-    assert_int_equal(ipct_lowest_free_fd(), low);
+    ASSERT_EQ(ipct_lowest_free_fd(), low);
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 1, &limits));
     ASSERT_IPC_OK(ipc_mq_client_open(&c, base, 0));
     ASSERT_IPC_ERR(ipc_mq_client_call(&c, "SUM 1", reply, sizeof reply, &past), ETIMEDOUT);
@@ -190,9 +190,9 @@ static void test_mq_srv_14_unknown_client_state_erange(void **state)
     (void)state;
 
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL));
-    assert_int_equal(ipc_mq_server_client_state(s, 1), 0);
-    assert_int_equal(ipc_mq_server_client_state(s, 2), -ERANGE);
-    assert_int_equal(ipc_mq_server_client_state(s, -1), -ERANGE);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 1), 0);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 2), -ERANGE);
+    ASSERT_EQ(ipc_mq_server_client_state(s, -1), -ERANGE);
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
 }
 

@@ -64,7 +64,7 @@ static void test_mq_timed_01_empty_past_deadline_etimedout(void **state)
     (void)state;
 
     ASSERT_SYS_ERR(mq_timedreceive(q, buf, sizeof buf, NULL, &past), ETIMEDOUT);
-    assert_int_equal(queued(q), 0);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -79,9 +79,9 @@ static void test_mq_timed_02_full_past_deadline_etimedout(void **state)
     ASSERT_SYS_OK(mq_send(q, "a", 1, 1));
     ASSERT_SYS_OK(mq_send(q, "b", 1, 1));
     ASSERT_SYS_ERR(mq_timedsend(q, "z", 1, 5, &past), ETIMEDOUT);
-    assert_int_equal(queued(q), 2);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
-    assert_int_equal(buf[0], 'a'); /* "z" (priority 5) would have come first */
+    ASSERT_EQ(queued(q), 2);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
+    ASSERT_EQ(buf[0], 'a'); /* "z" (priority 5) would have come first */
     mq_close(q);
 }
 
@@ -93,8 +93,8 @@ static void test_mq_timed_03_no_wait_past_deadline_succeeds(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_timedsend(q, "a", 1, 0, &past));
-    assert_int_equal(ASSERT_SYS_OK(mq_timedreceive(q, buf, sizeof buf, NULL, &past)), 1);
-    assert_int_equal(buf[0], 'a');
+    ASSERT_EQ(ASSERT_SYS_OK(mq_timedreceive(q, buf, sizeof buf, NULL, &past)), 1);
+    ASSERT_EQ(buf[0], 'a');
     mq_close(q);
 }
 
@@ -112,14 +112,14 @@ static void test_mq_timed_04_waiting_bad_nsec_einval(void **state)
         struct timespec bad = realtime_in(3600, 0);
         bad.tv_nsec = bad_nsec[i];
         ASSERT_SYS_ERR(mq_timedreceive(q, buf, sizeof buf, NULL, &bad), EINVAL); /* empty */
-        assert_int_equal(queued(q), 0);
+        ASSERT_EQ(queued(q), 0);
     }
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     for (size_t i = 0; i < sizeof bad_nsec / sizeof bad_nsec[0]; i++) {
         struct timespec bad = realtime_in(3600, 0);
         bad.tv_nsec = bad_nsec[i];
         ASSERT_SYS_ERR(mq_timedsend(q, "b", 1, 0, &bad), EINVAL); /* full */
-        assert_int_equal(queued(q), 1);
+        ASSERT_EQ(queued(q), 1);
     }
     mq_close(q);
 }
@@ -134,13 +134,13 @@ static void test_mq_timed_05_no_wait_bad_nsec_still_einval(void **state)
     for (size_t i = 0; i < sizeof bad_nsec / sizeof bad_nsec[0]; i++) {
         struct timespec bad = { .tv_sec = 1, .tv_nsec = bad_nsec[i] };
         ASSERT_SYS_ERR(mq_timedsend(q, "b", 1, 0, &bad), EINVAL); /* room */
-        assert_int_equal(queued(q), 0);
+        ASSERT_EQ(queued(q), 0);
     }
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     for (size_t i = 0; i < sizeof bad_nsec / sizeof bad_nsec[0]; i++) {
         struct timespec bad = { .tv_sec = 1, .tv_nsec = bad_nsec[i] };
         ASSERT_SYS_ERR(mq_timedreceive(q, buf, sizeof buf, NULL, &bad), EINVAL); /* a message */
-        assert_int_equal(queued(q), 1);
+        ASSERT_EQ(queued(q), 1);
     }
     mq_close(q);
 }
@@ -156,7 +156,7 @@ static void test_mq_timed_06_negative_sec_einval(void **state)
     ASSERT_SYS_ERR(mq_timedreceive(q, buf, sizeof buf, NULL, &negative), EINVAL); /* empty */
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     ASSERT_SYS_ERR(mq_timedsend(q, "b", 1, 0, &negative), EINVAL); /* full */
-    assert_int_equal(queued(q), 1);
+    ASSERT_EQ(queued(q), 1);
     mq_close(q);
 }
 
@@ -191,7 +191,7 @@ static void test_mq_timed_07_deadline_is_realtime(void **state)
                   (long long)real.tv_sec, (long long)mono.tv_sec);
     }
     /* a monotonic reading an hour ahead is decades ago as a date: no wait */
-    assert_child_exited(ipct_spawn(receive_by_monotonic_deadline, &q), 0);
+    assert_child_exited(ipct_spawn_rc(receive_by_monotonic_deadline, &q), 0);
     mq_close(q);
 }
 
@@ -221,8 +221,8 @@ static void test_mq_timed_08_waits_until_deadline_etimedout(void **state)
     mqd_t q = new_queue(0, 1);
     (void)state;
 
-    assert_child_exited(ipct_spawn(receive_until_timeout, &q), 0);
-    assert_int_equal(queued(q), 0);
+    assert_child_exited(ipct_spawn_rc(receive_until_timeout, &q), 0);
+    ASSERT_EQ(queued(q), 0);
     mq_close(q);
 }
 
@@ -252,7 +252,7 @@ static void test_mq_timed_09_receive_completes_before_deadline(void **state)
     mqd_t q = new_queue(0, 1);
     (void)state;
 
-    pid_t pid = ipct_spawn(timed_call_hour, &q);
+    pid_t pid = ipct_spawn_rc(timed_call_hour, &q);
     ipct_await_blocked(pid, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "r", 1, 0));
     assert_child_exited(pid, 0);
@@ -267,12 +267,12 @@ static void test_mq_timed_09_send_completes_before_deadline(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_send(q, "o", 1, 0));
-    pid_t pid = ipct_spawn(timed_call_hour, &q);
+    pid_t pid = ipct_spawn_rc(timed_call_hour, &q);
     ipct_await_blocked(pid, SYS_mq_timedsend);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
     assert_child_exited(pid, 0);
-    assert_int_equal(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
-    assert_int_equal(buf[0], 's');
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
+    ASSERT_EQ(buf[0], 's');
     mq_close(q);
 }
 

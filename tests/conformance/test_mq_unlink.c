@@ -46,7 +46,7 @@ static void assert_receives(mqd_t q, const char *text)
     ssize_t n = ASSERT_SYS_OK(mq_receive(q, buf, MSGSIZE, NULL));
 
     buf[n] = '\0';
-    assert_string_equal(buf, text);
+    ASSERT_STR_EQ(buf, text);
 }
 
 static long queued(mqd_t q)
@@ -64,7 +64,7 @@ static void test_mq_unlink_01_name_gone_enoent(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_close(create_queue(name, 0600)));
-    assert_int_equal(ASSERT_SYS_OK(mq_unlink(name)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_unlink(name)), 0);
     ASSERT_SYS_ERR(mq_open(name, O_RDWR), ENOENT);
 }
 
@@ -119,7 +119,7 @@ static void test_mq_unlink_03_other_process_keeps_queue(void **state)
 
     ASSERT_SYS_OK(pipe(h.control));
     mqd_t q = create_queue(h.name, 0600);
-    pid_t holder = ipct_spawn(hold_then_drain, &h);
+    pid_t holder = ipct_spawn_rc(hold_then_drain, &h);
     close(h.control[0]);
     ipct_await_ready(holder);
     ASSERT_SYS_OK(mq_unlink(h.name));
@@ -140,9 +140,9 @@ static void test_mq_unlink_04_recreate_is_new_queue(void **state)
     ASSERT_SYS_OK(mq_send(old, "old", 3, 0));
     ASSERT_SYS_OK(mq_unlink(name));
     mqd_t fresh = create_queue(name, 0600); /* O_EXCL: the name was free */
-    assert_int_equal(queued(fresh), 0);
+    ASSERT_EQ(queued(fresh), 0);
     ASSERT_SYS_OK(mq_send(fresh, "new", 3, 0));
-    assert_int_equal(queued(old), 1);
+    ASSERT_EQ(queued(old), 1);
     assert_receives(old, "old");
     ASSERT_SYS_ERR(mq_receive(old, buf, sizeof buf, NULL), EAGAIN); /* "new" is not here */
     assert_receives(fresh, "new");
@@ -199,7 +199,7 @@ static void test_mq_unlink_05_destroyed_on_last_close(void **state)
 
     if (!ipct_has_cap(CAP_SETUID) || !ipct_has_cap(CAP_SETGID))
         IPCT_SKIP("needs CAP_SETUID and CAP_SETGID to count queue memory under a private uid");
-    assert_child_exited(ipct_spawn(memory_freed_on_last_close, names), 0);
+    assert_child_exited(ipct_spawn_rc(memory_freed_on_last_close, names), 0);
 }
 
 /* Skips the test unless /dev/mqueue is an mqueue file system. */
@@ -221,7 +221,7 @@ static void test_mq_attr_08_dev_mqueue_shows_queue(void **state)
     require_dev_mqueue();
     snprintf(path, sizeof path, "/dev/mqueue%s", name);
     mqd_t q = create_queue(name, 0600);
-    assert_int_equal(strncmp(ipct_read_text(path, text, sizeof text), "QSIZE:0 ", 8), 0);
+    ASSERT_EQ(strncmp(ipct_read_text(path, text, sizeof text), "QSIZE:0 ", 8), 0);
     ASSERT_SYS_OK(mq_send(q, "hello", 5, 0));
     ASSERT_SYS_OK(mq_send(q, "message", 7, 4));
     const char *want = "QSIZE:12 "; /* 5 + 7 bytes of data */
@@ -241,7 +241,7 @@ static void test_mq_close_01_closed_descriptor_ebadf(void **state)
     (void)state;
 
     mqd_t q = create_queue(name, 0600);
-    assert_int_equal(ASSERT_SYS_OK(mq_close(q)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_close(q)), 0);
     ASSERT_SYS_ERR(mq_send(q, "y", 1, 0), EBADF);
     ASSERT_SYS_ERR(mq_receive(q, buf, sizeof buf, NULL), EBADF);
     ASSERT_SYS_ERR(mq_getattr(q, &attr), EBADF);
@@ -281,7 +281,7 @@ static void test_mq_close_02_close_removes_notification(void **state)
     ASSERT_SYS_OK(pipe(h.control));
     mqd_t q = create_queue(h.name, 0600);
     ASSERT_SYS_OK(mq_notify(q, &none));
-    pid_t child = ipct_spawn(notify_after_close, &h);
+    pid_t child = ipct_spawn_rc(notify_after_close, &h);
     close(h.control[0]);
     ipct_await_ready(child); /* it was refused with EBUSY */
     ASSERT_SYS_OK(mq_close(q));
@@ -321,7 +321,7 @@ static void test_mq_perm_01_mode_bits_decide_access(void **state)
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mqd_t q = create_queue(cases[i].name, cases[i].mode);
-        assert_child_exited(ipct_spawn(open_modes_as_nobody, &cases[i]), 0);
+        assert_child_exited(ipct_spawn_rc(open_modes_as_nobody, &cases[i]), 0);
         ASSERT_SYS_OK(mq_close(q));
     }
 }
@@ -345,7 +345,7 @@ static void test_mq_perm_02_unlink_by_other_user_eacces(void **state)
 
     mqd_t q = create_queue(name, 0666);
     ASSERT_SYS_OK(mq_send(q, "stay", 4, 0));
-    assert_child_exited(ipct_spawn(unlink_as_nobody, (void *)name), 0);
+    assert_child_exited(ipct_spawn_rc(unlink_as_nobody, (void *)name), 0);
     mqd_t again = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY | O_NONBLOCK));
     assert_receives(again, "stay");
     ASSERT_SYS_OK(mq_close(again));
@@ -378,7 +378,7 @@ static void test_mq_limit_04_rlimit_msgqueue_emfile(void **state)
     (void)state;
 
     mqd_t q = create_queue(names[0], 0600);
-    assert_child_exited(ipct_spawn(create_over_rlimit, names), 0);
+    assert_child_exited(ipct_spawn_rc(create_over_rlimit, names), 0);
     ASSERT_SYS_ERR(mq_open(names[1], O_RDONLY), ENOENT); /* nothing was created */
     ASSERT_SYS_OK(mq_close(q));
 }

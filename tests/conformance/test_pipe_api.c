@@ -48,12 +48,12 @@ static void test_pipe_api_01_read_full_across_short_reads(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC));
-    pid_t reader = ipct_spawn(read_twelve, &fds[0]);
+    pid_t reader = ipct_spawn_rc(read_twelve, &fds[0]);
     close(fds[0]);
     for (int i = 0; i < 3; i++) {
         /* write wakes the reader before it returns: each sleep is a new read(2) */
         ipct_await_blocked(reader, SYS_read);
-        assert_int_equal(ASSERT_SYS_OK(write(fds[1], message + (size_t)4 * i, 4)), 4);
+        ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], message + (size_t)4 * i, 4)), 4);
     }
     assert_child_exited(reader, 0);
     close(fds[1]);
@@ -112,7 +112,7 @@ static void read_pattern(int fd)
             IPCT_FAIL("bytes %zu..%zu are not those written", got, got + (size_t)n - 1);
         got += (size_t)n;
     }
-    assert_int_equal(got, BIG);
+    ASSERT_EQ(got, BIG);
 }
 
 /*
@@ -135,12 +135,12 @@ static void test_pipe_api_02_write_full_across_short_writes_and_eintr(void **sta
     for (size_t i = 0; i < BIG; i++) /* the child inherits it */
         big[i] = (unsigned char)((i * 131u) ^ (i >> 11));
     int child_fds[2] = { data[1], notify[1] };
-    pid_t writer = ipct_spawn(write_big_through_signals, child_fds);
+    pid_t writer = ipct_spawn_rc(write_big_through_signals, child_fds);
     close(data[1]);
     close(notify[1]);
 
     ipct_await_blocked(writer, SYS_write); /* the first write(2) sleeps on the full pipe */
-    assert_int_equal(pipe_unread(data[0]), cap); /* ... having moved cap bytes */
+    ASSERT_EQ(pipe_unread(data[0]), cap); /* ... having moved cap bytes */
     interrupt(writer, notify[0]);          /* so it returns cap, a short count */
     /* A helper that gave up after the short count has ended: the probe fails
      * here, printing the child's exit code (2: a short count returned). */
@@ -161,10 +161,10 @@ static void test_pipe_api_03_read_full_short_at_eof(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC));
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "hello", 5)), 5);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "hello", 5)), 5);
     close(fds[1]);
-    assert_int_equal(ASSERT_IPC_OK(ipc_read_full(fds[0], buf, sizeof buf, &done)), 5);
-    assert_int_equal(done, 5);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_read_full(fds[0], buf, sizeof buf, &done)), 5);
+    ASSERT_EQ(done, 5);
     close(fds[0]);
 }
 
@@ -177,13 +177,13 @@ static void test_pipe_api_04_nonblocking_eagain_reports_done(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC | O_NONBLOCK));
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "abcd", 4)), 4);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "abcd", 4)), 4);
     ASSERT_IPC_ERR(ipc_read_full(fds[0], buf, sizeof buf, &done), EAGAIN);
-    assert_int_equal(done, 4);
+    ASSERT_EQ(done, 4);
     size_t cap = (size_t)pipe_capacity(fds[1]);
-    assert_in_range(cap + 10, 0, sizeof big); /* big is the buffer we write */
+    ASSERT_LE(cap + 10, sizeof big); /* big is the buffer we write */
     ASSERT_IPC_ERR(ipc_write_full(fds[1], big, cap + 10, &done), EAGAIN);
-    assert_int_equal(done, cap);
+    ASSERT_EQ(done, cap);
     close(fds[0]);
     close(fds[1]);
 }
@@ -219,7 +219,7 @@ static int oversized_lengths(void *arg)
 static void test_pipe_api_05_oversized_length_einval(void **state)
 {
     (void)state;
-    assert_child_exited(ipct_spawn(oversized_lengths, "/dev/null"), 0);
+    assert_child_exited(ipct_spawn_rc(oversized_lengths, "/dev/null"), 0);
 }
 
 /* PIPE-API-06 ipc_pipe_open applies its flags and refuses others */
@@ -230,8 +230,8 @@ static void test_pipe_api_06_open_applies_flags(void **state)
 
     ASSERT_IPC_OK(ipc_pipe_open(fds, O_CLOEXEC | O_NONBLOCK));
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(ASSERT_SYS_OK(fcntl(fds[i], F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
-        assert_int_equal(ASSERT_SYS_OK(fcntl(fds[i], F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+        ASSERT_EQ(ASSERT_SYS_OK(fcntl(fds[i], F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
+        ASSERT_EQ(ASSERT_SYS_OK(fcntl(fds[i], F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
     }
     close(fds[0]);
     close(fds[1]);
@@ -244,8 +244,8 @@ static void test_pipe_api_06_open_refuses_unknown_flags(void **state)
     (void)state;
 
     ASSERT_IPC_ERR(ipc_pipe_open(fds, O_APPEND), EINVAL);
-    assert_int_equal(fds[0], -7);
-    assert_int_equal(fds[1], -9);
+    ASSERT_EQ(fds[0], -7);
+    ASSERT_EQ(fds[1], -9);
 }
 
 /* PIPE-API-07 ipc_pipe_close closes both ends once */
@@ -256,14 +256,14 @@ static void test_pipe_api_07_close_both_ends_once(void **state)
 
     ASSERT_IPC_OK(ipc_pipe_open(fds, O_CLOEXEC));
     int old[2] = { fds[0], fds[1] };
-    assert_int_equal(ASSERT_IPC_OK(ipc_pipe_close(fds)), 0);
-    assert_int_equal(fds[0], -1);
-    assert_int_equal(fds[1], -1);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_pipe_close(fds)), 0);
+    ASSERT_EQ(fds[0], -1);
+    ASSERT_EQ(fds[1], -1);
     ASSERT_SYS_ERR(fcntl(old[0], F_GETFD), EBADF);
     ASSERT_SYS_ERR(fcntl(old[1], F_GETFD), EBADF);
     /* A new pipe takes the freed numbers: a second close must not touch them. */
     ASSERT_SYS_OK(pipe2(again, O_CLOEXEC));
-    assert_int_equal(ASSERT_IPC_OK(ipc_pipe_close(fds)), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_pipe_close(fds)), 0);
     ASSERT_SYS_OK(fcntl(again[0], F_GETFD));
     ASSERT_SYS_OK(fcntl(again[1], F_GETFD));
     close(again[0]);
@@ -277,9 +277,9 @@ static void test_pipe_api_08_capacity_and_resize(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC));
-    assert_int_equal(ASSERT_IPC_OK(ipc_pipe_capacity(fds[0])), 65536);
-    assert_int_equal(ASSERT_IPC_OK(ipc_pipe_resize(fds[1], 5000)), 8192);
-    assert_int_equal(ASSERT_IPC_OK(ipc_pipe_capacity(fds[0])), 8192);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_pipe_capacity(fds[0])), 65536);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_pipe_resize(fds[1], 5000)), 8192);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_pipe_capacity(fds[0])), 8192);
     ASSERT_IPC_ERR(ipc_pipe_resize(fds[1], (size_t)INT_MAX + 1), EINVAL);
     int file = (int)ASSERT_SYS_OK(open(ipct_path("file"), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
     ASSERT_IPC_ERR(ipc_pipe_capacity(file), EBADF);
@@ -301,7 +301,7 @@ static void test_fifo_api_01_make_checks_mode(void **state)
     ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
     ASSERT_IPC_OK(ipc_fifo_make(path, 0600));
     ASSERT_SYS_OK(lstat(path, &st));
-    assert_true(S_ISFIFO(st.st_mode));
+    ASSERT_TRUE(S_ISFIFO(st.st_mode));
     ASSERT_IPC_ERR(ipc_fifo_make(path, 0600), EEXIST);
 }
 
@@ -321,7 +321,7 @@ static void test_fifo_api_02_open_refuses_flags(void **state)
         int rc = ipc_fifo_open(path, bad[i]);
         if (rc != -EINVAL)
             IPCT_FAIL("ipc_fifo_open(path, %#o) = %d; expected -EINVAL", (unsigned)bad[i], rc);
-        assert_int_equal(ipct_lowest_free_fd(), lowest);
+        ASSERT_EQ(ipct_lowest_free_fd(), lowest);
     }
 }
 
@@ -335,7 +335,7 @@ static void test_fifo_api_03_open_refuses_non_fifo(void **state)
     int lowest = ipct_lowest_free_fd();
     ASSERT_IPC_ERR(ipc_fifo_open(file, O_RDONLY), EINVAL);
     ASSERT_IPC_ERR(ipc_fifo_open(ipct_tmpdir(), O_RDONLY), EINVAL);
-    assert_int_equal(ipct_lowest_free_fd(), lowest); /* a descriptor left open would take it */
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest); /* a descriptor left open would take it */
     ASSERT_IPC_ERR(ipc_fifo_open(ipct_path("missing"), O_RDONLY), ENOENT);
 }
 
@@ -348,8 +348,8 @@ static void test_fifo_api_04_open_keeps_fifo_semantics(void **state)
     ASSERT_SYS_OK(mkfifo(path, 0600));
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_WRONLY | O_NONBLOCK), ENXIO);
     int fd = (int)ASSERT_IPC_OK(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    assert_int_equal(ASSERT_SYS_OK(fcntl(fd, F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
-    assert_int_equal(ASSERT_SYS_OK(fcntl(fd, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fd, F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fd, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
     close(fd);
 }
 

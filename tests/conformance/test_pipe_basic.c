@@ -19,9 +19,9 @@ static void test_pipe_create_01_ends_are_read_and_write(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_not_equal(fds[0], fds[1]);
-    assert_int_equal(ASSERT_SYS_OK(fcntl(fds[0], F_GETFL)) & O_ACCMODE, O_RDONLY);
-    assert_int_equal(ASSERT_SYS_OK(fcntl(fds[1], F_GETFL)) & O_ACCMODE, O_WRONLY);
+    ASSERT_NE(fds[0], fds[1]);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fds[0], F_GETFL)) & O_ACCMODE, O_RDONLY);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fds[1], F_GETFL)) & O_ACCMODE, O_WRONLY);
     close(fds[0]);
     close(fds[1]);
 }
@@ -74,7 +74,7 @@ static int pipe_with_one_free_slot(void *arg)
 static void test_pipe_create_03_one_free_slot_emfile(void **state)
 {
     (void)state;
-    assert_child_exited(ipct_spawn(pipe_with_one_free_slot, NULL), 0);
+    assert_child_exited(ipct_spawn_rc(pipe_with_one_free_slot, NULL), 0);
 }
 
 /* PIPE-CREATE-04 pipe2 with an unknown flag fails with EINVAL */
@@ -84,8 +84,8 @@ static void test_pipe_create_04_unknown_flag_einval(void **state)
     (void)state;
 
     ASSERT_SYS_ERR(pipe2(fds, O_APPEND), EINVAL);
-    assert_int_equal(fds[0], -7);
-    assert_int_equal(fds[1], -9);
+    ASSERT_EQ(fds[0], -7);
+    ASSERT_EQ(fds[1], -9);
 }
 
 /* PIPE-ORDER-01 bytes come out in the order they went in */
@@ -96,11 +96,11 @@ static void test_pipe_order_01_writes_concatenate_in_order(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "abc", 3)), 3);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "defg", 4)), 4);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "h", 1)), 1);
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], got, 8)), 8);
-    assert_string_equal(got, "abcdefgh");
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "abc", 3)), 3);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "defg", 4)), 4);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "h", 1)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], got, 8)), 8);
+    ASSERT_STR_EQ(got, "abcdefgh");
     close(fds[0]);
     close(fds[1]);
 }
@@ -141,7 +141,7 @@ static void test_pipe_order_01_stream_from_child_intact(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t writer = ipct_spawn(write_stream, &fds[1]);
+    pid_t writer = ipct_spawn_rc(write_stream, &fds[1]);
     close(fds[1]);
     while ((n = ASSERT_SYS_OK(read(fds[0], buf, sizeof buf))) > 0) {
         for (ssize_t i = 0; i < n; i++, got++) {
@@ -149,7 +149,7 @@ static void test_pipe_order_01_stream_from_child_intact(void **state)
                 IPCT_FAIL("byte %zu is 0x%02x, expected 0x%02x", got, buf[i], stream_byte(got));
         }
     }
-    assert_int_equal(got, STREAM_LEN);
+    ASSERT_EQ(got, STREAM_LEN);
     assert_child_exited(writer, 0);
     close(fds[0]);
 }
@@ -167,12 +167,12 @@ static void test_pipe_eof_01_all_writers_closed_read_zero(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t writer = ipct_spawn(write_x_and_exit, &fds[1]);
+    pid_t writer = ipct_spawn_rc(write_x_and_exit, &fds[1]);
     close(fds[1]);
     assert_child_exited(writer, 0);
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 1);
-    assert_int_equal(byte, 'x');
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 1);
+    ASSERT_EQ(byte, 'x');
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 0);
     close(fds[0]);
 }
 
@@ -196,14 +196,14 @@ static void test_pipe_eof_02_writer_in_child_withholds_eof(void **state)
 
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
     ASSERT_SYS_OK(pipe(control));
-    pid_t holder = ipct_spawn(hold_writer, control);
+    pid_t holder = ipct_spawn_rc(hold_writer, control);
     close(fds[1]);
     close(control[0]);
     ipct_await_ready(holder);
     ASSERT_SYS_ERR(read(fds[0], &byte, 1), EAGAIN);
     close(control[1]); /* lets the holder exit, closing the last write end */
     assert_child_exited(holder, 0);
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 0);
     close(fds[0]);
 }
 
@@ -224,7 +224,7 @@ static void test_pipe_sigpipe_01_no_reader_kills_writer(void **state)
     ASSERT_SYS_OK(sigaction(SIGPIPE, &dfl, NULL));
     ASSERT_SYS_OK(pipe(fds));
     close(fds[0]); /* before the fork: no reader may exist anywhere */
-    pid_t writer = ipct_spawn(write_to_readerless_pipe, &fds[1]);
+    pid_t writer = ipct_spawn_rc(write_to_readerless_pipe, &fds[1]);
     close(fds[1]);
     assert_child_signaled(writer, SIGPIPE);
 }
@@ -257,7 +257,7 @@ static void test_pipe_sigpipe_03_blocked_pending_and_epipe(void **state)
     close(fds[0]);
     ASSERT_SYS_ERR(write(fds[1], "x", 1), EPIPE);
     ASSERT_SYS_OK(sigpending(&pending));
-    assert_true(sigismember(&pending, SIGPIPE));
+    ASSERT_TRUE(sigismember(&pending, SIGPIPE));
     close(fds[1]);
 }
 

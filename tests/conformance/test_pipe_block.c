@@ -39,9 +39,9 @@ static void test_pipe_nblk_02_full_write_eagain(void **state)
 
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
     pipe_fill_nonblocking(fds[1]);
-    assert_int_equal(pipe_unread(fds[0]), pipe_capacity(fds[1]));
+    ASSERT_EQ(pipe_unread(fds[0]), pipe_capacity(fds[1]));
     ASSERT_SYS_ERR(write(fds[1], "x", 1), EAGAIN);
-    assert_int_equal(pipe_unread(fds[0]), pipe_capacity(fds[1]));
+    ASSERT_EQ(pipe_unread(fds[0]), pipe_capacity(fds[1]));
     close(fds[0]);
     close(fds[1]);
 }
@@ -55,10 +55,10 @@ static void test_pipe_nblk_03_large_write_partial(void **state)
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
     size_t cap = (size_t)pipe_capacity(fds[1]);
     char *buf = calloc(1, cap + 4096);
-    assert_non_null(buf);
+    ASSERT_NOT_NULL(buf);
     ssize_t n = write(fds[1], buf, cap + 4096);
     free(buf);
-    assert_int_equal(ASSERT_SYS_OK(n), cap);
+    ASSERT_EQ(ASSERT_SYS_OK(n), cap);
     close(fds[0]);
     close(fds[1]);
 }
@@ -71,10 +71,10 @@ static void test_pipe_nblk_04_pipe2_flag_on_both_ends(void **state)
 
     ASSERT_SYS_OK(pipe2(nb, O_NONBLOCK));
     ASSERT_SYS_OK(pipe(plain));
-    assert_true(ASSERT_SYS_OK(fcntl(nb[0], F_GETFL)) & O_NONBLOCK);
-    assert_true(ASSERT_SYS_OK(fcntl(nb[1], F_GETFL)) & O_NONBLOCK);
-    assert_false(ASSERT_SYS_OK(fcntl(plain[0], F_GETFL)) & O_NONBLOCK);
-    assert_false(ASSERT_SYS_OK(fcntl(plain[1], F_GETFL)) & O_NONBLOCK);
+    ASSERT_TRUE(ASSERT_SYS_OK(fcntl(nb[0], F_GETFL)) & O_NONBLOCK);
+    ASSERT_TRUE(ASSERT_SYS_OK(fcntl(nb[1], F_GETFL)) & O_NONBLOCK);
+    ASSERT_FALSE(ASSERT_SYS_OK(fcntl(plain[0], F_GETFL)) & O_NONBLOCK);
+    ASSERT_FALSE(ASSERT_SYS_OK(fcntl(plain[1], F_GETFL)) & O_NONBLOCK);
     close(nb[0]);
     close(nb[1]);
     close(plain[0]);
@@ -93,11 +93,11 @@ static void test_pipe_nblk_05_small_write_all_or_nothing(void **state)
         IPCT_SKIP("page size is %ld, the spec's figures assume 4096", sysconf(_SC_PAGESIZE));
     memset(buf, 'a', sizeof buf);
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
-    assert_int_equal(ASSERT_SYS_OK(fcntl(fds[1], F_SETPIPE_SZ, 4096)), 4096);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], buf, 4000)), 4000);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fds[1], F_SETPIPE_SZ, 4096)), 4096);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], buf, 4000)), 4000);
     ASSERT_SYS_ERR(write(fds[1], buf, 100), EAGAIN); /* 4100 > one page */
-    assert_int_equal(pipe_unread(fds[0]), 4000);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], buf, 96)), 96); /* exactly fills it */
+    ASSERT_EQ(pipe_unread(fds[0]), 4000);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], buf, 96)), 96); /* exactly fills it */
     close(fds[0]);
     close(fds[1]);
 }
@@ -121,9 +121,9 @@ static void test_pipe_block_01_read_waits_for_data(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t reader = ipct_spawn(read_one_byte, &fds[0]);
+    pid_t reader = ipct_spawn_rc(read_one_byte, &fds[0]);
     ipct_await_blocked(reader, SYS_read);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "x", 1)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "x", 1)), 1);
     assert_child_exited(reader, 0);
     close(fds[0]);
     close(fds[1]);
@@ -158,16 +158,16 @@ static void test_pipe_block_02_write_waits_for_room(void **state)
 
     ASSERT_SYS_OK(pipe(fds));
     struct filler f = { .wfd = fds[1], .cap = (size_t)pipe_capacity(fds[1]) };
-    pid_t writer = ipct_spawn(fill_then_write_one, &f);
+    pid_t writer = ipct_spawn_rc(fill_then_write_one, &f);
     ipct_await_blocked(writer, SYS_write);
     char *buf = malloc(f.cap);
-    assert_non_null(buf);
+    ASSERT_NOT_NULL(buf);
     ssize_t n = ipc_read_full(fds[0], buf, f.cap, &done);
     free(buf);
-    assert_int_equal(ASSERT_IPC_OK(n), f.cap);
+    ASSERT_EQ(ASSERT_IPC_OK(n), f.cap);
     assert_child_exited(writer, 0); /* its write of "z" completed */
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], &last, 1)), 1);
-    assert_int_equal(last, 'z');
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], &last, 1)), 1);
+    ASSERT_EQ(last, 'z');
     close(fds[0]);
     close(fds[1]);
 }
@@ -201,7 +201,7 @@ static void test_pipe_block_03_handler_interrupts_read_eintr(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t reader = ipct_spawn(read_until_interrupted, &fds[0]);
+    pid_t reader = ipct_spawn_rc(read_until_interrupted, &fds[0]);
     ipct_await_ready(reader);
     ipct_await_blocked(reader, SYS_read);
     ASSERT_SYS_OK(kill(reader, SIGUSR1));
@@ -257,13 +257,13 @@ static void test_pipe_block_04_sa_restart_resumes_read(void **state)
     ASSERT_SYS_OK(pipe(data));
     ASSERT_SYS_OK(pipe(notify));
     struct restart_ctx ctx = { .data_rfd = data[0], .notify_wfd = notify[1] };
-    pid_t reader = ipct_spawn(read_restarted, &ctx);
+    pid_t reader = ipct_spawn_rc(read_restarted, &ctx);
     ipct_await_ready(reader);
     ipct_await_blocked(reader, SYS_read);
     ASSERT_SYS_OK(kill(reader, SIGUSR1));
-    assert_int_equal(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
+    ASSERT_EQ(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
     ipct_await_blocked(reader, SYS_read);         /* and read slept again */
-    assert_int_equal(ASSERT_SYS_OK(write(data[1], "y", 1)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(write(data[1], "y", 1)), 1);
     assert_child_exited(reader, 0);
     close(data[0]);
     close(data[1]);
@@ -327,7 +327,7 @@ static void test_pipe_atomic_01_concurrent_blocks_never_interleave(void **state)
     ASSERT_SYS_OK(pipe(fds));
     for (int i = 0; i < WRITERS; i++) {
         w[i] = (struct writer){ .wfd = fds[1], .rfd = fds[0], .letter = (char)('A' + i) };
-        pid[i] = ipct_spawn(write_letter_blocks, &w[i]);
+        pid[i] = ipct_spawn_rc(write_letter_blocks, &w[i]);
     }
     close(fds[1]);
     /* nothing is read yet: the writers fill the pipe and every one sleeps */

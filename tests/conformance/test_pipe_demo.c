@@ -91,7 +91,7 @@ static int text_file(void)
 
     for (size_t i = 0; i < BIG; i++)
         text[i] = text_byte(i);
-    assert_int_equal(ASSERT_SYS_OK(write(fd, text, BIG)), BIG);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fd, text, BIG)), BIG);
     ASSERT_SYS_OK(lseek(fd, 0, SEEK_SET));
     return fd;
 }

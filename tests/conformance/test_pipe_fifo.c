@@ -26,8 +26,8 @@ static void test_fifo_make_01_fifo_with_mode_less_umask(void **state)
     ASSERT_SYS_OK(mkfifo(path, 0666));
     umask(old);
     ASSERT_SYS_OK(lstat(path, &st));
-    assert_true(S_ISFIFO(st.st_mode));
-    assert_int_equal(st.st_mode & 07777, 0644);
+    ASSERT_TRUE(S_ISFIFO(st.st_mode));
+    ASSERT_EQ(st.st_mode & 07777, 0644);
 }
 
 /* FIFO-MAKE-02 mkfifo on an existing path fails with EEXIST */
@@ -42,15 +42,15 @@ static void test_fifo_make_02_existing_path_eexist(void **state)
     ASSERT_SYS_OK(mkfifo(fifo, 0600));
     ASSERT_SYS_ERR(mkfifo(fifo, 0600), EEXIST);
     ASSERT_SYS_OK(lstat(fifo, &st));
-    assert_true(S_ISFIFO(st.st_mode));
+    ASSERT_TRUE(S_ISFIFO(st.st_mode));
 
     int fd = (int)ASSERT_SYS_OK(open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
-    assert_int_equal(ASSERT_SYS_OK(write(fd, "data", 4)), 4);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fd, "data", 4)), 4);
     ASSERT_SYS_ERR(mkfifo(file, 0600), EEXIST);
     ASSERT_SYS_OK(lstat(file, &st));
-    assert_true(S_ISREG(st.st_mode));
-    assert_int_equal(ASSERT_SYS_OK(pread(fd, got, sizeof got - 1, 0)), 4);
-    assert_string_equal(got, "data");
+    ASSERT_TRUE(S_ISREG(st.st_mode));
+    ASSERT_EQ(ASSERT_SYS_OK(pread(fd, got, sizeof got - 1, 0)), 4);
+    ASSERT_STR_EQ(got, "data");
     close(fd);
 }
 
@@ -86,7 +86,7 @@ static void open_waits_for_partner(int child_flags, int parent_flags)
     struct open_arg arg = { ipct_path("fifo"), child_flags };
 
     ASSERT_SYS_OK(mkfifo(arg.path, 0600));
-    pid_t child = ipct_spawn(open_fifo, &arg);
+    pid_t child = ipct_spawn_rc(open_fifo, &arg);
     ipct_await_blocked(child, IPCT_SYS_OPEN);
     /* The child is counted as a partner while it waits: this open does not
      * block, and the child's open returns even if we close before it runs. */
@@ -118,7 +118,7 @@ static void test_fifo_open_03_nonblocking_reader_no_wait(void **state)
 
     ASSERT_SYS_OK(mkfifo(path, 0600));
     int fd = (int)ASSERT_SYS_OK(open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    assert_int_equal(ASSERT_SYS_OK(read(fd, &byte, 1)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fd, &byte, 1)), 0);
     close(fd);
 }
 
@@ -162,7 +162,7 @@ static void test_fifo_open_05_read_write_never_blocks(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mkfifo(path, 0600));
-    assert_child_exited(ipct_spawn(open_read_write, (void *)path), 0);
+    assert_child_exited(ipct_spawn_rc(open_read_write, (void *)path), 0);
 }
 
 static const char *const chunks[] = { "one ", "two ", "three" };
@@ -198,12 +198,12 @@ static void test_fifo_data_01_between_processes_in_order(void **state)
     /* Non-blocking, so this open cannot hang; blocking again once the
      * writer is known to be open, so read waits for its bytes. */
     int fd = (int)ASSERT_SYS_OK(open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    pid_t writer = ipct_spawn(write_chunks, (void *)path);
+    pid_t writer = ipct_spawn_rc(write_chunks, (void *)path);
     ipct_await_ready(writer);
     ASSERT_SYS_OK(fcntl(fd, F_SETFL, 0));
     while ((n = ASSERT_SYS_OK(read(fd, got + len, sizeof got - 1 - len))) > 0)
         len += (size_t)n;
-    assert_string_equal(got, "one two three");
+    ASSERT_STR_EQ(got, "one two three");
     assert_child_exited(writer, 0);
     close(fd);
 }
@@ -220,9 +220,9 @@ static void test_fifo_unlink_01_open_ends_survive(void **state)
     int wfd = (int)ASSERT_SYS_OK(open(path, O_WRONLY | O_CLOEXEC));
     ASSERT_SYS_OK(unlink(path));
     ASSERT_SYS_ERR(access(path, F_OK), ENOENT);
-    assert_int_equal(ASSERT_SYS_OK(write(wfd, "still", 5)), 5);
-    assert_int_equal(ASSERT_SYS_OK(read(rfd, got, sizeof got - 1)), 5);
-    assert_string_equal(got, "still");
+    ASSERT_EQ(ASSERT_SYS_OK(write(wfd, "still", 5)), 5);
+    ASSERT_EQ(ASSERT_SYS_OK(read(rfd, got, sizeof got - 1)), 5);
+    ASSERT_STR_EQ(got, "still");
     close(wfd);
     close(rfd);
 }
@@ -259,8 +259,8 @@ static void test_fifo_perm_01_other_user_eacces(void **state)
     ASSERT_SYS_OK(mkfifo(path, 0600));
     ASSERT_SYS_OK(chmod(path, 0600)); /* exactly 0600, whatever the umask */
     ASSERT_SYS_OK(lstat(path, &st));
-    assert_int_equal(st.st_uid, 0);
-    assert_child_exited(ipct_spawn(open_as_nobody, (void *)path), 0);
+    ASSERT_EQ(st.st_uid, 0);
+    assert_child_exited(ipct_spawn_rc(open_as_nobody, (void *)path), 0);
 }
 
 static const struct CMUnitTest tests[] = {

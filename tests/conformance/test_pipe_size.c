@@ -53,8 +53,8 @@ static void test_pipe_size_01_default_capacity_64k(void **state)
         IPCT_SKIP("a new pipe holds %d bytes: this user is over "
                   "/proc/sys/fs/pipe-user-pages-soft", cap);
     }
-    assert_int_equal(cap, 65536);
-    assert_int_equal(pipe_fill_nonblocking(fds[1]), 65536);
+    ASSERT_EQ(cap, 65536);
+    ASSERT_EQ(pipe_fill_nonblocking(fds[1]), 65536);
     close(fds[0]);
     close(fds[1]);
 }
@@ -67,9 +67,9 @@ static void test_pipe_size_02_set_rounds_up_to_pages(void **state)
 
     SKIP_UNLESS_4K_PAGES();
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
-    assert_int_equal(ASSERT_SYS_OK(fcntl(fds[1], F_SETPIPE_SZ, 5000)), 8192);
-    assert_int_equal(pipe_capacity(fds[1]), 8192);
-    assert_int_equal(pipe_fill_nonblocking(fds[1]), 8192);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fds[1], F_SETPIPE_SZ, 5000)), 8192);
+    ASSERT_EQ(pipe_capacity(fds[1]), 8192);
+    ASSERT_EQ(pipe_fill_nonblocking(fds[1]), 8192);
     close(fds[0]);
     close(fds[1]);
 }
@@ -105,7 +105,7 @@ static void test_pipe_size_03_above_max_unprivileged_eperm(void **state)
     if (max > (1L << 30))
         IPCT_SKIP("pipe-max-size is %ld: twice it exceeds the 2 GiB F_SETPIPE_SZ accepts", max);
     unsigned int twice = 2u * (unsigned int)max;
-    assert_child_exited(ipct_spawn(set_size_as_nobody, &twice), 0);
+    assert_child_exited(ipct_spawn_rc(set_size_as_nobody, &twice), 0);
 }
 
 /* PIPE-SIZE-04 shrinking a pipe below what it holds fails with EBUSY */
@@ -118,9 +118,9 @@ static void test_pipe_size_04_shrink_below_content_ebusy(void **state)
     SKIP_UNLESS_4K_PAGES(); /* 8192 bytes fill two pages, 4096 is one */
     ASSERT_SYS_OK(pipe(fds));
     int before = pipe_capacity(fds[1]);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], buf, sizeof buf)), sizeof buf);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], buf, sizeof buf)), sizeof buf);
     ASSERT_SYS_ERR(fcntl(fds[1], F_SETPIPE_SZ, 4096), EBUSY);
-    assert_int_equal(pipe_capacity(fds[1]), before);
+    ASSERT_EQ(pipe_capacity(fds[1]), before);
     close(fds[0]);
     close(fds[1]);
 }
@@ -133,10 +133,10 @@ static void test_pipe_size_05_fionread_counts_unread(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "0123456789", 10)), 10);
-    assert_int_equal(pipe_unread(fds[0]), 10);
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], buf, 3)), 3);
-    assert_int_equal(pipe_unread(fds[0]), 7);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "0123456789", 10)), 10);
+    ASSERT_EQ(pipe_unread(fds[0]), 10);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], buf, 3)), 3);
+    ASSERT_EQ(pipe_unread(fds[0]), 7);
     close(fds[0]);
     close(fds[1]);
 }
@@ -150,9 +150,9 @@ static void test_pipe_pipebuf_01_limits_agree(void **state)
     if (PIPE_BUF < _POSIX_PIPE_BUF)
         IPCT_FAIL("PIPE_BUF is %d, below _POSIX_PIPE_BUF (%d)", PIPE_BUF, _POSIX_PIPE_BUF);
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_equal(ASSERT_SYS_OK(fpathconf(fds[0], _PC_PIPE_BUF)), PIPE_BUF);
-    assert_int_equal(ASSERT_SYS_OK(fpathconf(fds[1], _PC_PIPE_BUF)), PIPE_BUF);
-    assert_int_equal(PIPE_BUF, 4096);
+    ASSERT_EQ(ASSERT_SYS_OK(fpathconf(fds[0], _PC_PIPE_BUF)), PIPE_BUF);
+    ASSERT_EQ(ASSERT_SYS_OK(fpathconf(fds[1], _PC_PIPE_BUF)), PIPE_BUF);
+    ASSERT_EQ(PIPE_BUF, 4096);
     close(fds[0]);
     close(fds[1]);
 }
@@ -174,12 +174,12 @@ static void test_pipe_poll_01_readiness_events(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_equal(poll_now(fds[0], POLLIN), 0);
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "x", 1)), 1);
-    assert_int_equal(poll_now(fds[0], POLLIN), POLLIN);
+    ASSERT_EQ(poll_now(fds[0], POLLIN), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "x", 1)), 1);
+    ASSERT_EQ(poll_now(fds[0], POLLIN), POLLIN);
     close(fds[1]);
-    assert_int_equal(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 1);
-    assert_int_equal(poll_now(fds[0], POLLIN), POLLHUP);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 1);
+    ASSERT_EQ(poll_now(fds[0], POLLIN), POLLHUP);
     close(fds[0]);
 
     ASSERT_SYS_OK(pipe(fds));
@@ -211,15 +211,15 @@ static void test_pipe_cloexec_01_ends_closed_across_exec(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe2(ce, O_CLOEXEC));
-    assert_true(ASSERT_SYS_OK(fcntl(ce[0], F_GETFD)) & FD_CLOEXEC);
-    assert_true(ASSERT_SYS_OK(fcntl(ce[1], F_GETFD)) & FD_CLOEXEC);
+    ASSERT_TRUE(ASSERT_SYS_OK(fcntl(ce[0], F_GETFD)) & FD_CLOEXEC);
+    ASSERT_TRUE(ASSERT_SYS_OK(fcntl(ce[1], F_GETFD)) & FD_CLOEXEC);
     assert_child_exited(exec_fdcheck(ce[0], ce[1]), 0); /* both closed */
     close(ce[0]);
     close(ce[1]);
 
     ASSERT_SYS_OK(pipe(plain));
-    assert_false(ASSERT_SYS_OK(fcntl(plain[0], F_GETFD)) & FD_CLOEXEC);
-    assert_false(ASSERT_SYS_OK(fcntl(plain[1], F_GETFD)) & FD_CLOEXEC);
+    ASSERT_FALSE(ASSERT_SYS_OK(fcntl(plain[0], F_GETFD)) & FD_CLOEXEC);
+    ASSERT_FALSE(ASSERT_SYS_OK(fcntl(plain[1], F_GETFD)) & FD_CLOEXEC);
     assert_child_exited(exec_fdcheck(plain[0], -1), 1); /* open */
     assert_child_exited(exec_fdcheck(plain[1], -1), 1); /* open */
     close(plain[0]);

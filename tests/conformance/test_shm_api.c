@@ -19,21 +19,21 @@ static void test_shm_api_01_name_check(void **state)
     char name[NAME_MAX + 3];
     (void)state;
 
-    assert_int_equal(ipc_shm_name_check("/a"), 0);
-    assert_int_equal(ipc_shm_name_check(ipct_ipc_name("shm")), 0);
+    ASSERT_EQ(ipc_shm_name_check("/a"), 0);
+    ASSERT_EQ(ipc_shm_name_check(ipct_ipc_name("shm")), 0);
     name[0] = '/';
     memset(name + 1, 'x', NAME_MAX + 1);
     name[NAME_MAX + 2] = '\0';
-    assert_int_equal(ipc_shm_name_check(name), -ENAMETOOLONG);
+    ASSERT_EQ(ipc_shm_name_check(name), -ENAMETOOLONG);
     name[NAME_MAX + 1] = '\0';
-    assert_int_equal(ipc_shm_name_check(name), 0);
+    ASSERT_EQ(ipc_shm_name_check(name), 0);
     static const char *bad[] = { "", "/", "a", "a/b", "/a/b", "//" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (ipc_shm_name_check(bad[i]) != -EINVAL)
             IPCT_FAIL("ipc_shm_name_check(\"%s\") = %d, expected -EINVAL", bad[i],
                       ipc_shm_name_check(bad[i]));
     }
-    assert_int_equal(ipc_shm_name_check(NULL), -EINVAL);
+    ASSERT_EQ(ipc_shm_name_check(NULL), -EINVAL);
 }
 
 /* SHM-API-02 ipc_shm_create makes the named object of the size asked, zero-filled and mapped read-write and shared */
@@ -47,9 +47,9 @@ static void test_shm_api_02_create_maps_new_object(void **state)
 
     int next = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_shm_create(name, 5000, 0600, &m));
-    assert_int_equal(ipct_lowest_free_fd(), next); /* no descriptor kept */
-    assert_int_equal(m.len, 5000);
-    assert_int_equal((uintptr_t)m.addr % page_size(), 0);
+    ASSERT_EQ(ipct_lowest_free_fd(), next); /* no descriptor kept */
+    ASSERT_EQ(m.len, 5000);
+    ASSERT_EQ((uintptr_t)m.addr % page_size(), 0);
     for (size_t i = 0; i < m.len; i++) {
         if (((char *)m.addr)[i] != 0)
             IPCT_FAIL("byte %zu of a new segment is not 0", i);
@@ -57,10 +57,10 @@ static void test_shm_api_02_create_maps_new_object(void **state)
     memcpy(m.addr, "new", 3);
     int fd = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
     ASSERT_SYS_OK(fstat(fd, &st));
-    assert_int_equal(st.st_size, 5000);
-    assert_int_equal(st.st_mode & 0077, 0);
-    assert_int_equal(pread(fd, buf, 3, 0), 3);
-    assert_string_equal(buf, "new");
+    ASSERT_EQ(st.st_size, 5000);
+    ASSERT_EQ(st.st_mode & 0077, 0);
+    ASSERT_EQ(pread(fd, buf, 3, 0), 3);
+    ASSERT_STR_EQ(buf, "new");
     close(fd);
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
 }
@@ -75,10 +75,10 @@ static void test_shm_api_03_create_refusals(void **state)
     ASSERT_IPC_OK(ipc_shm_create(name, 100, 0600, &keep));
     memcpy(keep.addr, "keep", 4);
     ASSERT_IPC_ERR(ipc_shm_create(name, 200, 0600, &m), EEXIST);
-    assert_null(m.addr);
-    assert_memory_equal(keep.addr, "keep", 4);
+    ASSERT_NULL(m.addr);
+    ASSERT_MEM_EQ(keep.addr, "keep", 4);
     int fd = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(object_size(fd), 100);
+    ASSERT_EQ(object_size(fd), 100);
     close(fd);
     ASSERT_IPC_ERR(ipc_shm_create(unused, 0, 0600, &m), EINVAL);
     ASSERT_IPC_ERR(ipc_shm_create(unused, SIZE_MAX, 0600, &m), EINVAL);
@@ -99,12 +99,12 @@ static void test_shm_api_04_open_maps_whole_object(void **state)
     int next = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_shm_open(name, 0, &rw));
     ASSERT_IPC_OK(ipc_shm_open(name, IPC_SHM_RDONLY, &ro));
-    assert_int_equal(ipct_lowest_free_fd(), next);
-    assert_int_equal(rw.len, 3 * page_size() + 1);
-    assert_int_equal(ro.len, rw.len);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(rw.len, 3 * page_size() + 1);
+    ASSERT_EQ(ro.len, rw.len);
     ((char *)rw.addr)[rw.len - 1] = 'Z';
-    assert_int_equal(((char *)made.addr)[made.len - 1], 'Z');
-    assert_int_equal(((char *)ro.addr)[ro.len - 1], 'Z');
+    ASSERT_EQ(((char *)made.addr)[made.len - 1], 'Z');
+    ASSERT_EQ(((char *)ro.addr)[ro.len - 1], 'Z');
     assert_touch_ends(ro.addr, 1, SIGSEGV); /* read-only indeed */
     ASSERT_IPC_OK(ipc_shm_unmap(&ro));
     ASSERT_IPC_OK(ipc_shm_unmap(&rw));
@@ -125,8 +125,8 @@ static void test_shm_api_05_open_refusals(void **state)
     ASSERT_IPC_ERR(ipc_shm_open(empty, 2, &m), EINVAL);
     ASSERT_IPC_ERR(ipc_shm_open(empty, 0, NULL), EINVAL);
     ASSERT_IPC_ERR(ipc_shm_open("/a/b", 0, &m), EINVAL);
-    assert_null(m.addr);
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_NULL(m.addr);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
 }
 
 /* SHM-API-06 ipc_shm_map_file maps a file region from any byte offset, and stores reach the file */
@@ -144,13 +144,13 @@ static void test_shm_api_06_map_file_region(void **state)
     int next = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_shm_map_file(path, (off_t)pg + 10, 100, 0, &m));
     ASSERT_IPC_OK(ipc_shm_map_file(path, 5, 2 * pg, IPC_SHM_RDONLY, &ro));
-    assert_int_equal(ipct_lowest_free_fd(), next);
-    assert_int_equal(m.len, 100);
-    assert_memory_equal(m.addr, "hello", 5);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(m.len, 100);
+    ASSERT_MEM_EQ(m.addr, "hello", 5);
     memcpy(m.addr, "HELLO", 5);
-    assert_int_equal(pread(fd, buf, 5, (off_t)pg + 10), 5);
-    assert_string_equal(buf, "HELLO");
-    assert_memory_equal((char *)ro.addr + pg + 5, "HELLO", 5);
+    ASSERT_EQ(pread(fd, buf, 5, (off_t)pg + 10), 5);
+    ASSERT_STR_EQ(buf, "HELLO");
+    ASSERT_MEM_EQ((char *)ro.addr + pg + 5, "HELLO", 5);
     assert_touch_ends(ro.addr, 1, SIGSEGV);
     ASSERT_IPC_OK(ipc_shm_unmap(&ro));
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
@@ -181,8 +181,8 @@ static void test_shm_api_07_map_file_refusals(void **state)
     ASSERT_IPC_ERR(ipc_shm_map_file(fifo_path, 0, 10, IPC_SHM_RDONLY, &m), ENODEV);
     close(fds[0]);
     close(fds[1]);
-    assert_null(m.addr);
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_NULL(m.addr);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
 }
 
 /* In a child as nobody: ipc_shm_unlink(*arg) must return -EACCES. */
@@ -202,18 +202,18 @@ static void test_shm_api_08_unmap_and_unlink(void **state)
     ASSERT_IPC_OK(ipc_shm_unlink(name));
     ASSERT_SYS_ERR(shm_open(name, O_RDONLY, 0), ENOENT);
     memcpy(m.addr, "alive", 5); /* the mapping outlives the name */
-    assert_memory_equal(m.addr, "alive", 5);
+    ASSERT_MEM_EQ(m.addr, "alive", 5);
     void *was = m.addr;
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
-    assert_null(m.addr);
-    assert_int_equal(m.len, 0);
+    ASSERT_NULL(m.addr);
+    ASSERT_EQ(m.len, 0);
     assert_touch_ends(was, 0, SIGSEGV);
     ASSERT_IPC_ERR(ipc_shm_unmap(&m), EINVAL);
     ASSERT_IPC_ERR(ipc_shm_unmap(NULL), EINVAL);
     ASSERT_IPC_ERR(ipc_shm_unlink(name), ENOENT);
     ASSERT_IPC_ERR(ipc_shm_unlink("bad"), EINVAL);
     ASSERT_IPC_OK(ipc_shm_create(other, 64, 0666, &o));
-    assert_int_equal(shm_run_as_nobody(unlink_as_nobody, (void *)other), 0);
+    ASSERT_EQ(shm_run_as_nobody(unlink_as_nobody, (void *)other), 0);
     ASSERT_IPC_OK(ipc_shm_unmap(&o));
 }
 

@@ -30,26 +30,26 @@ static void test_shm_board_01_init_and_check(void **state)
     (void)state;
 
     size_t need = ipc_shm_board_size(CAP);
-    assert_true(need >= CAP + 24);
-    assert_int_equal(need % 8, 0);
-    assert_int_equal(ipc_shm_board_init(mem, need, CAP), 0);
-    assert_int_equal(ipc_shm_board_check(mem, need), CAP);
-    assert_int_equal(ipc_shm_board_try_read(mem, buf, sizeof buf, &snap), 0);
-    assert_int_equal(snap.version, 0);
-    assert_int_equal(snap.len, 0);
-    assert_int_equal(snap.closed, 0);
-    assert_int_equal(ipc_shm_board_check(mem, need - 1), -EPROTO);
-    assert_int_equal(ipc_shm_board_check(NULL, need), -EPROTO);
-    assert_int_equal(ipc_shm_board_check(mem, 4), -EPROTO);
-    assert_int_equal(ipc_shm_board_init(mem, need - 1, CAP), -EINVAL);
-    assert_int_equal(ipc_shm_board_init(NULL, need, CAP), -EINVAL);
-    assert_int_equal(ipc_shm_board_init(mem, need, 0), -EINVAL);
-    assert_int_equal(ipc_shm_board_init(mem, SIZE_MAX, IPC_SHM_BOARD_MAX_CAPACITY + 1), -EINVAL);
+    ASSERT_GE(need, CAP + 24);
+    ASSERT_EQ(need % 8, 0);
+    ASSERT_EQ(ipc_shm_board_init(mem, need, CAP), 0);
+    ASSERT_EQ(ipc_shm_board_check(mem, need), CAP);
+    ASSERT_EQ(ipc_shm_board_try_read(mem, buf, sizeof buf, &snap), 0);
+    ASSERT_EQ(snap.version, 0);
+    ASSERT_EQ(snap.len, 0);
+    ASSERT_EQ(snap.closed, 0);
+    ASSERT_EQ(ipc_shm_board_check(mem, need - 1), -EPROTO);
+    ASSERT_EQ(ipc_shm_board_check(NULL, need), -EPROTO);
+    ASSERT_EQ(ipc_shm_board_check(mem, 4), -EPROTO);
+    ASSERT_EQ(ipc_shm_board_init(mem, need - 1, CAP), -EINVAL);
+    ASSERT_EQ(ipc_shm_board_init(NULL, need, CAP), -EINVAL);
+    ASSERT_EQ(ipc_shm_board_init(mem, need, 0), -EINVAL);
+    ASSERT_EQ(ipc_shm_board_init(mem, SIZE_MAX, IPC_SHM_BOARD_MAX_CAPACITY + 1), -EINVAL);
     static alignas(8) unsigned char zeros[4096];
-    assert_int_equal(ipc_shm_board_check(zeros, sizeof zeros), -EPROTO);
+    ASSERT_EQ(ipc_shm_board_check(zeros, sizeof zeros), -EPROTO);
     memcpy(zeros, mem, 8);
     ((uint32_t *)(void *)zeros)[1] = 0; /* the right magic, capacity 0 */
-    assert_int_equal(ipc_shm_board_check(zeros, sizeof zeros), -EPROTO);
+    ASSERT_EQ(ipc_shm_board_check(zeros, sizeof zeros), -EPROTO);
 }
 
 /* SHM-BOARD-02 each write makes the next version, which a read returns whole with its length and closed flag */
@@ -60,21 +60,21 @@ static void test_shm_board_02_write_then_read(void **state)
     (void)state;
 
     ASSERT_IPC_OK(ipc_shm_board_init(mem, sizeof mem, CAP));
-    assert_int_equal(ipc_shm_board_write(mem, "first", 5, 0), 1);
-    assert_int_equal(ipc_shm_board_write(mem, "second record", 13, 0), 2);
-    assert_int_equal(ipc_shm_board_read(mem, buf, sizeof buf, &snap), 13);
-    assert_memory_equal(buf, "second record", 13);
-    assert_int_equal(snap.version, 2);
-    assert_int_equal(snap.closed, 0);
+    ASSERT_EQ(ipc_shm_board_write(mem, "first", 5, 0), 1);
+    ASSERT_EQ(ipc_shm_board_write(mem, "second record", 13, 0), 2);
+    ASSERT_EQ(ipc_shm_board_read(mem, buf, sizeof buf, &snap), 13);
+    ASSERT_MEM_EQ(buf, "second record", 13);
+    ASSERT_EQ(snap.version, 2);
+    ASSERT_EQ(snap.closed, 0);
     memset(big, 'b', sizeof big);
-    assert_int_equal(ipc_shm_board_write(mem, big, sizeof big, 0), -EMSGSIZE);
-    assert_int_equal(ipc_shm_board_write(mem, big, CAP, 1), 3);
-    assert_int_equal(ipc_shm_board_read(mem, buf, sizeof buf, &snap), CAP);
-    assert_memory_equal(buf, big, CAP);
-    assert_int_equal(snap.version, 3);
-    assert_int_equal(snap.closed, 1);
-    assert_int_equal(ipc_shm_board_read(mem, small, sizeof small, &snap), -EMSGSIZE);
-    assert_int_equal(snap.len, CAP);
+    ASSERT_EQ(ipc_shm_board_write(mem, big, sizeof big, 0), -EMSGSIZE);
+    ASSERT_EQ(ipc_shm_board_write(mem, big, CAP, 1), 3);
+    ASSERT_EQ(ipc_shm_board_read(mem, buf, sizeof buf, &snap), CAP);
+    ASSERT_MEM_EQ(buf, big, CAP);
+    ASSERT_EQ(snap.version, 3);
+    ASSERT_EQ(snap.closed, 1);
+    ASSERT_EQ(ipc_shm_board_read(mem, small, sizeof small, &snap), -EMSGSIZE);
+    ASSERT_EQ(snap.len, CAP);
 }
 
 /* SHM-BOARD-03 a read while a write is in progress (odd sequence) returns -EAGAIN, never the record */
@@ -85,16 +85,16 @@ static void test_shm_board_03_read_during_write_eagain(void **state)
     (void)state;
 
     ASSERT_IPC_OK(ipc_shm_board_init(mem, sizeof mem, CAP));
-    assert_int_equal(ipc_shm_board_write(mem, "whole", 5, 0), 1);
+    ASSERT_EQ(ipc_shm_board_write(mem, "whole", 5, 0), 1);
     /* The header's layout: magic, capacity, then seq at byte 8. A writer
      * stopped between its two seq stores leaves seq odd: make it so. */
     _Atomic uint64_t *seq = (_Atomic uint64_t *)(void *)(mem + 8);
     atomic_store(seq, 3);
-    assert_int_equal(ipc_shm_board_try_read(mem, buf, sizeof buf, &snap), -EAGAIN);
-    assert_int_equal(snap.version, 0); /* nothing reported */
+    ASSERT_EQ(ipc_shm_board_try_read(mem, buf, sizeof buf, &snap), -EAGAIN);
+    ASSERT_EQ(snap.version, 0); /* nothing reported */
     atomic_store(seq, 4);
-    assert_int_equal(ipc_shm_board_try_read(mem, buf, sizeof buf, &snap), 5);
-    assert_int_equal(snap.version, 2);
+    ASSERT_EQ(ipc_shm_board_try_read(mem, buf, sizeof buf, &snap), 5);
+    ASSERT_EQ(snap.version, 2);
 }
 
 /* ---- SHM-BOARD-04: one writer, readers at full speed ---------------------- */
@@ -171,13 +171,13 @@ static void test_shm_board_04_threads_never_torn(void **state)
     ASSERT_IPC_OK(ipc_shm_board_init(mem, sizeof mem, CAP));
     for (int i = 0; i < READERS; i++) {
         readers[i] = (struct reader){ mem, -1, 0 };
-        assert_int_equal(pthread_create(&tids[i], NULL, reader_thread, &readers[i]), 0);
+        ASSERT_EQ(pthread_create(&tids[i], NULL, reader_thread, &readers[i]), 0);
     }
     write_records(mem);
     for (int i = 0; i < READERS; i++) {
-        assert_int_equal(pthread_join(tids[i], NULL), 0);
-        assert_int_equal(readers[i].result, 0);
-        assert_true(readers[i].reads > 0);
+        ASSERT_EQ(pthread_join(tids[i], NULL), 0);
+        ASSERT_EQ(readers[i].result, 0);
+        ASSERT_GT(readers[i].reads, 0);
     }
 }
 
@@ -199,7 +199,7 @@ static void test_shm_board_04_processes_never_torn(void **state)
     ASSERT_IPC_OK(ipc_shm_create(ipct_ipc_name("shm"), ipc_shm_board_size(CAP), 0600, &m));
     ASSERT_IPC_OK(ipc_shm_board_init(m.addr, m.len, CAP));
     for (int i = 0; i < READERS; i++) {
-        pids[i] = ipct_spawn(reader_child, m.addr);
+        pids[i] = ipct_spawn_rc(reader_child, m.addr);
         ipct_await_ready(pids[i]);
     }
     write_records(m.addr);

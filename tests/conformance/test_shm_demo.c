@@ -202,11 +202,11 @@ static void test_shm_demo_04_failures_reported(void **state)
     struct prog subs[1];
     (void)state;
 
-    assert_int_equal(run_to_end(sub_argv, err, sizeof err), 1);
-    assert_string_equal(err, "ipcspec-shm-subscriber: open: No such file or directory\n");
+    ASSERT_EQ(run_to_end(sub_argv, err, sizeof err), 1);
+    ASSERT_STR_EQ(err, "ipcspec-shm-subscriber: open: No such file or directory\n");
     close(shm_new(base, 0600, 0)); /* the name is taken */
-    assert_int_equal(run_to_end(pub_argv, err, sizeof err), 1);
-    assert_string_equal(err, "ipcspec-shm-publisher: create: File exists\n");
+    ASSERT_EQ(run_to_end(pub_argv, err, sizeof err), 1);
+    ASSERT_STR_EQ(err, "ipcspec-shm-publisher: create: File exists\n");
     ASSERT_SYS_OK(shm_unlink(base));
     struct prog pub = start_all(base, "1", subs, 1);
     memset(big, 'x', sizeof big - 1);

@@ -51,11 +51,11 @@ static void test_shm_map_02_close_after_mmap_keeps_mapping(void **state)
     ASSERT_SYS_OK(pwrite(fd, "before", 6, 0));
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(close(fd));
-    assert_memory_equal(p, "before", 6);       /* readable */
+    ASSERT_MEM_EQ(p, "before", 6);       /* readable */
     memcpy(p, "after!", 7);                    /* writable */
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(pread(again, buf, 6, 0), 6); /* still the object */
-    assert_string_equal(buf, "after!");
+    ASSERT_EQ(pread(again, buf, 6, 0), 6); /* still the object */
+    ASSERT_STR_EQ(buf, "after!");
     close(again);
     munmap(p, pg);
 }
@@ -75,8 +75,8 @@ static void test_shm_map_03_partial_page_zero_filled(void **state)
     }
     memset(p + 100, 'X', 50);
     ASSERT_SYS_OK(msync(p, pg, MS_SYNC));
-    assert_int_equal(object_size(fd), 100);
-    assert_int_equal(pread(fd, buf, sizeof buf, 0), 100);
+    ASSERT_EQ(object_size(fd), 100);
+    ASSERT_EQ(pread(fd, buf, sizeof buf, 0), 100);
     munmap(p, pg);
     close(fd);
 }
@@ -107,9 +107,9 @@ static void test_shm_map_04_fork_keeps_mapping_type(void **state)
         map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
     };
     m.private[0] = 'p'; /* the parent's own copy, made before the fork */
-    assert_child_exited(ipct_spawn(store_both, &m), 0);
-    assert_int_equal(m.shared[0], 'S');
-    assert_int_equal(m.private[0], 'p');
+    assert_child_exited(ipct_spawn_rc(store_both, &m), 0);
+    ASSERT_EQ(m.shared[0], 'S');
+    ASSERT_EQ(m.private[0], 'p');
     munmap(m.shared, pg);
     munmap(m.private, pg);
     close(fd);
@@ -127,13 +127,13 @@ static void test_shm_map_05_shared_store_updates_times(void **state)
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(futimens(fd, old));
     ASSERT_SYS_OK(fstat(fd, &before));
-    assert_int_equal(before.st_mtime, 946684800);
+    ASSERT_EQ(before.st_mtime, 946684800);
     p[1] = '!';
     ASSERT_SYS_OK(msync(p, pg, MS_SYNC));
     ASSERT_SYS_OK(fstat(fd, &after));
-    assert_true(after.st_mtime > before.st_mtime);
-    assert_true(after.st_ctime >= before.st_ctime);
-    assert_true(after.st_ctime > 946684800);
+    ASSERT_GT(after.st_mtime, before.st_mtime);
+    ASSERT_GE(after.st_ctime, before.st_ctime);
+    ASSERT_GT(after.st_ctime, 946684800);
     munmap(p, pg);
     close(fd);
 }
@@ -176,12 +176,12 @@ static void test_shm_shared_01_visible_across_processes(void **state)
     int fd = shm_new(pe.name, 0600, 4096);
     char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(pipe2(pe.go, O_CLOEXEC));
-    pid_t pid = ipct_spawn(peer_child, &pe);
+    pid_t pid = ipct_spawn_rc(peer_child, &pe);
     ipct_await_ready(pid); /* the child has its own mapping now */
     memcpy(p, "parent", 7);
     ASSERT_SYS_OK(write(pe.go[1], "g", 1));
     assert_child_exited(pid, 0);
-    assert_memory_equal(p + 100, "child", 5);
+    ASSERT_MEM_EQ(p + 100, "child", 5);
     close(pe.go[0]);
     close(pe.go[1]);
     munmap(p, 4096);
@@ -198,14 +198,14 @@ static void test_shm_shared_02_store_reaches_file(void **state)
     int fd = alphabet_file("f", pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     memcpy(p + 10, "FILE!", 6);
-    assert_int_equal(pread(fd, buf, 5, 10), 5);
-    assert_string_equal(buf, "FILE!");
+    ASSERT_EQ(pread(fd, buf, 5, 10), 5);
+    ASSERT_STR_EQ(buf, "FILE!");
     ASSERT_SYS_OK(munmap(p, pg));
     close(fd);
     fd = (int)ASSERT_SYS_OK(open(ipct_path("f"), O_RDONLY | O_CLOEXEC));
     memset(buf, 0, sizeof buf);
-    assert_int_equal(pread(fd, buf, 5, 10), 5);
-    assert_string_equal(buf, "FILE!");
+    ASSERT_EQ(pread(fd, buf, 5, 10), 5);
+    ASSERT_STR_EQ(buf, "FILE!");
     close(fd);
 }
 
@@ -233,16 +233,16 @@ static void test_shm_private_01_store_stays_private(void **state)
     ASSERT_SYS_OK(pwrite(fd, "o", 1, 0));
     char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     p[0] = 'x';
-    assert_int_equal(p[0], 'x');
-    assert_child_exited(ipct_spawn(first_byte, (void *)name), 'o');
-    assert_int_equal(pread(fd, &c, 1, 0), 1);
-    assert_int_equal(c, 'o');
+    ASSERT_EQ(p[0], 'x');
+    assert_child_exited(ipct_spawn_rc(first_byte, (void *)name), 'o');
+    ASSERT_EQ(pread(fd, &c, 1, 0), 1);
+    ASSERT_EQ(c, 'o');
     int ffd = alphabet_file("f", pg); /* and for a regular file */
     char *q = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, ffd, 0);
     q[0] = '#';
     ASSERT_SYS_OK(msync(q, pg, MS_SYNC));
-    assert_int_equal(pread(ffd, &c, 1, 0), 1);
-    assert_int_equal(c, 'a');
+    ASSERT_EQ(pread(ffd, &c, 1, 0), 1);
+    ASSERT_EQ(c, 'a');
     munmap(q, pg);
     close(ffd);
     munmap(p, 4096);
@@ -260,7 +260,7 @@ static void test_shm_private_02_munmap_discards(void **state)
     memset(p, '-', 16);
     ASSERT_SYS_OK(munmap(p, pg));
     p = map_ok(NULL, pg, PROT_READ, MAP_PRIVATE, fd, 0);
-    assert_memory_equal(p, "abcdefghijklmnop", 16);
+    ASSERT_MEM_EQ(p, "abcdefghijklmnop", 16);
     munmap(p, pg);
     close(fd);
 }

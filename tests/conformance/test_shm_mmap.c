@@ -33,12 +33,12 @@ static void test_shm_mmap_01_null_addr_kernel_chooses(void **state)
     int fd = lettered_object(2);
     char *a = map_ok(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
     char *b = map_ok(NULL, pg, PROT_READ, MAP_SHARED, fd, (off_t)pg);
-    assert_non_null(a);
-    assert_int_equal((uintptr_t)a % pg, 0);
-    assert_int_equal((uintptr_t)b % pg, 0);
-    assert_true(a + pg <= b || b + pg <= a); /* no overlap */
-    assert_int_equal(a[0], 'A');
-    assert_int_equal(b[0], 'B');
+    ASSERT_NOT_NULL(a);
+    ASSERT_EQ((uintptr_t)a % pg, 0);
+    ASSERT_EQ((uintptr_t)b % pg, 0);
+    ASSERT_TRUE(a + pg <= b || b + pg <= a); /* no overlap */
+    ASSERT_EQ(a[0], 'A');
+    ASSERT_EQ(b[0], 'B');
     munmap(a, pg);
     munmap(b, pg);
     close(fd);
@@ -53,10 +53,10 @@ static void test_shm_mmap_02_hint_never_replaces(void **state)
     int fd = lettered_object(2);
     char *taken = map_ok(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
     char *p = map_ok(taken, pg, PROT_READ, MAP_SHARED, fd, (off_t)pg);
-    assert_ptr_not_equal(p, taken);
-    assert_int_equal((uintptr_t)p % pg, 0);
-    assert_int_equal(taken[0], 'A'); /* the mapping at the hint is intact */
-    assert_int_equal(p[0], 'B');
+    ASSERT_PTR_NE(p, taken);
+    ASSERT_EQ((uintptr_t)p % pg, 0);
+    ASSERT_EQ(taken[0], 'A'); /* the mapping at the hint is intact */
+    ASSERT_EQ(p[0], 'B');
     munmap(p, pg);
     munmap(taken, pg);
     close(fd);
@@ -71,9 +71,9 @@ static void test_shm_mmap_03_fixed_replaces(void **state)
     int fd = lettered_object(3);
     char *p = map_ok(NULL, 2 * pg, PROT_READ, MAP_SHARED, fd, 0); /* A B */
     char *q = map_ok(p + pg, pg, PROT_READ, MAP_SHARED | MAP_FIXED, fd, (off_t)(2 * pg));
-    assert_ptr_equal(q, p + pg);
-    assert_int_equal(p[0], 'A');
-    assert_int_equal(p[pg], 'C'); /* B's page was replaced by C */
+    ASSERT_PTR_EQ(q, p + pg);
+    ASSERT_EQ(p[0], 'A');
+    ASSERT_EQ(p[pg], 'C'); /* B's page was replaced by C */
     munmap(p, 2 * pg);
     close(fd);
 }
@@ -89,7 +89,7 @@ static void test_shm_mmap_04_unaligned_offset_einval(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         map_err(NULL, pg, PROT_READ, MAP_SHARED, fd, bad[i], EINVAL);
     char *p = map_ok(NULL, pg, PROT_READ, MAP_SHARED, fd, (off_t)pg);
-    assert_int_equal(p[0], 'B');
+    ASSERT_EQ(p[0], 'B');
     munmap(p, pg);
     close(fd);
 }
@@ -113,7 +113,7 @@ static void test_shm_mmap_06_fixed_unaligned_addr_einval(void **state)
     int fd = lettered_object(1);
     char *p = map_ok(NULL, 2 * pg, PROT_READ, MAP_SHARED, fd, 0);
     map_err(p + 1, pg, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0, EINVAL);
-    assert_int_equal(p[0], 'A'); /* untouched */
+    ASSERT_EQ(p[0], 'A'); /* untouched */
     munmap(p, 2 * pg);
     close(fd);
 }
@@ -136,13 +136,13 @@ static void test_shm_mmap_08_both_types_is_shared_validate(void **state)
     size_t pg = page_size();
     (void)state;
 
-    assert_int_equal(MAP_SHARED | MAP_PRIVATE, MAP_SHARED_VALIDATE);
+    ASSERT_EQ(MAP_SHARED | MAP_PRIVATE, MAP_SHARED_VALIDATE);
     int fd = lettered_object(1);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_PRIVATE, fd, 0);
     p[0] = 'z';
     char c = 0;
-    assert_int_equal(pread(fd, &c, 1, 0), 1);
-    assert_int_equal(c, 'z'); /* shared: the store reached the object */
+    ASSERT_EQ(pread(fd, &c, 1, 0), 1);
+    ASSERT_EQ(c, 'z'); /* shared: the store reached the object */
     munmap(p, pg);
     /* MAP_SYNC is known, but only for DAX files: validated, it is refused. */
     map_err(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0, EOPNOTSUPP);
@@ -227,8 +227,8 @@ static void test_shm_mmap_14_shared_write_needs_write_access(void **state)
     map_err(NULL, pg, PROT_WRITE, MAP_SHARED, ro, 0, EACCES);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
     p[0] = 'p'; /* a private copy */
-    assert_int_equal(pread(ro, &c, 1, 0), 1);
-    assert_int_equal(c, 0);
+    ASSERT_EQ(pread(ro, &c, 1, 0), 1);
+    ASSERT_EQ(c, 0);
     munmap(p, pg);
     close(ro);
 }

@@ -17,7 +17,7 @@ static void test_shm_munmap_01_removes_whole_pages(void **state)
 
     int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)(3 * pg));
     char *p = map_ok(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    assert_int_equal(munmap(p + pg, 1), 0); /* one byte: the whole middle page */
+    ASSERT_EQ(munmap(p + pg, 1), 0); /* one byte: the whole middle page */
     assert_touch_ends(p + pg, 0, SIGSEGV);
     assert_touch_ends(p + 2 * pg - 1, 0, SIGSEGV);
     assert_touch_ends(p + pg - 1, 1, 0);
@@ -35,9 +35,9 @@ static void test_shm_munmap_02_empty_range_no_effect(void **state)
     int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
     char *p = map_ok(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(munmap(p + pg, pg));
-    assert_int_equal(munmap(p + pg, pg), 0); /* nothing there any more */
+    ASSERT_EQ(munmap(p + pg, pg), 0); /* nothing there any more */
     p[0] = 'k';
-    assert_int_equal(p[0], 'k');
+    ASSERT_EQ(p[0], 'k');
     munmap(p, pg);
     close(fd);
 }
@@ -92,15 +92,15 @@ static void test_shm_msync_01_sync_writes_back(void **state)
     ASSERT_SYS_OK(ftruncate(fd, (off_t)(2 * pg)));
     char *p = map_ok(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     memcpy(p, "synced", 7);
-    assert_int_equal(msync(p, pg, MS_SYNC), 0);
+    ASSERT_EQ(msync(p, pg, MS_SYNC), 0);
     memcpy(p + pg, "async", 6);
-    assert_int_equal(msync(p + pg, pg, MS_ASYNC), 0);
-    assert_int_equal(msync(p, 2 * pg, MS_SYNC | MS_INVALIDATE), 0);
-    assert_int_equal(pread(fd, buf, 6, 0), 6);
-    assert_string_equal(buf, "synced");
+    ASSERT_EQ(msync(p + pg, pg, MS_ASYNC), 0);
+    ASSERT_EQ(msync(p, 2 * pg, MS_SYNC | MS_INVALIDATE), 0);
+    ASSERT_EQ(pread(fd, buf, 6, 0), 6);
+    ASSERT_STR_EQ(buf, "synced");
     memset(buf, 0, sizeof buf);
-    assert_int_equal(pread(fd, buf, 5, (off_t)pg), 5);
-    assert_string_equal(buf, "async");
+    ASSERT_EQ(pread(fd, buf, 5, (off_t)pg), 5);
+    ASSERT_STR_EQ(buf, "async");
     munmap(p, 2 * pg);
     close(fd);
 }

@@ -16,7 +16,7 @@ static void test_shm_open_01_new_object_size_zero(void **state)
 {
     (void)state;
     int fd = shm_new(ipct_ipc_name("shm"), 0600, 0);
-    assert_int_equal(object_size(fd), 0);
+    ASSERT_EQ(object_size(fd), 0);
     close(fd);
 }
 
@@ -29,7 +29,7 @@ static void test_shm_open_02_lowest_free_descriptor(void **state)
     int above = (int)ASSERT_SYS_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
     ASSERT_SYS_OK(close(keep)); /* a hole below an open descriptor */
     int fd = shm_new(ipct_ipc_name("shm"), 0600, 0);
-    assert_int_equal(fd, hole);
+    ASSERT_EQ(fd, hole);
     close(fd);
     close(above);
 }
@@ -41,9 +41,9 @@ static void test_shm_open_03_cloexec_set(void **state)
     (void)state;
 
     int fd = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600));
-    assert_int_equal(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(fcntl(again, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(fcntl(again, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
     close(again);
     close(fd);
 }
@@ -72,13 +72,13 @@ static void test_shm_open_04_same_name_same_object(void **state)
 
     int fd = shm_new(name, 0600, 4096);
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_child_exited(ipct_spawn(write_by_name, (void *)name), 0);
-    assert_int_equal(pread(again, buf, 6, 0), 6);
-    assert_string_equal(buf, "child");
+    assert_child_exited(ipct_spawn_rc(write_by_name, (void *)name), 0);
+    ASSERT_EQ(pread(again, buf, 6, 0), 6);
+    ASSERT_STR_EQ(buf, "child");
     struct stat a, b;
     ASSERT_SYS_OK(fstat(fd, &a));
     ASSERT_SYS_OK(fstat(again, &b));
-    assert_int_equal(a.st_ino, b.st_ino);
+    ASSERT_EQ(a.st_ino, b.st_ino);
     close(again);
     close(fd);
 }
@@ -94,10 +94,10 @@ static void test_shm_open_05_excl_existing_eexist(void **state)
     ASSERT_SYS_OK(pwrite(fd, "kept", 4, 0));
     int next = ipct_lowest_free_fd();
     ASSERT_SYS_ERR(shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST);
-    assert_int_equal(ipct_lowest_free_fd(), next);
-    assert_int_equal(object_size(fd), 100);
-    assert_int_equal(pread(fd, buf, 4, 0), 4);
-    assert_string_equal(buf, "kept");
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(object_size(fd), 100);
+    ASSERT_EQ(pread(fd, buf, 4, 0), 4);
+    ASSERT_STR_EQ(buf, "kept");
     close(fd);
 }
 
@@ -108,7 +108,7 @@ static void test_shm_open_06_missing_name_enoent(void **state)
     int next = ipct_lowest_free_fd();
     ASSERT_SYS_ERR(shm_open(ipct_ipc_name("shm"), O_RDWR, 0), ENOENT);
     ASSERT_SYS_ERR(shm_open(ipct_ipc_name("shm"), O_RDONLY, 0), ENOENT);
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
 }
 
 /* SHM-OPEN-07 O_CREAT on an existing object opens it, keeping its mode, size and data */
@@ -123,10 +123,10 @@ static void test_shm_open_07_creat_existing_opens(void **state)
     ASSERT_SYS_OK(pwrite(fd, "data", 4, 0));
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR | O_CREAT, 0644));
     ASSERT_SYS_OK(fstat(again, &st));
-    assert_int_equal(st.st_mode & 07777, 0600);
-    assert_int_equal(st.st_size, 64);
-    assert_int_equal(pread(again, buf, 4, 0), 4);
-    assert_string_equal(buf, "data");
+    ASSERT_EQ(st.st_mode & 07777, 0600);
+    ASSERT_EQ(st.st_size, 64);
+    ASSERT_EQ(pread(again, buf, 4, 0), 4);
+    ASSERT_STR_EQ(buf, "data");
     close(again);
     close(fd);
 }
@@ -139,10 +139,10 @@ static void test_shm_open_08_new_open_file_description(void **state)
 
     int fd = shm_new(name, 0600, 100);
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR, 0));
-    assert_int_equal(lseek(fd, 40, SEEK_SET), 40);
-    assert_int_equal(lseek(again, 0, SEEK_CUR), 0);
+    ASSERT_EQ(lseek(fd, 40, SEEK_SET), 40);
+    ASSERT_EQ(lseek(again, 0, SEEK_CUR), 0);
     ASSERT_SYS_OK(fcntl(fd, F_SETFL, O_APPEND));
-    assert_int_equal(fcntl(again, F_GETFL) & O_APPEND, 0);
+    ASSERT_EQ(fcntl(again, F_GETFL) & O_APPEND, 0);
     close(again);
     close(fd);
 }
@@ -157,12 +157,12 @@ static void test_shm_open_09_rdonly_reads_only(void **state)
     int fd = shm_new(name, 0600, 16);
     ASSERT_SYS_OK(pwrite(fd, "abc", 3, 0));
     int ro = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(fcntl(ro, F_GETFL) & O_ACCMODE, O_RDONLY);
-    assert_int_equal(pread(ro, buf, 3, 0), 3);
-    assert_string_equal(buf, "abc");
+    ASSERT_EQ(fcntl(ro, F_GETFL) & O_ACCMODE, O_RDONLY);
+    ASSERT_EQ(pread(ro, buf, 3, 0), 3);
+    ASSERT_STR_EQ(buf, "abc");
     ASSERT_SYS_ERR(pwrite(ro, "x", 1, 0), EBADF);
     ASSERT_SYS_ERR(ftruncate(ro, 32), EINVAL);
-    assert_int_equal(object_size(fd), 16);
+    ASSERT_EQ(object_size(fd), 16);
     close(ro);
     close(fd);
 }
@@ -176,10 +176,10 @@ static void test_shm_open_10_rdwr_reads_and_writes(void **state)
 
     close(shm_new(name, 0600, 0));
     int fd = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR, 0));
-    assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
-    assert_int_equal(pwrite(fd, "rw!", 3, 0), 3);
-    assert_int_equal(pread(fd, buf, 3, 0), 3);
-    assert_string_equal(buf, "rw!");
+    ASSERT_EQ(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+    ASSERT_EQ(pwrite(fd, "rw!", 3, 0), 3);
+    ASSERT_EQ(pread(fd, buf, 3, 0), 3);
+    ASSERT_STR_EQ(buf, "rw!");
     close(fd);
 }
 
@@ -215,7 +215,7 @@ static void test_shm_open_11_exclusive_create_is_atomic(void **state)
     struct race r = { ipct_ipc_name("shm"), { -1, -1 } };
     ASSERT_SYS_OK(pipe2(r.start, O_CLOEXEC));
     for (int i = 0; i < N; i++) {
-        pids[i] = ipct_spawn(race_create, &r);
+        pids[i] = ipct_spawn_rc(race_create, &r);
         ipct_await_ready(pids[i]);
         ipct_await_blocked(pids[i], SYS_read);
     }
@@ -223,12 +223,12 @@ static void test_shm_open_11_exclusive_create_is_atomic(void **state)
     close(r.start[0]);
     for (int i = 0; i < N; i++) {
         int status = ipct_wait(pids[i]);
-        assert_true(WIFEXITED(status));
+        ASSERT_TRUE(WIFEXITED(status));
         codes[WEXITSTATUS(status) < 3 ? WEXITSTATUS(status) : 2]++;
     }
-    assert_int_equal(codes[0], 1);
-    assert_int_equal(codes[1], N - 1);
-    assert_int_equal(codes[2], 0);
+    ASSERT_EQ(codes[0], 1);
+    ASSERT_EQ(codes[1], N - 1);
+    ASSERT_EQ(codes[2], 0);
 }
 
 /* SHM-OPEN-12 O_EXCL without O_CREAT is ignored */
@@ -240,7 +240,7 @@ static void test_shm_open_12_excl_without_creat_ignored(void **state)
     ASSERT_SYS_ERR(shm_open(name, O_RDWR | O_EXCL, 0), ENOENT);
     int fd = shm_new(name, 0600, 8);
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR | O_EXCL, 0));
-    assert_int_equal(object_size(again), 8);
+    ASSERT_EQ(object_size(again), 8);
     close(again);
     close(fd);
 }
@@ -258,9 +258,9 @@ static void test_shm_open_13_object_persists_until_unlinked(void **state)
     ASSERT_SYS_OK(munmap(p, 4096));
     ASSERT_SYS_OK(close(fd)); /* no descriptor, no mapping left */
     fd = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(object_size(fd), 4096);
-    assert_int_equal(pread(fd, buf, 6, 0), 6);
-    assert_string_equal(buf, "stays");
+    ASSERT_EQ(object_size(fd), 4096);
+    ASSERT_EQ(pread(fd, buf, 6, 0), 6);
+    ASSERT_STR_EQ(buf, "stays");
     close(fd);
 }
 
@@ -276,9 +276,9 @@ static void test_shm_name_01_visible_in_dev_shm(void **state)
     snprintf(path, sizeof path, "/dev/shm/%s", name + 1);
     ASSERT_SYS_OK(stat(path, &a));
     ASSERT_SYS_OK(fstat(fd, &b));
-    assert_int_equal(a.st_ino, b.st_ino);
-    assert_int_equal(a.st_size, 123);
-    assert_true(S_ISREG(a.st_mode));
+    ASSERT_EQ(a.st_ino, b.st_ino);
+    ASSERT_EQ(a.st_size, 123);
+    ASSERT_TRUE(S_ISREG(a.st_mode));
     close(fd);
 }
 
@@ -291,7 +291,7 @@ static void test_shm_name_02_no_leading_slash_same_object(void **state)
     int fd = (int)ASSERT_SYS_OK(shm_open(name + 1, O_RDWR | O_CREAT | O_EXCL, 0600));
     ASSERT_SYS_OK(ftruncate(fd, 77));
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(object_size(again), 77);
+    ASSERT_EQ(object_size(again), 77);
     close(again);
     close(fd);
 }

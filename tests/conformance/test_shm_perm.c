@@ -27,7 +27,7 @@ static int create_as_nobody(void *arg)
 static void test_shm_perm_01_owner_and_masked_mode(void **state)
 {
     (void)state;
-    assert_int_equal(shm_run_as_nobody(create_as_nobody, (void *)ipct_ipc_name("shm")), 0);
+    ASSERT_EQ(shm_run_as_nobody(create_as_nobody, (void *)ipct_ipc_name("shm")), 0);
 }
 
 /* In a child as nobody: create *arg O_RDWR with mode 0400, write through
@@ -48,7 +48,7 @@ static int create_readonly_mode(void *arg)
 static void test_shm_perm_02_mode_not_applied_to_creator(void **state)
 {
     (void)state;
-    assert_int_equal(shm_run_as_nobody(create_readonly_mode, (void *)ipct_ipc_name("shm")), 0);
+    ASSERT_EQ(shm_run_as_nobody(create_readonly_mode, (void *)ipct_ipc_name("shm")), 0);
 }
 
 struct perm_case {
@@ -86,9 +86,9 @@ static void test_shm_perm_03_denied_access_eacces(void **state)
     close(fd);
     struct perm_case secret_ro = { secret, O_RDONLY }, shared_ro = { shared, O_RDONLY };
     struct perm_case shared_rw = { shared, O_RDWR };
-    assert_int_equal(shm_run_as_nobody(open_denied, &secret_ro), 0);
-    assert_int_equal(shm_run_as_nobody(open_allowed, &shared_ro), 0);
-    assert_int_equal(shm_run_as_nobody(open_denied, &shared_rw), 0);
+    ASSERT_EQ(shm_run_as_nobody(open_denied, &secret_ro), 0);
+    ASSERT_EQ(shm_run_as_nobody(open_allowed, &shared_ro), 0);
+    ASSERT_EQ(shm_run_as_nobody(open_denied, &shared_rw), 0);
 }
 
 /* SHM-PERM-04 O_TRUNC without write permission fails with EACCES and truncates nothing */
@@ -100,9 +100,9 @@ static void test_shm_perm_04_trunc_without_write_eacces(void **state)
     int fd = shm_new(name, 0644, 10);
     ASSERT_SYS_OK(fchmod(fd, 0644));
     struct perm_case ro_trunc = { name, O_RDONLY | O_TRUNC }, rw_trunc = { name, O_RDWR | O_TRUNC };
-    assert_int_equal(shm_run_as_nobody(open_denied, &ro_trunc), 0);
-    assert_int_equal(shm_run_as_nobody(open_denied, &rw_trunc), 0);
-    assert_int_equal(object_size(fd), 10);
+    ASSERT_EQ(shm_run_as_nobody(open_denied, &ro_trunc), 0);
+    ASSERT_EQ(shm_run_as_nobody(open_denied, &rw_trunc), 0);
+    ASSERT_EQ(object_size(fd), 10);
     close(fd);
 }
 
@@ -119,14 +119,14 @@ static void test_shm_trunc_01_rdwr_trunc_empties(void **state)
     ASSERT_SYS_OK(fstat(fd, &before));
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR | O_CREAT | O_TRUNC, 0606));
     ASSERT_SYS_OK(fstat(fd, &after));
-    assert_int_equal(after.st_size, 0);
-    assert_int_equal(after.st_mode, before.st_mode);
-    assert_int_equal(after.st_uid, before.st_uid);
-    assert_int_equal(after.st_gid, before.st_gid);
+    ASSERT_EQ(after.st_size, 0);
+    ASSERT_EQ(after.st_mode, before.st_mode);
+    ASSERT_EQ(after.st_uid, before.st_uid);
+    ASSERT_EQ(after.st_gid, before.st_gid);
     ASSERT_SYS_OK(ftruncate(again, 3)); /* grown again: the old bytes are gone */
     char buf[3] = { 'x', 'x', 'x' };
-    assert_int_equal(pread(fd, buf, 3, 0), 3);
-    assert_memory_equal(buf, "\0\0\0", 3);
+    ASSERT_EQ(pread(fd, buf, 3, 0), 3);
+    ASSERT_MEM_EQ(buf, "\0\0\0", 3);
     close(again);
     close(fd);
 }
@@ -139,8 +139,8 @@ static void test_shm_trunc_02_rdonly_trunc_empties(void **state)
 
     int fd = shm_new(name, 0600, 100);
     int ro = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY | O_TRUNC, 0));
-    assert_int_equal(object_size(fd), 0);
-    assert_int_equal(fcntl(ro, F_GETFL) & O_ACCMODE, O_RDONLY);
+    ASSERT_EQ(object_size(fd), 0);
+    ASSERT_EQ(fcntl(ro, F_GETFL) & O_ACCMODE, O_RDONLY);
     close(ro);
     close(fd);
 }

@@ -42,16 +42,16 @@ static void test_shm_pub_01_create_and_destroy(void **state)
 
     int next = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_shm_pub_create(&p, base, 3, 100));
-    assert_non_null(p);
-    assert_true(name_exists("/dev/shm", base));
+    ASSERT_NOT_NULL(p);
+    ASSERT_TRUE(name_exists("/dev/shm", base));
     for (int i = 0; i < 3; i++)
-        assert_true(queue_exists(base, i));
-    assert_false(queue_exists(base, 3));
+        ASSERT_TRUE(queue_exists(base, i));
+    ASSERT_FALSE(queue_exists(base, 3));
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
-    assert_false(name_exists("/dev/shm", base));
+    ASSERT_FALSE(name_exists("/dev/shm", base));
     for (int i = 0; i < 3; i++)
-        assert_false(queue_exists(base, i));
-    assert_int_equal(ipct_lowest_free_fd(), next);
+        ASSERT_FALSE(queue_exists(base, i));
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
     ASSERT_IPC_ERR(ipc_shm_pub_destroy(NULL), EINVAL);
 }
 
@@ -73,11 +73,11 @@ static void test_shm_pub_02_create_refusals(void **state)
     memset(longbase + 1, 'l', NAME_MAX);
     longbase[NAME_MAX + 1] = '\0'; /* valid itself, but "<base>-sub-0" is too long */
     ASSERT_IPC_ERR(ipc_shm_pub_create(&p, longbase, 1, 8), ENAMETOOLONG);
-    assert_null(p);
+    ASSERT_NULL(p);
     /* An existing board: -EEXIST, and it stays. */
     int fd = shm_new(base, 0600, 8);
     ASSERT_IPC_ERR(ipc_shm_pub_create(&p, base, 2, 8), EEXIST);
-    assert_int_equal(object_size(fd), 8);
+    ASSERT_EQ(object_size(fd), 8);
     close(fd);
     ASSERT_SYS_OK(shm_unlink(base));
     /* An existing second queue: -EEXIST, the board and the first queue go again. */
@@ -86,12 +86,12 @@ static void test_shm_pub_02_create_refusals(void **state)
     struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
     mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(qname, O_RDWR | O_CREAT | O_EXCL, 0600, &attr));
     ASSERT_IPC_ERR(ipc_shm_pub_create(&p, base, 2, 8), EEXIST);
-    assert_false(name_exists("/dev/shm", base));
-    assert_false(queue_exists(base, 0));
-    assert_true(queue_exists(base, 1));
+    ASSERT_FALSE(name_exists("/dev/shm", base));
+    ASSERT_FALSE(queue_exists(base, 0));
+    ASSERT_TRUE(queue_exists(base, 1));
     mq_close(q);
     ASSERT_SYS_OK(mq_unlink(qname));
-    assert_null(p);
+    ASSERT_NULL(p);
 }
 
 /* SHM-PUB-03 after each update every subscriber is notified with the new version and reads that record */
@@ -109,13 +109,13 @@ static void test_shm_pub_03_update_notifies_every_subscriber(void **state)
         ASSERT_IPC_OK(ipc_shm_sub_open(&subs[i], base, i));
     static const char *texts[] = { "one", "two", "three" };
     for (int k = 0; k < 3; k++) {
-        assert_int_equal(ipc_shm_pub_update(p, texts[k], strlen(texts[k])), k + 1);
+        ASSERT_EQ(ipc_shm_pub_update(p, texts[k], strlen(texts[k])), k + 1);
         for (int i = 0; i < 3; i++) {
-            assert_int_equal(ipc_shm_sub_wait(subs[i], ipct_deadline_ms()), k + 1);
+            ASSERT_EQ(ipc_shm_sub_wait(subs[i], ipct_deadline_ms()), k + 1);
             ssize_t n = ASSERT_IPC_OK(ipc_shm_sub_read(subs[i], buf, sizeof buf, &snap));
-            assert_int_equal(n, strlen(texts[k]));
-            assert_memory_equal(buf, texts[k], (size_t)n);
-            assert_int_equal(snap.version, k + 1);
+            ASSERT_EQ(n, strlen(texts[k]));
+            ASSERT_MEM_EQ(buf, texts[k], (size_t)n);
+            ASSERT_EQ(snap.version, k + 1);
         }
     }
     for (int i = 0; i < 3; i++)
@@ -138,14 +138,14 @@ static void test_shm_pub_04_full_queue_never_blocks(void **state)
     enum { UPDATES = IPC_SHM_PUB_QUEUE_DEPTH + 3 };
     for (int k = 1; k <= UPDATES; k++) {
         snprintf(buf, sizeof buf, "v%d", k);
-        assert_int_equal(ipc_shm_pub_update(p, buf, strlen(buf)), k);
+        ASSERT_EQ(ipc_shm_pub_update(p, buf, strlen(buf)), k);
     }
     for (int k = 1; k <= IPC_SHM_PUB_QUEUE_DEPTH; k++)
-        assert_int_equal(ipc_shm_sub_wait(s, 0), k);
+        ASSERT_EQ(ipc_shm_sub_wait(s, 0), k);
     ASSERT_IPC_ERR(ipc_shm_sub_wait(s, 0), ETIMEDOUT); /* the rest were not queued */
     ssize_t n = ASSERT_IPC_OK(ipc_shm_sub_read(s, buf, sizeof buf, &snap));
-    assert_int_equal(snap.version, UPDATES);
-    assert_memory_equal(buf, "v7", (size_t)n);
+    ASSERT_EQ(snap.version, UPDATES);
+    ASSERT_MEM_EQ(buf, "v7", (size_t)n);
     ASSERT_IPC_OK(ipc_shm_sub_close(s));
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
 }
@@ -164,10 +164,10 @@ static void test_shm_pub_05_close_record_and_msgsize(void **state)
     ASSERT_IPC_OK(ipc_shm_sub_open(&s, base, 0));
     ASSERT_IPC_ERR(ipc_shm_pub_update(p, "123456789", 9), EMSGSIZE);
     ASSERT_IPC_ERR(ipc_shm_sub_wait(s, 0), ETIMEDOUT); /* nobody was notified */
-    assert_int_equal(ipc_shm_pub_close(p, "bye", 3), 1);
-    assert_int_equal(ipc_shm_sub_wait(s, 0), 1);
-    assert_int_equal(ipc_shm_sub_read(s, buf, sizeof buf, &snap), 3);
-    assert_int_equal(snap.closed, 1);
+    ASSERT_EQ(ipc_shm_pub_close(p, "bye", 3), 1);
+    ASSERT_EQ(ipc_shm_sub_wait(s, 0), 1);
+    ASSERT_EQ(ipc_shm_sub_read(s, buf, sizeof buf, &snap), 3);
+    ASSERT_EQ(snap.closed, 1);
     ASSERT_IPC_OK(ipc_shm_sub_close(s));
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
     ASSERT_IPC_ERR(ipc_shm_sub_close(NULL), EINVAL);
@@ -194,8 +194,8 @@ static void test_shm_pub_06_subscriber_open_refusals(void **state)
     ASSERT_IPC_ERR(ipc_shm_sub_open(&s, base, 0), ENOENT);
     close(shm_new(base, 0600, 4096));
     ASSERT_IPC_ERR(ipc_shm_sub_open(&s, base, 0), EPROTO);
-    assert_null(s);
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_NULL(s);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
     ASSERT_SYS_OK(mq_unlink(qname));
 }
 
@@ -267,14 +267,14 @@ static void test_shm_pub_08_subscriber_processes_follow(void **state)
     ASSERT_IPC_OK(ipc_shm_pub_create(&p, base, 3, 16));
     for (int i = 0; i < 3; i++) {
         f[i] = (struct follower){ base, i };
-        pids[i] = ipct_spawn(follow_child, &f[i]);
+        pids[i] = ipct_spawn_rc(follow_child, &f[i]);
         ipct_await_ready(pids[i]);
     }
     for (int k = 1; k <= 50; k++) {
         snprintf(buf, sizeof buf, "update %d", k);
-        assert_int_equal(ipc_shm_pub_update(p, buf, strlen(buf)), k);
+        ASSERT_EQ(ipc_shm_pub_update(p, buf, strlen(buf)), k);
     }
-    assert_int_equal(ipc_shm_pub_close(p, "final", 5), 51);
+    ASSERT_EQ(ipc_shm_pub_close(p, "final", 5), 51);
     for (int i = 0; i < 3; i++)
         assert_child_exited(pids[i], 0);
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));

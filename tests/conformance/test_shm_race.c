@@ -33,11 +33,11 @@ static struct shared *shared_new(int robust)
     struct shared *sh = map_ok(NULL, sizeof *sh, PROT_READ | PROT_WRITE,
                                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-    assert_int_equal(pthread_mutexattr_init(&attr), 0);
-    assert_int_equal(pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED), 0);
+    ASSERT_EQ(pthread_mutexattr_init(&attr), 0);
+    ASSERT_EQ(pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED), 0);
     if (robust)
-        assert_int_equal(pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST), 0);
-    assert_int_equal(pthread_mutex_init(&sh->lock, &attr), 0);
+        ASSERT_EQ(pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST), 0);
+    ASSERT_EQ(pthread_mutex_init(&sh->lock, &attr), 0);
     pthread_mutexattr_destroy(&attr);
     return sh;
 }
@@ -74,13 +74,13 @@ static long two_writers(int use_lock)
     ASSERT_SYS_OK(pipe2(done, O_CLOEXEC));
     ASSERT_SYS_OK(pipe2(w.gate, O_CLOEXEC));
     w.read_done = done[1];
-    pid_t a = ipct_spawn(increment_at_gate, &w);
-    assert_int_equal(read(done[0], &byte, 1), 1); /* a has read 0 */
-    pid_t b = ipct_spawn(increment_at_gate, &w);
+    pid_t a = ipct_spawn_rc(increment_at_gate, &w);
+    ASSERT_EQ(read(done[0], &byte, 1), 1); /* a has read 0 */
+    pid_t b = ipct_spawn_rc(increment_at_gate, &w);
     if (use_lock)
         ipct_await_blocked(b, SYS_futex); /* b waits for a's lock, before reading */
     else
-        assert_int_equal(read(done[0], &byte, 1), 1); /* b has read 0 too */
+        ASSERT_EQ(read(done[0], &byte, 1), 1); /* b has read 0 too */
     close(w.gate[1]); /* open the gate */
     assert_child_exited(a, 0);
     assert_child_exited(b, 0);
@@ -97,14 +97,14 @@ static long two_writers(int use_lock)
 static void test_shm_race_01_unlocked_update_lost(void **state)
 {
     (void)state;
-    assert_int_equal(two_writers(0), 1);
+    ASSERT_EQ(two_writers(0), 1);
 }
 
 /* SHM-RACE-02 under a process-shared mutex the same schedule loses no increment */
 static void test_shm_race_02_shared_mutex_none_lost(void **state)
 {
     (void)state;
-    assert_int_equal(two_writers(1), 2);
+    ASSERT_EQ(two_writers(1), 2);
 }
 
 enum { ATOMIC_WRITERS = 4, ATOMIC_ROUNDS = 20000 };
@@ -134,13 +134,13 @@ static void test_shm_race_03_atomic_increments_none_lost(void **state)
     struct writer w = { sh, 0, -1, { -1, -1 } };
     ASSERT_SYS_OK(pipe2(w.gate, O_CLOEXEC));
     for (int i = 0; i < ATOMIC_WRITERS; i++) {
-        pids[i] = ipct_spawn(atomic_adder, &w);
+        pids[i] = ipct_spawn_rc(atomic_adder, &w);
         ipct_await_ready(pids[i]);
     }
     close(w.gate[1]); /* all at once */
     for (int i = 0; i < ATOMIC_WRITERS; i++)
         assert_child_exited(pids[i], 0);
-    assert_int_equal(atomic_load(&sh->hits), (long)ATOMIC_WRITERS * ATOMIC_ROUNDS);
+    ASSERT_EQ(atomic_load(&sh->hits), (long)ATOMIC_WRITERS * ATOMIC_ROUNDS);
     close(w.gate[0]);
     pthread_mutex_destroy(&sh->lock);
     munmap(sh, sizeof *sh);
@@ -162,14 +162,14 @@ static void test_shm_race_04_robust_owner_died_eownerdead(void **state)
 {
     (void)state;
     struct shared *sh = shared_new(1);
-    assert_child_exited(ipct_spawn(die_holding, sh), 0);
-    assert_int_equal(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
-    assert_int_equal(sh->counter, 41); /* the new owner sees the dead one's state */
+    assert_child_exited(ipct_spawn_rc(die_holding, sh), 0);
+    ASSERT_EQ(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
+    ASSERT_EQ(sh->counter, 41); /* the new owner sees the dead one's state */
     sh->counter = 0;                   /* repairs it */
-    assert_int_equal(pthread_mutex_consistent(&sh->lock), 0);
-    assert_int_equal(pthread_mutex_unlock(&sh->lock), 0);
-    assert_int_equal(pthread_mutex_lock(&sh->lock), 0);
-    assert_int_equal(pthread_mutex_unlock(&sh->lock), 0);
+    ASSERT_EQ(pthread_mutex_consistent(&sh->lock), 0);
+    ASSERT_EQ(pthread_mutex_unlock(&sh->lock), 0);
+    ASSERT_EQ(pthread_mutex_lock(&sh->lock), 0);
+    ASSERT_EQ(pthread_mutex_unlock(&sh->lock), 0);
     pthread_mutex_destroy(&sh->lock);
     munmap(sh, sizeof *sh);
 }
@@ -179,11 +179,11 @@ static void test_shm_race_05_not_made_consistent_enotrecoverable(void **state)
 {
     (void)state;
     struct shared *sh = shared_new(1);
-    assert_child_exited(ipct_spawn(die_holding, sh), 0);
-    assert_int_equal(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
-    assert_int_equal(pthread_mutex_unlock(&sh->lock), 0);
-    assert_int_equal(pthread_mutex_lock(&sh->lock), ENOTRECOVERABLE);
-    assert_int_equal(pthread_mutex_trylock(&sh->lock), ENOTRECOVERABLE);
+    assert_child_exited(ipct_spawn_rc(die_holding, sh), 0);
+    ASSERT_EQ(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
+    ASSERT_EQ(pthread_mutex_unlock(&sh->lock), 0);
+    ASSERT_EQ(pthread_mutex_lock(&sh->lock), ENOTRECOVERABLE);
+    ASSERT_EQ(pthread_mutex_trylock(&sh->lock), ENOTRECOVERABLE);
     pthread_mutex_destroy(&sh->lock);
     munmap(sh, sizeof *sh);
 }

@@ -18,15 +18,15 @@ static void test_shm_size_01_ftruncate_grows_zero_filled(void **state)
 
     int fd = shm_new(ipct_ipc_name("shm"), 0600, 0);
     ASSERT_SYS_OK(ftruncate(fd, 3000));
-    assert_int_equal(object_size(fd), 3000);
+    ASSERT_EQ(object_size(fd), 3000);
     memset(buf, 'x', sizeof buf);
-    assert_int_equal(pread(fd, buf, sizeof buf, 0), 3000);
+    ASSERT_EQ(pread(fd, buf, sizeof buf, 0), 3000);
     for (size_t i = 0; i < sizeof buf; i++) {
         if (buf[i] != 0)
             IPCT_FAIL("byte %zu of a grown object is 0x%02x, not 0", i, (unsigned char)buf[i]);
     }
     char *p = map_ok(NULL, 3000, PROT_READ, MAP_SHARED, fd, 0);
-    assert_int_equal(p[2999], 0);
+    ASSERT_EQ(p[2999], 0);
     munmap(p, 3000);
     close(fd);
 }
@@ -40,11 +40,11 @@ static void test_shm_size_02_shrink_discards(void **state)
     int fd = shm_new(ipct_ipc_name("shm"), 0600, 8);
     ASSERT_SYS_OK(pwrite(fd, "ABCDEFGH", 8, 0));
     ASSERT_SYS_OK(ftruncate(fd, 4));
-    assert_int_equal(object_size(fd), 4);
-    assert_int_equal(pread(fd, buf, 8, 0), 4);
+    ASSERT_EQ(object_size(fd), 4);
+    ASSERT_EQ(pread(fd, buf, 8, 0), 4);
     ASSERT_SYS_OK(ftruncate(fd, 8));
-    assert_int_equal(pread(fd, buf, 8, 0), 8);
-    assert_memory_equal(buf, "ABCD\0\0\0\0", 8);
+    ASSERT_EQ(pread(fd, buf, 8, 0), 8);
+    ASSERT_MEM_EQ(buf, "ABCD\0\0\0\0", 8);
     close(fd);
 }
 
@@ -56,7 +56,7 @@ static void test_shm_size_03_negative_length_einval(void **state)
     int fd = shm_new(ipct_ipc_name("shm"), 0600, 10);
     ASSERT_SYS_ERR(ftruncate(fd, -1), EINVAL);
     ASSERT_SYS_ERR(ftruncate(fd, INT64_MIN), EINVAL);
-    assert_int_equal(object_size(fd), 10);
+    ASSERT_EQ(object_size(fd), 10);
     close(fd);
 }
 

@@ -18,7 +18,7 @@ static void test_shm_unlink_01_name_removed(void **state)
     (void)state;
 
     int fd = shm_new(name, 0600, 16);
-    assert_int_equal(shm_unlink(name), 0);
+    ASSERT_EQ(shm_unlink(name), 0);
     ASSERT_SYS_ERR(shm_open(name, O_RDONLY, 0), ENOENT);
     snprintf(path, sizeof path, "/dev/shm/%s", name + 1);
     ASSERT_SYS_ERR(stat(path, &st), ENOENT);
@@ -38,12 +38,12 @@ static void test_shm_unlink_02_users_keep_object(void **state)
     memcpy(p, "early", 6);
     ASSERT_SYS_OK(shm_unlink(name));
     ASSERT_SYS_OK(fstat(fd, &st));
-    assert_int_equal(st.st_nlink, 0);
-    assert_int_equal(st.st_size, 4096);
-    assert_int_equal(pread(fd, buf, 5, 0), 5);
-    assert_string_equal(buf, "early");
+    ASSERT_EQ(st.st_nlink, 0);
+    ASSERT_EQ(st.st_size, 4096);
+    ASSERT_EQ(pread(fd, buf, 5, 0), 5);
+    ASSERT_STR_EQ(buf, "early");
     ASSERT_SYS_OK(pwrite(fd, "late!", 5, 0));
-    assert_memory_equal(p, "late!", 5); /* descriptor and mapping: still one object */
+    ASSERT_MEM_EQ(p, "late!", 5); /* descriptor and mapping: still one object */
     munmap(p, 4096);
     close(fd);
 }
@@ -61,12 +61,12 @@ static void test_shm_unlink_03_name_reuse_new_object(void **state)
     ASSERT_SYS_OK(shm_unlink(name));
     ASSERT_SYS_ERR(shm_open(name, O_RDWR, 0), ENOENT);
     int fresh = (int)ASSERT_SYS_OK(shm_open(name, O_RDWR | O_CREAT, 0600));
-    assert_int_equal(object_size(fresh), 0);
+    ASSERT_EQ(object_size(fresh), 0);
     ASSERT_SYS_OK(fstat(old, &old_st));
     ASSERT_SYS_OK(fstat(fresh, &new_st));
-    assert_int_not_equal(old_st.st_ino, new_st.st_ino);
-    assert_int_equal(pread(old, buf, 3, 0), 3);
-    assert_string_equal(buf, "old");
+    ASSERT_NE(old_st.st_ino, new_st.st_ino);
+    ASSERT_EQ(pread(old, buf, 3, 0), 3);
+    ASSERT_STR_EQ(buf, "old");
     close(fresh);
     close(old);
 }
@@ -105,10 +105,10 @@ static void test_shm_unlink_05_other_owner_denied(void **state)
     int fd = shm_new(name, 0666, 8);
     ASSERT_SYS_OK(fchmod(fd, 0666));
     ASSERT_SYS_OK(pwrite(fd, "mine", 4, 0));
-    assert_int_equal(shm_run_as_nobody(unlink_denied, (void *)name), 0);
+    ASSERT_EQ(shm_run_as_nobody(unlink_denied, (void *)name), 0);
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_int_equal(pread(again, buf, 4, 0), 4);
-    assert_string_equal(buf, "mine");
+    ASSERT_EQ(pread(again, buf, 4, 0), 4);
+    ASSERT_STR_EQ(buf, "mine");
     close(again);
     close(fd);
 }

@@ -30,17 +30,17 @@ static int set_dispositions(void *arg)
 
     sigemptyset(&mask);
     sigaddset(&mask, SIGUSR2);
-    SIG_CHECK(ipc_sig_disposition(SIGUSR1) == IPC_SIG_DEFAULT);
-    SIG_CHECK(ipc_sig_catch(SIGUSR1, sig_count, SA_RESTART, &mask) == 0);
-    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == sig_count);
-    SIG_CHECK((now.sa_flags & SA_RESTART) && sigismember(&now.sa_mask, SIGUSR2) == 1);
-    SIG_CHECK(ipc_sig_disposition(SIGUSR1) == IPC_SIG_CAUGHT);
-    SIG_CHECK(ipc_sig_ignore(SIGUSR1) == 0 && ipc_sig_disposition(SIGUSR1) == IPC_SIG_IGNORED);
-    SIG_CHECK(ipc_sig_catch_info(SIGUSR1, info_handler, 0, NULL) == 0);
-    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && (now.sa_flags & SA_SIGINFO));
-    SIG_CHECK(now.sa_sigaction == info_handler && sigismember(&now.sa_mask, SIGUSR2) == 0);
-    SIG_CHECK(ipc_sig_disposition(SIGUSR1) == IPC_SIG_CAUGHT);
-    SIG_CHECK(ipc_sig_default(SIGUSR1) == 0 && ipc_sig_disposition(SIGUSR1) == IPC_SIG_DEFAULT);
+    ASSERT_EQ(ipc_sig_disposition(SIGUSR1), IPC_SIG_DEFAULT);
+    ASSERT_EQ(ipc_sig_catch(SIGUSR1, sig_count, SA_RESTART, &mask), 0);
+    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == sig_count);
+    ASSERT_TRUE((now.sa_flags & SA_RESTART) && sigismember(&now.sa_mask, SIGUSR2) == 1);
+    ASSERT_EQ(ipc_sig_disposition(SIGUSR1), IPC_SIG_CAUGHT);
+    ASSERT_TRUE(ipc_sig_ignore(SIGUSR1) == 0 && ipc_sig_disposition(SIGUSR1) == IPC_SIG_IGNORED);
+    ASSERT_EQ(ipc_sig_catch_info(SIGUSR1, info_handler, 0, NULL), 0);
+    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &now) == 0 && (now.sa_flags & SA_SIGINFO));
+    ASSERT_TRUE(now.sa_sigaction == info_handler && sigismember(&now.sa_mask, SIGUSR2) == 0);
+    ASSERT_EQ(ipc_sig_disposition(SIGUSR1), IPC_SIG_CAUGHT);
+    ASSERT_TRUE(ipc_sig_default(SIGUSR1) == 0 && ipc_sig_disposition(SIGUSR1) == IPC_SIG_DEFAULT);
     return 0;
 }
 
@@ -58,18 +58,18 @@ static int refusals(void *arg)
     (void)arg;
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        SIG_CHECK(ipc_sig_catch(bad[i], sig_count, 0, NULL) == -EINVAL);
-        SIG_CHECK(ipc_sig_catch_info(bad[i], info_handler, 0, NULL) == -EINVAL);
-        SIG_CHECK(ipc_sig_ignore(bad[i]) == -EINVAL && ipc_sig_default(bad[i]) == -EINVAL);
+        ASSERT_EQ(ipc_sig_catch(bad[i], sig_count, 0, NULL), -EINVAL);
+        ASSERT_EQ(ipc_sig_catch_info(bad[i], info_handler, 0, NULL), -EINVAL);
+        ASSERT_TRUE(ipc_sig_ignore(bad[i]) == -EINVAL && ipc_sig_default(bad[i]) == -EINVAL);
     }
-    SIG_CHECK(ipc_sig_disposition(0) == -EINVAL && ipc_sig_disposition(NSIG) == -EINVAL);
-    SIG_CHECK(ipc_sig_disposition(SIGKILL) == IPC_SIG_DEFAULT);
-    SIG_CHECK(ipc_sig_catch(SIGUSR1, NULL, 0, NULL) == -EINVAL);
-    SIG_CHECK(ipc_sig_catch(SIGUSR1, SIG_DFL, 0, NULL) == -EINVAL);
-    SIG_CHECK(ipc_sig_catch(SIGUSR1, SIG_IGN, 0, NULL) == -EINVAL);
-    SIG_CHECK(ipc_sig_catch(SIGUSR1, sig_count, SA_SIGINFO, NULL) == -EINVAL);
-    SIG_CHECK(ipc_sig_catch_info(SIGUSR1, NULL, 0, NULL) == -EINVAL);
-    SIG_CHECK(ipc_sig_disposition(SIGUSR1) == IPC_SIG_DEFAULT);
+    ASSERT_TRUE(ipc_sig_disposition(0) == -EINVAL && ipc_sig_disposition(NSIG) == -EINVAL);
+    ASSERT_EQ(ipc_sig_disposition(SIGKILL), IPC_SIG_DEFAULT);
+    ASSERT_EQ(ipc_sig_catch(SIGUSR1, NULL, 0, NULL), -EINVAL);
+    ASSERT_EQ(ipc_sig_catch(SIGUSR1, SIG_DFL, 0, NULL), -EINVAL);
+    ASSERT_EQ(ipc_sig_catch(SIGUSR1, SIG_IGN, 0, NULL), -EINVAL);
+    ASSERT_EQ(ipc_sig_catch(SIGUSR1, sig_count, SA_SIGINFO, NULL), -EINVAL);
+    ASSERT_EQ(ipc_sig_catch_info(SIGUSR1, NULL, 0, NULL), -EINVAL);
+    ASSERT_EQ(ipc_sig_disposition(SIGUSR1), IPC_SIG_DEFAULT);
     return 0;
 }
 
@@ -86,19 +86,19 @@ static int masks(void *arg)
     sigset_t set, old;
     (void)arg;
 
-    SIG_CHECK(ipc_sig_block(SIGUSR1) == 0 && sig_is_blocked(SIGUSR1));
-    SIG_CHECK(ipc_sig_pending(SIGUSR1) == 0);
-    SIG_CHECK(kill(getpid(), SIGUSR1) == 0 && ipc_sig_pending(SIGUSR1) == 1);
-    SIG_CHECK(ipc_sig_ignore(SIGUSR1) == 0 && ipc_sig_pending(SIGUSR1) == 0);
-    SIG_CHECK(ipc_sig_unblock(SIGUSR1) == 0 && !sig_is_blocked(SIGUSR1));
+    ASSERT_TRUE(ipc_sig_block(SIGUSR1) == 0 && sig_is_blocked(SIGUSR1));
+    ASSERT_EQ(ipc_sig_pending(SIGUSR1), 0);
+    ASSERT_TRUE(kill(getpid(), SIGUSR1) == 0 && ipc_sig_pending(SIGUSR1) == 1);
+    ASSERT_TRUE(ipc_sig_ignore(SIGUSR1) == 0 && ipc_sig_pending(SIGUSR1) == 0);
+    ASSERT_TRUE(ipc_sig_unblock(SIGUSR1) == 0 && !sig_is_blocked(SIGUSR1));
     sigemptyset(&set);
     sigaddset(&set, SIGUSR2);
-    SIG_CHECK(ipc_sig_mask(SIG_SETMASK, &set, &old) == 0 && sigismember(&old, SIGUSR2) == 0);
-    SIG_CHECK(ipc_sig_mask(SIG_BLOCK, NULL, &old) == 0 && sigismember(&old, SIGUSR2) == 1);
-    SIG_CHECK(ipc_sig_mask(SIG_UNBLOCK, &set, NULL) == 0 && !sig_is_blocked(SIGUSR2));
-    SIG_CHECK(ipc_sig_mask(99, &set, NULL) == -EINVAL && !sig_is_blocked(SIGUSR2));
-    SIG_CHECK(ipc_sig_block(0) == -EINVAL && ipc_sig_unblock(NSIG) == -EINVAL);
-    SIG_CHECK(ipc_sig_pending(0) == -EINVAL);
+    ASSERT_TRUE(ipc_sig_mask(SIG_SETMASK, &set, &old) == 0 && sigismember(&old, SIGUSR2) == 0);
+    ASSERT_TRUE(ipc_sig_mask(SIG_BLOCK, NULL, &old) == 0 && sigismember(&old, SIGUSR2) == 1);
+    ASSERT_TRUE(ipc_sig_mask(SIG_UNBLOCK, &set, NULL) == 0 && !sig_is_blocked(SIGUSR2));
+    ASSERT_TRUE(ipc_sig_mask(99, &set, NULL) == -EINVAL && !sig_is_blocked(SIGUSR2));
+    ASSERT_TRUE(ipc_sig_block(0) == -EINVAL && ipc_sig_unblock(NSIG) == -EINVAL);
+    ASSERT_EQ(ipc_sig_pending(0), -EINVAL);
     return 0;
 }
 
@@ -115,7 +115,7 @@ static int take_value(void *arg)
     siginfo_t info;
     (void)arg;
 
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
     ipct_child_ready();
     if (!sig_await(SIGUSR1, &info))
         return 100;
@@ -127,10 +127,10 @@ static int alive_across_users(void *arg)
 {
     pid_t root_pid = *(const pid_t *)arg;
 
-    SIG_CHECK(ipct_drop_privileges() == 0);
-    SIG_CHECK(ipc_sig_alive(root_pid) == -EPERM);
-    SIG_CHECK(ipc_sig_send(root_pid, SIGUSR1) == -EPERM);
-    SIG_CHECK(ipc_sig_queue(root_pid, SIGUSR1, 1) == -EPERM);
+    ASSERT_EQ(ipct_drop_privileges(), 0);
+    ASSERT_EQ(ipc_sig_alive(root_pid), -EPERM);
+    ASSERT_EQ(ipc_sig_send(root_pid, SIGUSR1), -EPERM);
+    ASSERT_EQ(ipc_sig_queue(root_pid, SIGUSR1, 1), -EPERM);
     return 0;
 }
 
@@ -140,12 +140,12 @@ static void test_sig_api_04_send_and_probe(void **state)
     pid_t me = getpid();
     (void)state;
 
-    pid_t pid = ipct_spawn(take_value, NULL);
+    pid_t pid = ipct_spawn_rc(take_value, NULL);
     ipct_await_ready(pid);
-    assert_int_equal(ASSERT_IPC_OK(ipc_sig_alive(pid)), 1);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sig_alive(pid)), 1);
     ASSERT_IPC_OK(ipc_sig_queue(pid, SIGUSR1, 42));
     assert_child_exited(pid, 42);
-    assert_int_equal(ASSERT_IPC_OK(ipc_sig_alive(pid)), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sig_alive(pid)), 0);
     ASSERT_IPC_ERR(ipc_sig_send(pid, SIGUSR1), ESRCH);
     ASSERT_IPC_ERR(ipc_sig_queue(pid, SIGUSR1, 1), ESRCH);
     sig_in_child(alive_across_users, &me);
@@ -163,9 +163,9 @@ static void test_sig_api_04_send_and_probe(void **state)
 static int raise_pending(void *arg)
 {
     (void)arg;
-    SIG_CHECK(ipc_sig_block(SIGUSR2) == 0);
-    SIG_CHECK(ipc_sig_raise(SIGUSR2) == 0 && ipc_sig_pending(SIGUSR2) == 1);
-    SIG_CHECK(ipc_sig_ignore(SIGUSR2) == 0);
+    ASSERT_EQ(ipc_sig_block(SIGUSR2), 0);
+    ASSERT_TRUE(ipc_sig_raise(SIGUSR2) == 0 && ipc_sig_pending(SIGUSR2) == 1);
+    ASSERT_EQ(ipc_sig_ignore(SIGUSR2), 0);
     return 0;
 }
 
@@ -185,13 +185,13 @@ static int wait_forever(void *arg)
 
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
-    SIG_CHECK(ipc_sig_mask(SIG_BLOCK, &set, NULL) == 0);
-    SIG_CHECK(ipc_sig_wait(&set, 0, NULL) == -EAGAIN);
-    SIG_CHECK(ipc_sig_wait(&set, 10, &info) == -EAGAIN);
-    SIG_CHECK(ipc_sig_wait(&set, -2, NULL) == -EINVAL && ipc_sig_wait(NULL, 0, NULL) == -EINVAL);
+    ASSERT_EQ(ipc_sig_mask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_EQ(ipc_sig_wait(&set, 0, NULL), -EAGAIN);
+    ASSERT_EQ(ipc_sig_wait(&set, 10, &info), -EAGAIN);
+    ASSERT_TRUE(ipc_sig_wait(&set, -2, NULL) == -EINVAL && ipc_sig_wait(NULL, 0, NULL) == -EINVAL);
     ipct_child_ready();
-    SIG_CHECK(ipc_sig_wait(&set, -1, &info) == SIGUSR1);
-    SIG_CHECK(info.si_signo == SIGUSR1 && info.si_code == SI_USER);
+    ASSERT_EQ(ipc_sig_wait(&set, -1, &info), SIGUSR1);
+    ASSERT_TRUE(info.si_signo == SIGUSR1 && info.si_code == SI_USER);
     return 0;
 }
 
@@ -199,7 +199,7 @@ static int wait_forever(void *arg)
 static void test_sig_api_05_wait(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn(wait_forever, NULL);
+    pid_t pid = ipct_spawn_rc(wait_forever, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigtimedwait);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));

@@ -45,19 +45,19 @@ static int bridge_loop(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
     int fd = ipc_sig_bridge_open(&set, 0);
-    SIG_CHECK(fd >= 0 && !sig_is_blocked(SIGUSR1));
-    SIG_CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
-    SIG_CHECK(ipc_sig_bridge_next() == -EAGAIN);
-    SIG_CHECK(kill(getpid(), SIGUSR2) == 0 && readable(fd));
-    SIG_CHECK(ipc_sig_bridge_next() == SIGUSR2 && ipc_sig_bridge_next() == -EAGAIN);
-    SIG_CHECK(kill(getpid(), SIGUSR1) == 0 && readable(fd));
-    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
-    SIG_CHECK(ipc_sig_bridge_next() == SIGUSR1);
-    SIG_CHECK(readable(fd)); /* SIGUSR2's byte, however late it comes */
-    SIG_CHECK(ipc_sig_bridge_next() == SIGUSR2 && ipc_sig_bridge_next() == -EAGAIN);
-    SIG_CHECK(ipc_sig_bridge_close() == 0);
+    ASSERT_TRUE(fd >= 0 && !sig_is_blocked(SIGUSR1));
+    ASSERT_TRUE((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
+    ASSERT_EQ(ipc_sig_bridge_next(), -EAGAIN);
+    ASSERT_TRUE(kill(getpid(), SIGUSR2) == 0 && readable(fd));
+    ASSERT_TRUE(ipc_sig_bridge_next() == SIGUSR2 && ipc_sig_bridge_next() == -EAGAIN);
+    ASSERT_TRUE(kill(getpid(), SIGUSR1) == 0 && readable(fd));
+    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
+    ASSERT_EQ(ipc_sig_bridge_next(), SIGUSR1);
+    ASSERT_TRUE(readable(fd)); /* SIGUSR2's byte, however late it comes */
+    ASSERT_TRUE(ipc_sig_bridge_next() == SIGUSR2 && ipc_sig_bridge_next() == -EAGAIN);
+    ASSERT_EQ(ipc_sig_bridge_close(), 0);
     return 0;
 }
 
@@ -78,31 +78,31 @@ static int bridge_close(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    SIG_CHECK(ipc_sig_bridge_next() == -EBADF && ipc_sig_bridge_close() == -EBADF);
-    SIG_CHECK(ipc_sig_stop_requested() == -EBADF);
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0 && sig_set(SIGUSR2, SIG_IGN) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    ASSERT_TRUE(ipc_sig_bridge_next() == -EBADF && ipc_sig_bridge_close() == -EBADF);
+    ASSERT_EQ(ipc_sig_stop_requested(), -EBADF);
+    ASSERT_TRUE(sig_catch(SIGUSR1, sig_count, 0) == 0 && sig_set(SIGUSR2, SIG_IGN) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
     int lowest = ipct_lowest_free_fd();
     int fd = ipc_sig_bridge_open(&set, 0);
-    SIG_CHECK(fd >= 0);
-    SIG_CHECK(ipc_sig_bridge_open(&set, 0) == -EBUSY && ipc_sig_stop_open() == -EBUSY);
-    SIG_CHECK(ipc_sig_bridge_close() == 0);
-    SIG_CHECK(ipct_lowest_free_fd() == lowest);
-    SIG_CHECK(ipc_sig_disposition(SIGUSR2) == IPC_SIG_IGNORED);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(ipc_sig_bridge_open(&set, 0) == -EBUSY && ipc_sig_stop_open() == -EBUSY);
+    ASSERT_EQ(ipc_sig_bridge_close(), 0);
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest);
+    ASSERT_EQ(ipc_sig_disposition(SIGUSR2), IPC_SIG_IGNORED);
     struct sigaction now;
-    SIG_CHECK(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == sig_count);
-    SIG_CHECK(sig_is_blocked(SIGUSR1) && !sig_is_blocked(SIGUSR2));
+    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == sig_count);
+    ASSERT_TRUE(sig_is_blocked(SIGUSR1) && !sig_is_blocked(SIGUSR2));
     sigemptyset(&bad);
-    SIG_CHECK(ipc_sig_bridge_open(&bad, 0) == -EINVAL);
-    SIG_CHECK(ipc_sig_bridge_open(NULL, 0) == -EINVAL);
-    SIG_CHECK(ipc_sig_bridge_open(&set, 2) == -EINVAL);
-    SIG_CHECK(ipc_sig_bridge_open(&set, IPC_SIG_REAP) == -EINVAL); /* no SIGCHLD */
+    ASSERT_EQ(ipc_sig_bridge_open(&bad, 0), -EINVAL);
+    ASSERT_EQ(ipc_sig_bridge_open(NULL, 0), -EINVAL);
+    ASSERT_EQ(ipc_sig_bridge_open(&set, 2), -EINVAL);
+    ASSERT_EQ(ipc_sig_bridge_open(&set, IPC_SIG_REAP), -EINVAL); /* no SIGCHLD */
     sigaddset(&bad, SIGKILL);
-    SIG_CHECK(ipc_sig_bridge_open(&bad, 0) == -EINVAL);
+    ASSERT_EQ(ipc_sig_bridge_open(&bad, 0), -EINVAL);
     sigemptyset(&bad);
     sigaddset(&bad, SIGSTOP);
-    SIG_CHECK(ipc_sig_bridge_open(&bad, 0) == -EINVAL);
-    SIG_CHECK(ipct_lowest_free_fd() == lowest);
+    ASSERT_EQ(ipc_sig_bridge_open(&bad, 0), -EINVAL);
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest);
     return 0;
 }
 
@@ -125,12 +125,12 @@ static int reap_children(int n, int block_first)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     int fd = ipc_sig_bridge_open(&chld, IPC_SIG_REAP);
-    SIG_CHECK(fd >= 0);
+    ASSERT_GE(fd, 0);
     if (block_first)
-        SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGCHLD) == 0);
+        ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGCHLD), 0);
     for (int i = 0; i < n; i++) {
         pids[i] = fork();
-        SIG_CHECK(pids[i] != -1);
+        ASSERT_NE(pids[i], -1);
         if (pids[i] == 0)
             _exit(i + 1);
     }
@@ -143,30 +143,30 @@ static int reap_children(int n, int block_first)
             while (strstr(ipct_read_text(path, stat, sizeof stat), ") Z ") == NULL)
                 sched_yield();
         }
-        SIG_CHECK(sig_mask_one(SIG_UNBLOCK, SIGCHLD) == 0);
+        ASSERT_EQ(sig_mask_one(SIG_UNBLOCK, SIGCHLD), 0);
     }
     while (total < n) {
         int got_n = ipc_sig_reaped(got, IPC_SIG_REAPED_MAX);
-        SIG_CHECK(got_n >= 0);
-        SIG_CHECK(!block_first || total > 0 || got_n == IPC_SIG_REAPED_MAX || got_n == 0);
+        ASSERT_GE(got_n, 0);
+        ASSERT_TRUE(!block_first || total > 0 || got_n == IPC_SIG_REAPED_MAX || got_n == 0);
         for (int k = 0; k < got_n; k++) {
             int i = 0;
             while (i < n && pids[i] != got[k].pid)
                 i++;
-            SIG_CHECK(i < n && !seen[i]);
-            SIG_CHECK(WIFEXITED(got[k].status) && WEXITSTATUS(got[k].status) == i + 1);
+            ASSERT_TRUE(i < n && !seen[i]);
+            ASSERT_TRUE(WIFEXITED(got[k].status) && WEXITSTATUS(got[k].status) == i + 1);
             seen[i] = 1;
         }
         total += got_n;
         if (got_n == 0) {
-            SIG_CHECK(readable(fd));
+            ASSERT_TRUE(readable(fd));
             while (ipc_sig_bridge_next() > 0)
                 ;
         }
     }
     errno = 0;
-    SIG_CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD); /* no zombie left */
-    SIG_CHECK(ipc_sig_bridge_close() == 0);
+    ASSERT_TRUE(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD); /* no zombie left */
+    ASSERT_EQ(ipc_sig_bridge_close(), 0);
     return 0;
 }
 
@@ -211,20 +211,20 @@ static int stop_fd(void *arg)
     sigset_t set;
     (void)arg;
     int fd = ipc_sig_stop_open();
-    SIG_CHECK(fd >= 0);
-    SIG_CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
-    SIG_CHECK(sig_is_blocked(SIGTERM) && sig_is_blocked(SIGINT));
-    SIG_CHECK(ipc_sig_disposition(SIGTERM) == IPC_SIG_DEFAULT);
-    SIG_CHECK(ipc_sig_disposition(SIGINT) == IPC_SIG_DEFAULT);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
+    ASSERT_TRUE(sig_is_blocked(SIGTERM) && sig_is_blocked(SIGINT));
+    ASSERT_EQ(ipc_sig_disposition(SIGTERM), IPC_SIG_DEFAULT);
+    ASSERT_EQ(ipc_sig_disposition(SIGINT), IPC_SIG_DEFAULT);
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
-    SIG_CHECK(ipc_sig_stop_open() == -EBUSY && ipc_sig_bridge_open(&set, 0) == -EBUSY);
-    SIG_CHECK(ipc_sig_stop_requested() == 0);
-    SIG_CHECK(kill(getpid(), SIGTERM) == 0 && readable(fd));
-    SIG_CHECK(ipc_sig_stop_requested() == SIGTERM && ipc_sig_stop_requested() == 0);
-    SIG_CHECK(kill(getpid(), SIGINT) == 0 && readable(fd));
-    SIG_CHECK(ipc_sig_stop_requested() == SIGINT);
-    SIG_CHECK(ipc_sig_stop_close() == 0);
+    ASSERT_TRUE(ipc_sig_stop_open() == -EBUSY && ipc_sig_bridge_open(&set, 0) == -EBUSY);
+    ASSERT_EQ(ipc_sig_stop_requested(), 0);
+    ASSERT_TRUE(kill(getpid(), SIGTERM) == 0 && readable(fd));
+    ASSERT_TRUE(ipc_sig_stop_requested() == SIGTERM && ipc_sig_stop_requested() == 0);
+    ASSERT_TRUE(kill(getpid(), SIGINT) == 0 && readable(fd));
+    ASSERT_EQ(ipc_sig_stop_requested(), SIGINT);
+    ASSERT_EQ(ipc_sig_stop_close(), 0);
     return 0;
 }
 
@@ -242,17 +242,17 @@ static int stop_close(void *arg)
     sigset_t mask;
     (void)arg;
     int fd = ipc_sig_stop_open();
-    SIG_CHECK(fd >= 0);
-    SIG_CHECK(ipc_sig_stop_close() == 0);
-    SIG_CHECK(ipct_lowest_free_fd() == fd);
-    SIG_CHECK(ipc_sig_disposition(SIGTERM) == IPC_SIG_DEFAULT);
-    SIG_CHECK(ipc_sig_disposition(SIGINT) == IPC_SIG_DEFAULT);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &mask) == 0);
-    SIG_CHECK(sigismember(&mask, SIGTERM) == 1 && sigismember(&mask, SIGINT) == 1);
-    SIG_CHECK(kill(getpid(), SIGTERM) == 0); /* still alive past this line */
-    SIG_CHECK(ipc_sig_pending(SIGTERM) == 1);
-    SIG_CHECK(ipc_sig_stop_close() == -EBADF && ipc_sig_stop_requested() == -EBADF);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGINT) == 1);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(ipc_sig_stop_close(), 0);
+    ASSERT_EQ(ipct_lowest_free_fd(), fd);
+    ASSERT_EQ(ipc_sig_disposition(SIGTERM), IPC_SIG_DEFAULT);
+    ASSERT_EQ(ipc_sig_disposition(SIGINT), IPC_SIG_DEFAULT);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
+    ASSERT_TRUE(sigismember(&mask, SIGTERM) == 1 && sigismember(&mask, SIGINT) == 1);
+    ASSERT_EQ(kill(getpid(), SIGTERM), 0); /* still alive past this line */
+    ASSERT_EQ(ipc_sig_pending(SIGTERM), 1);
+    ASSERT_TRUE(ipc_sig_stop_close() == -EBADF && ipc_sig_stop_requested() == -EBADF);
+    ASSERT_TRUE(sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGINT) == 1);
     return 0;
 }
 

@@ -21,10 +21,10 @@ static int check_inherited(void)
 {
     struct sigaction usr1, usr2;
 
-    SIG_CHECK(sigaction(SIGUSR1, NULL, &usr1) == 0 && usr1.sa_handler == sig_count);
-    SIG_CHECK(sigaction(SIGUSR2, NULL, &usr2) == 0 && usr2.sa_handler == SIG_IGN);
-    SIG_CHECK(sig_is_blocked(SIGTERM));
-    SIG_CHECK(!sig_is_pending(SIGTERM));
+    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &usr1) == 0 && usr1.sa_handler == sig_count);
+    ASSERT_TRUE(sigaction(SIGUSR2, NULL, &usr2) == 0 && usr2.sa_handler == SIG_IGN);
+    ASSERT_TRUE(sig_is_blocked(SIGTERM));
+    ASSERT_TRUE(!sig_is_pending(SIGTERM));
     return 0;
 }
 
@@ -35,17 +35,17 @@ static int fork_inherits(void *arg)
     int status;
     (void)arg;
 
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
-    SIG_CHECK(sig_set(SIGUSR2, SIG_IGN) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGTERM) == 0);
-    SIG_CHECK(raise(SIGTERM) == 0 && sig_is_pending(SIGTERM));
+    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
+    ASSERT_EQ(sig_set(SIGUSR2, SIG_IGN), 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGTERM), 0);
+    ASSERT_TRUE(raise(SIGTERM) == 0 && sig_is_pending(SIGTERM));
     pid_t pid = fork();
-    SIG_CHECK(pid != -1);
+    ASSERT_NE(pid, -1);
     if (pid == 0)
         ipct_child_exit(check_inherited());
-    SIG_CHECK(waitpid(pid, &status, 0) == pid);
-    SIG_CHECK(WIFEXITED(status));
-    SIG_CHECK(sig_set(SIGTERM, SIG_IGN) == 0); /* discard ours */
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(sig_set(SIGTERM, SIG_IGN), 0); /* discard ours */
     return WEXITSTATUS(status);
 }
 
@@ -62,11 +62,11 @@ static int exec_cat(void *arg)
 {
     int rfd = *(const int *)arg;
 
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
-    SIG_CHECK(sig_set(SIGUSR2, SIG_IGN) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGTERM) == 0);
-    SIG_CHECK(raise(SIGTERM) == 0);
-    SIG_CHECK(dup2(rfd, STDIN_FILENO) == STDIN_FILENO);
+    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
+    ASSERT_EQ(sig_set(SIGUSR2, SIG_IGN), 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGTERM), 0);
+    ASSERT_EQ(raise(SIGTERM), 0);
+    ASSERT_EQ(dup2(rfd, STDIN_FILENO), STDIN_FILENO);
     execl("/bin/cat", "cat", (char *)NULL);
     return 99;
 }
@@ -96,7 +96,7 @@ static pid_t start_cat(int *wfd)
     int fds[2];
 
     ASSERT_SYS_OK(pipe2(fds, O_CLOEXEC));
-    pid_t pid = ipct_spawn(exec_cat, &fds[0]);
+    pid_t pid = ipct_spawn_rc(exec_cat, &fds[0]);
     close(fds[0]);
     ipct_await_blocked(pid, SYS_read);
     *wfd = fds[1];
@@ -149,14 +149,14 @@ static int chld_on_exit(void *arg)
     int status;
     (void)arg;
 
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGCHLD) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGCHLD), 0);
     pid_t pid = fork();
-    SIG_CHECK(pid != -1);
+    ASSERT_NE(pid, -1);
     if (pid == 0)
         _exit(7);
-    SIG_CHECK(sig_await(SIGCHLD, &info));
-    SIG_CHECK(info.si_pid == pid && info.si_code == CLD_EXITED && info.si_status == 7);
-    SIG_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    ASSERT_TRUE(sig_await(SIGCHLD, &info));
+    ASSERT_TRUE(info.si_pid == pid && info.si_code == CLD_EXITED && info.si_status == 7);
+    ASSERT_TRUE(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7);
     return 0;
 }
 
@@ -174,21 +174,21 @@ static int wait_statuses(void *arg)
     (void)arg;
 
     pid_t exiter = fork();
-    SIG_CHECK(exiter != -1);
+    ASSERT_NE(exiter, -1);
     if (exiter == 0)
         _exit(3);
-    SIG_CHECK(waitpid(exiter, &status, 0) == exiter);
-    SIG_CHECK(WIFEXITED(status) && !WIFSIGNALED(status) && WEXITSTATUS(status) == 3);
+    ASSERT_EQ(waitpid(exiter, &status, 0), exiter);
+    ASSERT_TRUE(WIFEXITED(status) && !WIFSIGNALED(status) && WEXITSTATUS(status) == 3);
     pid_t victim = fork();
-    SIG_CHECK(victim != -1);
+    ASSERT_NE(victim, -1);
     if (victim == 0) {
         kill(getpid(), SIGTERM);
         _exit(0);
     }
-    SIG_CHECK(wait(&status) == victim);
-    SIG_CHECK(WIFSIGNALED(status) && !WIFEXITED(status) && WTERMSIG(status) == SIGTERM);
+    ASSERT_EQ(wait(&status), victim);
+    ASSERT_TRUE(WIFSIGNALED(status) && !WIFEXITED(status) && WTERMSIG(status) == SIGTERM);
     errno = 0;
-    SIG_CHECK(wait(&status) == -1 && errno == ECHILD);
+    ASSERT_TRUE(wait(&status) == -1 && errno == ECHILD);
     return 0;
 }
 
@@ -208,15 +208,15 @@ static int no_zombie(void *arg)
                             .sa_flags = nocldwait ? SA_NOCLDWAIT : 0 };
 
     sigemptyset(&sa.sa_mask);
-    SIG_CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
+    ASSERT_EQ(sigaction(SIGCHLD, &sa, NULL), 0);
     pid_t pid = fork();
-    SIG_CHECK(pid != -1);
+    ASSERT_NE(pid, -1);
     if (pid == 0)
         _exit(0);
     errno = 0;
-    SIG_CHECK(wait(NULL) == -1 && errno == ECHILD);
+    ASSERT_TRUE(wait(NULL) == -1 && errno == ECHILD);
     errno = 0;
-    SIG_CHECK(kill(pid, 0) == -1 && errno == ESRCH);
+    ASSERT_TRUE(kill(pid, 0) == -1 && errno == ESRCH);
     return 0;
 }
 
@@ -247,23 +247,23 @@ static int stop_continue(void *arg)
     int status;
 
     sigemptyset(&sa.sa_mask);
-    SIG_CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGCHLD) == 0);
+    ASSERT_EQ(sigaction(SIGCHLD, &sa, NULL), 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGCHLD), 0);
     pid_t pid = fork();
-    SIG_CHECK(pid != -1);
+    ASSERT_NE(pid, -1);
     if (pid == 0) {
         kill(getpid(), SIGSTOP);
         _exit(0);
     }
-    SIG_CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status));
+    ASSERT_TRUE(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status));
     if (nocldstop)
-        SIG_CHECK(!sig_is_pending(SIGCHLD));
+        ASSERT_TRUE(!sig_is_pending(SIGCHLD));
     else
-        SIG_CHECK(sig_take(SIGCHLD, &info) && info.si_code == CLD_STOPPED);
-    SIG_CHECK(kill(pid, SIGCONT) == 0);
-    SIG_CHECK(sig_await(SIGCHLD, &info)); /* the continue, or else the exit */
-    SIG_CHECK(info.si_code == (nocldstop ? CLD_EXITED : CLD_CONTINUED));
-    SIG_CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+        ASSERT_TRUE(sig_take(SIGCHLD, &info) && info.si_code == CLD_STOPPED);
+    ASSERT_EQ(kill(pid, SIGCONT), 0);
+    ASSERT_TRUE(sig_await(SIGCHLD, &info)); /* the continue, or else the exit */
+    ASSERT_EQ(info.si_code, (nocldstop ? CLD_EXITED : CLD_CONTINUED));
+    ASSERT_TRUE(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
     return 0;
 }
 
@@ -291,7 +291,7 @@ static int touch_forbidden(void *arg)
     volatile char *page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     (void)arg;
 
-    SIG_CHECK(page != MAP_FAILED);
+    ASSERT_PTR_NE(page, MAP_FAILED);
     page[0] = 1;
     return 1;
 }
@@ -300,7 +300,7 @@ static int touch_forbidden(void *arg)
 static void test_sig_kern_01_illegal_access_sigsegv(void **state)
 {
     (void)state;
-    assert_child_signaled(ipct_spawn(touch_forbidden, NULL), SIGSEGV);
+    assert_child_signaled(ipct_spawn_rc(touch_forbidden, NULL), SIGSEGV);
 }
 
 static volatile char *forbidden;
@@ -320,9 +320,9 @@ static int catch_segv(void *arg)
     (void)arg;
 
     sigemptyset(&sa.sa_mask);
-    SIG_CHECK(sigaction(SIGSEGV, &sa, NULL) == 0);
+    ASSERT_EQ(sigaction(SIGSEGV, &sa, NULL), 0);
     forbidden = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    SIG_CHECK(forbidden != MAP_FAILED);
+    ASSERT_PTR_NE(forbidden, MAP_FAILED);
     forbidden[0] = 1;
     return 1;
 }
@@ -346,9 +346,9 @@ static int abort_anyway(void *arg)
     int how = *(const int *)arg;
 
     if (how == 0)
-        SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGABRT) == 0);
+        ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGABRT), 0);
     else
-        SIG_CHECK(sig_catch(SIGABRT, how == 1 ? SIG_IGN : return_from_abrt, 0) == 0);
+        ASSERT_EQ(sig_catch(SIGABRT, how == 1 ? SIG_IGN : return_from_abrt, 0), 0);
     abort();
 }
 
@@ -359,7 +359,7 @@ static void test_sig_kern_03_abort_despite_block_ignore(void **state)
     (void)state;
 
     for (int i = 0; i < 3; i++)
-        assert_child_signaled(ipct_spawn(abort_anyway, (void *)&hows[i]), SIGABRT);
+        assert_child_signaled(ipct_spawn_rc(abort_anyway, (void *)&hows[i]), SIGABRT);
 }
 
 static const struct CMUnitTest tests[] = {

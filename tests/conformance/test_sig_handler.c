@@ -51,9 +51,9 @@ static int catch_noting(int flags, int usr2)
 static int self_blocked(void *arg)
 {
     (void)arg;
-    SIG_CHECK(catch_noting(0, 0) == 0);
+    ASSERT_EQ(catch_noting(0, 0), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(saw_self == 1);
+    ASSERT_EQ(saw_self, 1);
     return 0;
 }
 
@@ -68,9 +68,9 @@ static void test_sig_hnd_01_blocked_during_handler(void **state)
 static int nodefer(void *arg)
 {
     (void)arg;
-    SIG_CHECK(catch_noting(SA_NODEFER, 0) == 0);
+    ASSERT_EQ(catch_noting(SA_NODEFER, 0), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(saw_self == 0);
+    ASSERT_EQ(saw_self, 0);
     return 0;
 }
 
@@ -89,10 +89,10 @@ static void test_sig_hnd_02_nodefer_not_blocked(void **state)
 static int union_mask(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGINT) == 0);
-    SIG_CHECK(catch_noting(0, 1) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGINT), 0);
+    ASSERT_EQ(catch_noting(0, 1), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(saw_self == 1 && saw_int == 1 && saw_usr2 == 1 && saw_term == 0);
+    ASSERT_TRUE(saw_self == 1 && saw_int == 1 && saw_usr2 == 1 && saw_term == 0);
     return 0;
 }
 
@@ -116,9 +116,9 @@ static void block_term(int sig)
 static int mask_restored(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_catch(SIGUSR1, block_term, 0) == 0);
+    ASSERT_EQ(sig_catch(SIGUSR1, block_term, 0), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(!sig_is_blocked(SIGTERM) && !sig_is_blocked(SIGUSR1));
+    ASSERT_TRUE(!sig_is_blocked(SIGTERM) && !sig_is_blocked(SIGUSR1));
     return 0;
 }
 
@@ -132,15 +132,15 @@ static void test_sig_hnd_04_mask_restored_on_return(void **state)
 /* With SA_RESETHAND: one delivery runs the handler, which finds SIG_DFL
  * installed (and, on Linux, its signal still blocked); the second kills.
  * Exit: killed by SIGUSR1 on success. */
-static int reset_hand(void *arg)
+static void reset_hand(void *arg)
 {
     sigset_t none;
     (void)arg;
 
-    SIG_CHECK(catch_noting(SA_RESETHAND, 0) == 0);
+    ASSERT_EQ(catch_noting(SA_RESETHAND, 0), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(saw_dfl == 1);
-    SIG_CHECK(saw_self == 1); /* POSIX: "may" act as SA_NODEFER; Linux does not */
+    ASSERT_EQ(saw_dfl, 1);
+    ASSERT_EQ(saw_self, 1); /* POSIX: "may" act as SA_NODEFER; Linux does not */
     raise(SIGUSR1);
     /* cppcheck-suppress unreachableCode ; raise returns if SIGUSR1 came late */
     sigemptyset(&none);
@@ -161,12 +161,12 @@ static int keep_hand(void *arg)
     struct sigaction act;
     (void)arg;
 
-    SIG_CHECK(catch_noting(0, 0) == 0);
+    ASSERT_EQ(catch_noting(0, 0), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(saw_dfl == 0);
+    ASSERT_EQ(saw_dfl, 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(sig_hits == 2);
-    SIG_CHECK(sigaction(SIGUSR1, NULL, &act) == 0 && act.sa_handler == note_mask);
+    ASSERT_EQ(sig_hits, 2);
+    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &act) == 0 && act.sa_handler == note_mask);
     return 0;
 }
 
@@ -207,16 +207,16 @@ static int blocked_reader(void *arg)
     ssize_t n;
 
     notify_wfd = b->notify_wfd;
-    SIG_CHECK(sig_catch(SIGUSR1, notify, b->restart ? SA_RESTART : 0) == 0);
+    ASSERT_EQ(sig_catch(SIGUSR1, notify, b->restart ? SA_RESTART : 0), 0);
     ipct_child_ready();
     if (b->use_mq)
         n = mq_receive(b->data_fd, buf, sizeof buf, NULL);
     else
         n = read(b->data_fd, buf, sizeof buf);
     if (b->restart)
-        SIG_CHECK(n == 1 && buf[0] == 'y');
+        ASSERT_TRUE(n == 1 && buf[0] == 'y');
     else
-        SIG_CHECK(n == -1 && errno == EINTR);
+        ASSERT_TRUE(n == -1 && errno == EINTR);
     return 0;
 }
 
@@ -235,17 +235,17 @@ static void interrupt_blocked(int use_mq, int restart)
     else
         ASSERT_SYS_OK(pipe2(data, O_CLOEXEC));
     struct blocker b = { use_mq, restart, data[0], notify_pipe[1] };
-    pid_t pid = ipct_spawn(blocked_reader, &b);
+    pid_t pid = ipct_spawn_rc(blocked_reader, &b);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, nr);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
-    assert_int_equal(ipct_await_byte(notify_pipe[0]), 'h'); /* the handler ran */
+    ASSERT_EQ(ipct_await_byte(notify_pipe[0]), 'h'); /* the handler ran */
     if (restart) {
         ipct_await_blocked(pid, nr); /* asleep in the same call again */
         if (use_mq)
             ASSERT_SYS_OK(mq_send(data[0], "y", 1, 0));
         else
-            assert_int_equal(ASSERT_SYS_OK(write(data[1], "y", 1)), 1);
+            ASSERT_EQ(ASSERT_SYS_OK(write(data[1], "y", 1)), 1);
     }
     assert_child_exited(pid, 0);
     if (use_mq) {
@@ -288,13 +288,13 @@ static int preempted(void *arg)
     volatile unsigned long spins = 0;
     (void)arg;
 
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
+    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
     while (sig_hits == 0) {
         spins = spins + 1;
         if (spins == 1000)
             ipct_child_ready(); /* the test signals only once the loop runs */
     }
-    SIG_CHECK(sig_last == SIGUSR1 && spins >= 1000);
+    ASSERT_TRUE(sig_last == SIGUSR1 && spins >= 1000);
     return 0;
 }
 
@@ -305,7 +305,7 @@ static void test_sig_hnd_09_handler_preempts_main_flow(void **state)
     if (IPCT_TSAN)
         IPCT_SKIP("ThreadSanitizer defers a handler to the next intercepted call, and a "
                   "loop of plain computation makes none");
-    pid_t pid = ipct_spawn(preempted, NULL);
+    pid_t pid = ipct_spawn_rc(preempted, NULL);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
@@ -330,13 +330,13 @@ static int alternate_stack(void *arg)
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
     (void)arg;
 
-    SIG_CHECK(sigaltstack(&ss, NULL) == 0);
-    SIG_CHECK(sig_catch(SIGUSR1, note_stack, SA_ONSTACK) == 0);
-    SIG_CHECK(sig_catch(SIGUSR2, note_stack, 0) == 0);
+    ASSERT_EQ(sigaltstack(&ss, NULL), 0);
+    ASSERT_EQ(sig_catch(SIGUSR1, note_stack, SA_ONSTACK), 0);
+    ASSERT_EQ(sig_catch(SIGUSR2, note_stack, 0), 0);
     sig_raise_and_spin(SIGUSR1);
-    SIG_CHECK(on_alt == 1);
+    ASSERT_EQ(on_alt, 1);
     sig_raise_and_spin(SIGUSR2);
-    SIG_CHECK(on_alt == 0);
+    ASSERT_EQ(on_alt, 0);
     return 0;
 }
 

@@ -18,12 +18,12 @@
 static int pending_then_delivered(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
-    SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
-    SIG_CHECK(sig_hits == 0 && sig_is_pending(SIGUSR1));
-    SIG_CHECK(sig_mask_one(SIG_UNBLOCK, SIGUSR1) == 0);
-    SIG_CHECK(sig_hits == 1 && !sig_is_pending(SIGUSR1));
+    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
+    ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+    ASSERT_TRUE(sig_hits == 0 && sig_is_pending(SIGUSR1));
+    ASSERT_EQ(sig_mask_one(SIG_UNBLOCK, SIGUSR1), 0);
+    ASSERT_TRUE(sig_hits == 1 && !sig_is_pending(SIGUSR1));
     return 0;
 }
 
@@ -39,11 +39,11 @@ static void test_sig_mask_01_pending_until_unblocked(void **state)
 static int standard_merge(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
     for (int i = 0; i < 3; i++)
-        SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
-    SIG_CHECK(sig_take(SIGUSR1, NULL) == 1);
-    SIG_CHECK(sig_take(SIGUSR1, NULL) == 0 && !sig_is_pending(SIGUSR1));
+        ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+    ASSERT_EQ(sig_take(SIGUSR1, NULL), 1);
+    ASSERT_TRUE(sig_take(SIGUSR1, NULL) == 0 && !sig_is_pending(SIGUSR1));
     return 0;
 }
 
@@ -61,15 +61,15 @@ static int realtime_queue(void *arg)
     siginfo_t info;
     (void)arg;
 
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGRTMIN) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGRTMIN), 0);
     for (int v = 1; v <= 3; v++)
-        SIG_CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = v }) == 0);
+        ASSERT_EQ(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = v }), 0);
     for (int v = 1; v <= 3; v++) {
-        SIG_CHECK(sig_take(SIGRTMIN, &info) == 1);
-        SIG_CHECK(info.si_value.sival_int == v && info.si_code == SI_QUEUE);
-        SIG_CHECK(sig_is_pending(SIGRTMIN) == (v < 3));
+        ASSERT_EQ(sig_take(SIGRTMIN, &info), 1);
+        ASSERT_TRUE(info.si_value.sival_int == v && info.si_code == SI_QUEUE);
+        ASSERT_EQ(sig_is_pending(SIGRTMIN), (v < 3));
     }
-    SIG_CHECK(sig_take(SIGRTMIN, NULL) == 0);
+    ASSERT_EQ(sig_take(SIGRTMIN, NULL), 0);
     return 0;
 }
 
@@ -90,11 +90,11 @@ static int lowest_first(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGRTMIN);
     sigaddset(&set, SIGRTMIN + 2);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
-    SIG_CHECK(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = 2 }) == 0);
-    SIG_CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 0 }) == 0);
-    SIG_CHECK(sigtimedwait(&set, NULL, &now) == SIGRTMIN);
-    SIG_CHECK(sigtimedwait(&set, NULL, &now) == SIGRTMIN + 2);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_EQ(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = 2 }), 0);
+    ASSERT_EQ(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 0 }), 0);
+    ASSERT_EQ(sigtimedwait(&set, NULL, &now), SIGRTMIN);
+    ASSERT_EQ(sigtimedwait(&set, NULL, &now), SIGRTMIN + 2);
     return 0;
 }
 
@@ -127,13 +127,13 @@ static int mask_ops(void *arg)
     sigaddset(&usr2, SIGUSR2);
     both = usr1;
     sigaddset(&both, SIGUSR2);
-    SIG_CHECK(sigprocmask(SIG_SETMASK, &usr1, NULL) == 0);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, &usr2, &old) == 0 && same_set(&old, &usr1));
-    SIG_CHECK(sigprocmask(SIG_UNBLOCK, NULL, &now) == 0 && same_set(&now, &both));
-    SIG_CHECK(sigprocmask(SIG_UNBLOCK, &usr1, &old) == 0 && same_set(&old, &both));
-    SIG_CHECK(sigprocmask(SIG_SETMASK, NULL, &now) == 0 && same_set(&now, &usr2));
-    SIG_CHECK(sigprocmask(SIG_SETMASK, &usr1, &old) == 0 && same_set(&old, &usr2));
-    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &now) == 0 && same_set(&now, &usr1));
+    ASSERT_EQ(sigprocmask(SIG_SETMASK, &usr1, NULL), 0);
+    ASSERT_TRUE(sigprocmask(SIG_BLOCK, &usr2, &old) == 0 && same_set(&old, &usr1));
+    ASSERT_TRUE(sigprocmask(SIG_UNBLOCK, NULL, &now) == 0 && same_set(&now, &both));
+    ASSERT_TRUE(sigprocmask(SIG_UNBLOCK, &usr1, &old) == 0 && same_set(&old, &both));
+    ASSERT_TRUE(sigprocmask(SIG_SETMASK, NULL, &now) == 0 && same_set(&now, &usr2));
+    ASSERT_TRUE(sigprocmask(SIG_SETMASK, &usr1, &old) == 0 && same_set(&old, &usr2));
+    ASSERT_TRUE(sigprocmask(SIG_BLOCK, NULL, &now) == 0 && same_set(&now, &usr1));
     return 0;
 }
 
@@ -152,12 +152,12 @@ static int mask_bad_how(void *arg)
 
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
-    SIG_CHECK(sigprocmask(SIG_SETMASK, &usr1, NULL) == 0);
+    ASSERT_EQ(sigprocmask(SIG_SETMASK, &usr1, NULL), 0);
     sigaddset(&usr1, SIGUSR2);
     errno = 0;
-    SIG_CHECK(sigprocmask(12345, &usr1, NULL) == -1 && errno == EINVAL);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, NULL, &now) == 0);
-    SIG_CHECK(sigismember(&now, SIGUSR1) == 1 && sigismember(&now, SIGUSR2) == 0);
+    ASSERT_TRUE(sigprocmask(12345, &usr1, NULL) == -1 && errno == EINVAL);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, NULL, &now), 0);
+    ASSERT_TRUE(sigismember(&now, SIGUSR1) == 1 && sigismember(&now, SIGUSR2) == 0);
     return 0;
 }
 
@@ -186,10 +186,10 @@ static int thread_mask(void *arg)
     int ok = 0;
     (void)arg;
 
-    SIG_CHECK(pthread_create(&t, NULL, block_usr2_in_thread, &ok) == 0);
-    SIG_CHECK(pthread_join(t, NULL) == 0);
-    SIG_CHECK(ok == 1);
-    SIG_CHECK(!sig_is_blocked(SIGUSR2));
+    ASSERT_EQ(pthread_create(&t, NULL, block_usr2_in_thread, &ok), 0);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    ASSERT_EQ(ok, 1);
+    ASSERT_TRUE(!sig_is_blocked(SIGUSR2));
     return 0;
 }
 
@@ -209,11 +209,11 @@ static int pthread_mask_errors(void *arg)
 
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
-    SIG_CHECK(pthread_sigmask(SIG_BLOCK, &usr1, NULL) == 0);
-    SIG_CHECK(pthread_sigmask(12345, &usr1, NULL) == EINVAL);
-    SIG_CHECK(pthread_sigmask(SIG_BLOCK, NULL, &now) == 0 && sigismember(&now, SIGUSR1) == 1);
+    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &usr1, NULL), 0);
+    ASSERT_EQ(pthread_sigmask(12345, &usr1, NULL), EINVAL);
+    ASSERT_TRUE(pthread_sigmask(SIG_BLOCK, NULL, &now) == 0 && sigismember(&now, SIGUSR1) == 1);
     sigemptyset(&now);
-    SIG_CHECK(pthread_sigmask(SIG_SETMASK, &now, NULL) == 0 && !sig_is_blocked(SIGUSR1));
+    ASSERT_TRUE(pthread_sigmask(SIG_SETMASK, &now, NULL) == 0 && !sig_is_blocked(SIGUSR1));
     return 0;
 }
 
@@ -235,10 +235,10 @@ static int waiter(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
     ipct_child_ready();
-    SIG_CHECK(sigwait(&set, &sig) == 0 && sig == SIGUSR1);
-    SIG_CHECK(!sig_is_pending(SIGUSR1));
+    ASSERT_TRUE(sigwait(&set, &sig) == 0 && sig == SIGUSR1);
+    ASSERT_TRUE(!sig_is_pending(SIGUSR1));
     return 0;
 }
 
@@ -246,7 +246,7 @@ static int waiter(void *arg)
 static void test_sig_mask_09_sigwait_takes_signal(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn(waiter, NULL);
+    pid_t pid = ipct_spawn_rc(waiter, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigtimedwait);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
@@ -264,12 +264,12 @@ static int timed_wait(void *arg)
 
     sigemptyset(&set);
     sigaddset(&set, SIGUSR2);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
     errno = 0;
-    SIG_CHECK(sigtimedwait(&set, &info, &brief) == -1 && errno == EAGAIN);
-    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
-    SIG_CHECK(sigtimedwait(&set, &info, &brief) == SIGUSR2);
-    SIG_CHECK(info.si_signo == SIGUSR2 && info.si_code == SI_USER && info.si_pid == getpid());
+    ASSERT_TRUE(sigtimedwait(&set, &info, &brief) == -1 && errno == EAGAIN);
+    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
+    ASSERT_EQ(sigtimedwait(&set, &info, &brief), SIGUSR2);
+    ASSERT_TRUE(info.si_signo == SIGUSR2 && info.si_code == SI_USER && info.si_pid == getpid());
     return 0;
 }
 
@@ -316,26 +316,26 @@ static int two_waiters(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    SIG_CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
     for (int i = 0; i < 2; i++) {
         atomic_init(&w[i].tid, 0);
         atomic_init(&w[i].got, 0);
     }
     for (int i = 0; i < 2; i++)
-        SIG_CHECK(pthread_create(&t[i], NULL, sigwait_thread, &w[i]) == 0);
+        ASSERT_EQ(pthread_create(&t[i], NULL, sigwait_thread, &w[i]), 0);
     for (int i = 0; i < 2; i++) {
         while (atomic_load(&w[i].tid) == 0 ||
                !ipct_is_blocked_in(atomic_load(&w[i].tid), SYS_rt_sigtimedwait))
             sched_yield();
     }
-    SIG_CHECK(kill(getpid(), SIGUSR1) == 0);
+    ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
     while (atomic_load(&returned) == 0)
         sched_yield();
-    SIG_CHECK(kill(getpid(), SIGUSR2) == 0);
+    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
     for (int i = 0; i < 2; i++)
-        SIG_CHECK(pthread_join(t[i], NULL) == 0);
+        ASSERT_EQ(pthread_join(t[i], NULL), 0);
     int got0 = atomic_load(&w[0].got), got1 = atomic_load(&w[1].got);
-    SIG_CHECK(got0 + got1 == SIGUSR1 + SIGUSR2 && got0 != got1);
+    ASSERT_TRUE(got0 + got1 == SIGUSR1 + SIGUSR2 && got0 != got1);
     return 0;
 }
 
@@ -353,14 +353,14 @@ static int two_pending_sets(void *arg)
     sigset_t wait_mask;
     (void)arg;
 
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
-    SIG_CHECK(raise(SIGUSR1) == 0 && kill(getpid(), SIGUSR1) == 0);
+    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
+    ASSERT_TRUE(raise(SIGUSR1) == 0 && kill(getpid(), SIGUSR1) == 0);
     sigprocmask(SIG_BLOCK, NULL, &wait_mask);
     sigdelset(&wait_mask, SIGUSR1);
     while (sig_hits < 2)
-        SIG_CHECK(sigsuspend(&wait_mask) == -1 && errno == EINTR);
-    SIG_CHECK(sig_hits == 2 && !sig_is_pending(SIGUSR1));
+        ASSERT_TRUE(sigsuspend(&wait_mask) == -1 && errno == EINTR);
+    ASSERT_TRUE(sig_hits == 2 && !sig_is_pending(SIGUSR1));
     return 0;
 }
 

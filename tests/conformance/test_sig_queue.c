@@ -19,10 +19,10 @@ static int receive_queued(void *arg)
 {
     const struct sender *from = arg;
 
-    SIG_CHECK(sig_await_usr1(1) == 0);
-    SIG_CHECK(sig_hits == 1);
-    SIG_CHECK(sig_seen_code == SI_QUEUE && sig_seen_value == 4242);
-    SIG_CHECK(sig_seen_pid == from->pid && sig_seen_uid == (sig_atomic_t)from->uid);
+    ASSERT_EQ(sig_await_usr1(1), 0);
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_TRUE(sig_seen_code == SI_QUEUE && sig_seen_value == 4242);
+    ASSERT_TRUE(sig_seen_pid == from->pid && sig_seen_uid == (sig_atomic_t)from->uid);
     return 0;
 }
 
@@ -32,7 +32,7 @@ static void test_sig_send_09_sigqueue_value_si_queue(void **state)
     struct sender me = { getpid(), getuid() };
     (void)state;
 
-    pid_t pid = ipct_spawn(receive_queued, &me);
+    pid_t pid = ipct_spawn_rc(receive_queued, &me);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 4242 }));
     assert_child_exited(pid, 0);
@@ -43,9 +43,9 @@ static int receive_killed(void *arg)
 {
     const struct sender *from = arg;
 
-    SIG_CHECK(sig_await_usr1(1) == 0);
-    SIG_CHECK(sig_hits == 1 && sig_seen_code == SI_USER);
-    SIG_CHECK(sig_seen_pid == from->pid && sig_seen_uid == (sig_atomic_t)from->uid);
+    ASSERT_EQ(sig_await_usr1(1), 0);
+    ASSERT_TRUE(sig_hits == 1 && sig_seen_code == SI_USER);
+    ASSERT_TRUE(sig_seen_pid == from->pid && sig_seen_uid == (sig_atomic_t)from->uid);
     return 0;
 }
 
@@ -55,7 +55,7 @@ static void test_sig_send_10_kill_si_user_sender(void **state)
     struct sender me = { getpid(), getuid() };
     (void)state;
 
-    pid_t pid = ipct_spawn(receive_killed, &me);
+    pid_t pid = ipct_spawn_rc(receive_killed, &me);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
@@ -65,9 +65,9 @@ static void test_sig_send_10_kill_si_user_sender(void **state)
 static int sigqueue_self(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_catch_info(SIGUSR2) == 0);
-    SIG_CHECK(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }) == 0);
-    SIG_CHECK(sig_hits == 1 && sig_seen_value == 7 && sig_seen_code == SI_QUEUE);
+    ASSERT_EQ(sig_catch_info(SIGUSR2), 0);
+    ASSERT_EQ(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }), 0);
+    ASSERT_TRUE(sig_hits == 1 && sig_seen_value == 7 && sig_seen_code == SI_QUEUE);
     return 0;
 }
 
@@ -91,12 +91,12 @@ static int queue_until_full(void *arg)
     int sent = 0;
     (void)arg;
 
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGRTMIN) == 0);
-    SIG_CHECK(ipct_drop_privileges() == 0);
-    SIG_CHECK(setrlimit(RLIMIT_SIGPENDING, &lim) == 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGRTMIN), 0);
+    ASSERT_EQ(ipct_drop_privileges(), 0);
+    ASSERT_EQ(setrlimit(RLIMIT_SIGPENDING, &lim), 0);
     while (sent <= 3 && sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = sent }) == 0)
         sent++;
-    SIG_CHECK(sent <= 3 && errno == EAGAIN);
+    ASSERT_TRUE(sent <= 3 && errno == EAGAIN);
     return 0;
 }
 
@@ -111,8 +111,8 @@ static void test_sig_send_12_sigqueue_limit_eagain(void **state)
 static int queued_to_plain(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_await_usr1(0) == 0);
-    SIG_CHECK(sig_hits == 1);
+    ASSERT_EQ(sig_await_usr1(0), 0);
+    ASSERT_EQ(sig_hits, 1);
     return 0;
 }
 
@@ -120,7 +120,7 @@ static int queued_to_plain(void *arg)
 static void test_sig_send_13_sigqueue_plain_handler(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn(queued_to_plain, NULL);
+    pid_t pid = ipct_spawn_rc(queued_to_plain, NULL);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 1 }));
     assert_child_exited(pid, 0);

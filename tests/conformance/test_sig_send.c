@@ -20,9 +20,9 @@
 static int raise_sync(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_catch(SIGUSR1, sig_count, 0) == 0);
-    SIG_CHECK(raise(SIGUSR1) == 0);
-    SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
+    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
+    ASSERT_EQ(raise(SIGUSR1), 0);
+    ASSERT_TRUE(sig_hits == 1 && sig_last == SIGUSR1);
     return 0;
 }
 
@@ -39,19 +39,19 @@ static void test_sig_send_02_raise_invalid_einval(void **state)
 {
     (void)state;
     errno = 0;
-    assert_int_not_equal(raise(NSIG + 1), 0);
-    assert_string_equal(ipct_errname(errno), "EINVAL");
+    ASSERT_NE(raise(NSIG + 1), 0);
+    ASSERT_ERRNO_EQ(errno, EINVAL);
     errno = 0;
-    assert_int_not_equal(raise(-1), 0);
-    assert_string_equal(ipct_errname(errno), "EINVAL");
+    ASSERT_NE(raise(-1), 0);
+    ASSERT_ERRNO_EQ(errno, EINVAL);
 }
 
 /* Exit 0: one SIGUSR1 arrived and ran the handler. */
 static int receive_usr1(void *arg)
 {
     (void)arg;
-    SIG_CHECK(sig_await_usr1(0) == 0);
-    SIG_CHECK(sig_hits == 1 && sig_last == SIGUSR1);
+    ASSERT_EQ(sig_await_usr1(0), 0);
+    ASSERT_TRUE(sig_hits == 1 && sig_last == SIGUSR1);
     return 0;
 }
 
@@ -59,7 +59,7 @@ static int receive_usr1(void *arg)
 static void test_sig_send_03_kill_other_process(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn(receive_usr1, NULL);
+    pid_t pid = ipct_spawn_rc(receive_usr1, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigsuspend);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
@@ -85,12 +85,12 @@ static void test_sig_send_04_null_signal_probes_live(void **state)
     char path[64], status[2048];
     (void)state;
 
-    pid_t pid = ipct_spawn(idle, NULL);
+    pid_t pid = ipct_spawn_rc(idle, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigsuspend);
     ASSERT_SYS_OK(kill(pid, 0));
     ASSERT_SYS_OK(sigqueue(pid, 0, (union sigval){ .sival_int = 1 }));
-    assert_true(ipct_is_blocked_in(pid, SYS_rt_sigsuspend)); /* not woken */
+    ASSERT_TRUE(ipct_is_blocked_in(pid, SYS_rt_sigsuspend)); /* not woken */
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     ipct_read_text(path, status, sizeof status);
     if (strstr(status, "SigPnd:\t0000000000000000") == NULL ||
@@ -104,7 +104,7 @@ static void test_sig_send_04_null_signal_probes_live(void **state)
 static void test_sig_send_05_null_signal_gone_esrch(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn(idle, NULL);
+    pid_t pid = ipct_spawn_rc(idle, NULL);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(kill(pid, SIGKILL));
     assert_child_signaled(pid, SIGKILL); /* reaped: the pid names nobody now */
@@ -121,14 +121,14 @@ static int signal_across_users(void *arg)
     pid_t root_pid = *(const pid_t *)arg;
     union sigval v = { .sival_int = 1 };
 
-    SIG_CHECK(ipct_drop_privileges() == 0);
+    ASSERT_EQ(ipct_drop_privileges(), 0);
     errno = 0;
-    SIG_CHECK(kill(root_pid, 0) == -1 && errno == EPERM);
+    ASSERT_TRUE(kill(root_pid, 0) == -1 && errno == EPERM);
     errno = 0;
-    SIG_CHECK(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
+    ASSERT_TRUE(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
     errno = 0;
-    SIG_CHECK(sigqueue(root_pid, SIGUSR1, v) == -1 && errno == EPERM);
-    SIG_CHECK(kill(getpid(), 0) == 0);
+    ASSERT_TRUE(sigqueue(root_pid, SIGUSR1, v) == -1 && errno == EPERM);
+    ASSERT_EQ(kill(getpid(), 0), 0);
     return 0;
 }
 
@@ -136,7 +136,7 @@ static int signal_across_users(void *arg)
 static void test_sig_send_06_other_user_eperm(void **state)
 {
     (void)state;
-    pid_t target = ipct_spawn(idle, NULL);
+    pid_t target = ipct_spawn_rc(idle, NULL);
     ipct_await_ready(target);
     sig_in_child(signal_across_users, &target);
     ASSERT_SYS_OK(kill(target, SIGKILL));
@@ -171,22 +171,22 @@ static int group_leader(void *arg)
     pid_t members[2];
     int status;
 
-    SIG_CHECK(setpgid(0, 0) == 0);
-    SIG_CHECK(sig_mask_one(SIG_BLOCK, SIGUSR1) == 0);
+    ASSERT_EQ(setpgid(0, 0), 0);
+    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
     for (int i = 0; i < 2; i++) {
         members[i] = fork();
-        SIG_CHECK(members[i] != -1);
+        ASSERT_NE(members[i], -1);
         if (members[i] == 0)
             ipct_child_exit(member_takes_usr1());
     }
     if (use_zero)
-        SIG_CHECK(kill(0, SIGUSR1) == 0);
+        ASSERT_EQ(kill(0, SIGUSR1), 0);
     else
         ipct_child_ready();
-    SIG_CHECK(sig_await(SIGUSR1, NULL));
+    ASSERT_TRUE(sig_await(SIGUSR1, NULL));
     for (int i = 0; i < 2; i++) {
-        SIG_CHECK(waitpid(members[i], &status, 0) == members[i]);
-        SIG_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        ASSERT_EQ(waitpid(members[i], &status, 0), members[i]);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
     return 0;
 }
@@ -197,7 +197,7 @@ static void test_sig_send_08_process_group(void **state)
     static const int by_test = 0, by_zero = 1;
     (void)state;
 
-    pid_t leader = ipct_spawn(group_leader, (void *)&by_test);
+    pid_t leader = ipct_spawn_rc(group_leader, (void *)&by_test);
     ipct_await_ready(leader);
     ASSERT_SYS_OK(kill(-leader, SIGUSR1));
     assert_child_exited(leader, 0);
@@ -210,11 +210,11 @@ static int sigcont_same_session(void *arg)
 {
     pid_t root_pid = *(const pid_t *)arg;
 
-    SIG_CHECK(ipct_drop_privileges() == 0);
-    SIG_CHECK(getsid(0) == getsid(root_pid));
+    ASSERT_EQ(ipct_drop_privileges(), 0);
+    ASSERT_EQ(getsid(0), getsid(root_pid));
     errno = 0;
-    SIG_CHECK(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
-    SIG_CHECK(kill(root_pid, SIGCONT) == 0);
+    ASSERT_TRUE(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
+    ASSERT_EQ(kill(root_pid, SIGCONT), 0);
     return 0;
 }
 
@@ -222,7 +222,7 @@ static int sigcont_same_session(void *arg)
 static void test_sig_send_14_sigcont_same_session(void **state)
 {
     (void)state;
-    pid_t target = ipct_spawn(idle, NULL);
+    pid_t target = ipct_spawn_rc(idle, NULL);
     ipct_await_ready(target);
     sig_in_child(sigcont_same_session, &target);
     ASSERT_SYS_OK(kill(target, SIGKILL));
@@ -251,10 +251,10 @@ static int raise_thread(void *arg)
     pid_t tid = 0;
     (void)arg;
 
-    SIG_CHECK(sig_catch(SIGUSR1, note_tid, 0) == 0);
-    SIG_CHECK(pthread_create(&t, NULL, raise_in_thread, &tid) == 0);
-    SIG_CHECK(pthread_join(t, NULL) == 0);
-    SIG_CHECK(sig_hits == 1 && handler_tid == tid && tid != getpid());
+    ASSERT_EQ(sig_catch(SIGUSR1, note_tid, 0), 0);
+    ASSERT_EQ(pthread_create(&t, NULL, raise_in_thread, &tid), 0);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    ASSERT_TRUE(sig_hits == 1 && handler_tid == tid && tid != getpid());
     return 0;
 }
 

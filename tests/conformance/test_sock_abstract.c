@@ -42,16 +42,16 @@ static void test_sock_abs_01_no_file_connects(void **state)
 
     ASSERT_SYS_OK(chdir(ipct_tmpdir()));
     int m = sk_bound(SOCK_STREAM, (struct sockaddr *)&sa, len);
-    assert_int_equal(dir_entries(), 0);
+    ASSERT_EQ(dir_entries(), 0);
     int c = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     ASSERT_SYS_OK(connect(c, (struct sockaddr *)&sa, len));
     int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
     ASSERT_SYS_OK(send(c, "@", 1, 0));
-    assert_int_equal(ASSERT_SYS_OK(recv(a, &b, 1, 0)), 1);
-    assert_int_equal(b, '@');
+    ASSERT_EQ(ASSERT_SYS_OK(recv(a, &b, 1, 0)), 1);
+    ASSERT_EQ(b, '@');
     ASSERT_SYS_OK(getsockname(m, (struct sockaddr *)&got, &glen));
-    assert_int_equal(glen, len); /* the name is len bytes, leading NUL and all */
-    assert_memory_equal(got.sun_path, sa.sun_path, len - offsetof(struct sockaddr_un, sun_path));
+    ASSERT_EQ(glen, len); /* the name is len bytes, leading NUL and all */
+    ASSERT_MEM_EQ(got.sun_path, sa.sun_path, len - offsetof(struct sockaddr_un, sun_path));
     ASSERT_SYS_OK(chdir("/"));
     close(a), close(c), close(m);
 }
@@ -96,8 +96,8 @@ static void test_sock_abs_04_autobind_abstract_name(void **state)
 
     ASSERT_SYS_OK(bind(fd, (struct sockaddr *)&family, sizeof family));
     ASSERT_SYS_OK(getsockname(fd, (struct sockaddr *)&got, &len));
-    assert_int_equal(len, sizeof(sa_family_t) + 6);
-    assert_int_equal(got.sun_path[0], '\0');
+    ASSERT_EQ(len, sizeof(sa_family_t) + 6);
+    ASSERT_EQ(got.sun_path[0], '\0');
     for (int i = 1; i < 6; i++) {
         if (strchr("0123456789abcdef", got.sun_path[i]) == NULL)
             IPCT_FAIL("autobound name byte %d is 0x%02x, not a hex digit", i,
@@ -118,10 +118,10 @@ static void test_sock_pair_01_connected_both_ways(void **state)
         ASSERT_SYS_OK(socketpair(AF_UNIX, types[k] | SOCK_CLOEXEC, 0, sv));
         ASSERT_SYS_OK(send(sv[0], "a", 1, 0));
         ASSERT_SYS_OK(send(sv[1], "b", 1, 0));
-        assert_int_equal(ASSERT_SYS_OK(recv(sv[1], &b, 1, 0)), 1);
-        assert_int_equal(b, 'a');
-        assert_int_equal(ASSERT_SYS_OK(recv(sv[0], &b, 1, 0)), 1);
-        assert_int_equal(b, 'b');
+        ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], &b, 1, 0)), 1);
+        ASSERT_EQ(b, 'a');
+        ASSERT_EQ(ASSERT_SYS_OK(recv(sv[0], &b, 1, 0)), 1);
+        ASSERT_EQ(b, 'b');
         close(sv[0]), close(sv[1]);
     }
 }
@@ -135,7 +135,7 @@ static void test_sock_pair_02_inet_eopnotsupp(void **state)
 
     ASSERT_SYS_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP);
     /* no descriptor is left (Linux may still have written numbers into sv) */
-    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -34,18 +34,18 @@ static void test_sock_accept_01_new_fd_master_keeps_listening(void **state)
 
     int a1 = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
     int a2 = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
-    assert_true(a1 != m && a2 != m && a1 != a2);
+    ASSERT_TRUE(a1 != m && a2 != m && a1 != a2);
     /* each accepted socket talks to its own client */
     ASSERT_SYS_OK(send(c2, "2", 1, 0));
     ASSERT_SYS_OK(send(c1, "1", 1, 0));
-    assert_int_equal(ASSERT_SYS_OK(recv(a1, &b, 1, 0)), 1);
-    assert_int_equal(b, '1');
-    assert_int_equal(ASSERT_SYS_OK(recv(a2, &b, 1, 0)), 1);
-    assert_int_equal(b, '2');
+    ASSERT_EQ(ASSERT_SYS_OK(recv(a1, &b, 1, 0)), 1);
+    ASSERT_EQ(b, '1');
+    ASSERT_EQ(ASSERT_SYS_OK(recv(a2, &b, 1, 0)), 1);
+    ASSERT_EQ(b, '2');
     int type = 0;
     socklen_t len = sizeof type;
     ASSERT_SYS_OK(getsockopt(m, SOL_SOCKET, SO_ACCEPTCONN, &type, &len));
-    assert_int_equal(type, 1); /* M still listens */
+    ASSERT_EQ(type, 1); /* M still listens */
     close(a1), close(a2), close(c1), close(c2), close(m);
 }
 
@@ -67,7 +67,7 @@ static void test_sock_accept_02_blocks_until_connect(void **state)
     int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
     (void)state;
 
-    pid_t pid = ipct_spawn(accept_and_read, &m);
+    pid_t pid = ipct_spawn_rc(accept_and_read, &m);
     ipct_await_blocked(pid, SYS_accept);
     int c = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
     ASSERT_SYS_OK(send(c, "\x2a", 1, 0));
@@ -134,12 +134,12 @@ static void test_sock_accept_06_peer_address(void **state)
     ASSERT_SYS_OK(connect(bound, (struct sockaddr *)&sa, sizeof sa));
     len = sizeof peer;
     int a = (int)ASSERT_SYS_OK(accept(m, (struct sockaddr *)&peer, &len));
-    assert_int_equal(peer.sun_family, AF_UNIX);
-    assert_string_equal(peer.sun_path, cpath);
+    ASSERT_EQ(peer.sun_family, AF_UNIX);
+    ASSERT_STR_EQ(peer.sun_path, cpath);
     int anon = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
     len = sizeof peer;
     int b = (int)ASSERT_SYS_OK(accept(m, (struct sockaddr *)&peer, &len));
-    assert_int_equal(len, sizeof(sa_family_t));
+    ASSERT_EQ(len, sizeof(sa_family_t));
     close(a), close(b), close(bound), close(anon), close(m);
 }
 
@@ -174,13 +174,13 @@ static void test_sock_listen_01_backlog_full_eagain(void **state)
     ASSERT_SYS_OK(bind(m, (struct sockaddr *)&sa, len));
     ASSERT_SYS_OK(listen(m, BACKLOG));
     int n = fill_backlog(ipct_path("m"), fds, CAP, &err);
-    assert_int_equal(err, EAGAIN);
+    ASSERT_EQ(err, EAGAIN);
     /* Linux queues backlog + 1 (unix(7) says only that the queue is bounded) */
     if (n < BACKLOG || n > BACKLOG + 1)
         IPCT_FAIL("%d connections queued with backlog %d", n, BACKLOG);
     close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
     int more = fill_backlog(ipct_path("m"), fds + n, CAP - n, &err);
-    assert_int_equal(more, 1);
+    ASSERT_EQ(more, 1);
     for (int i = 0; i < n + more; i++)
         close(fds[i]);
     close(m);
@@ -210,7 +210,7 @@ static void test_sock_listen_02_full_backlog_connect_blocks(void **state)
     ASSERT_SYS_OK(bind(m, (struct sockaddr *)&sa, len));
     ASSERT_SYS_OK(listen(m, 1));
     int n = fill_backlog(path, fds, 32, &err);
-    pid_t pid = ipct_spawn(connect_blocking, path);
+    pid_t pid = ipct_spawn_rc(connect_blocking, path);
     ipct_await_blocked(pid, SYS_connect);
     close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
     assert_child_exited(pid, 0);
@@ -258,7 +258,7 @@ static void test_sock_conc_01_select_serves_three_clients(void **state)
     (void)state;
 
     for (int i = 0; i < 3; i++) {
-        pid[i] = ipct_spawn(conc_client, (void *)(intptr_t)i);
+        pid[i] = ipct_spawn_rc(conc_client, (void *)(intptr_t)i);
         ipct_await_ready(pid[i]);
     }
     for (int i = 0; i < 3; i++) /* all three connected before any is served */
@@ -278,7 +278,7 @@ static void test_sock_conc_01_select_serves_three_clients(void **state)
             char b;
             if (fd[i] < 0 || !FD_ISSET(fd[i], &rd))
                 continue;
-            assert_int_equal(ASSERT_SYS_OK(recv(fd[i], &b, 1, 0)), 1);
+            ASSERT_EQ(ASSERT_SYS_OK(recv(fd[i], &b, 1, 0)), 1);
             b++;
             ASSERT_SYS_OK(send(fd[i], &b, 1, 0));
             close(fd[i]);
@@ -316,13 +316,13 @@ static void test_sock_cred_01_server_sees_client_creds(void **state)
 
     sk_abstract_addr(&sa, "cred"); /* no file: nobody needs no permission */
     int m = sk_bound(SOCK_STREAM, (struct sockaddr *)&sa, sizeof sa);
-    pid_t pid = ipct_spawn(cred_client, &sa);
+    pid_t pid = ipct_spawn_rc(cred_client, &sa);
     int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
     ASSERT_SYS_OK(getsockopt(a, SOL_SOCKET, SO_PEERCRED, &cred, &len));
-    assert_int_equal(len, sizeof cred);
-    assert_int_equal(cred.pid, pid);
-    assert_int_equal(cred.uid, 65534);
-    assert_int_equal(cred.gid, 65534);
+    ASSERT_EQ(len, sizeof cred);
+    ASSERT_EQ(cred.pid, pid);
+    ASSERT_EQ(cred.uid, 65534);
+    ASSERT_EQ(cred.gid, 65534);
     close(a);
     assert_child_exited(pid, 0);
     close(m);
@@ -338,9 +338,9 @@ static void test_sock_cred_02_client_sees_listener_creds(void **state)
     (void)state;
 
     ASSERT_SYS_OK(getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len));
-    assert_int_equal(cred.pid, getpid());
-    assert_int_equal(cred.uid, geteuid());
-    assert_int_equal(cred.gid, getegid());
+    ASSERT_EQ(cred.pid, getpid());
+    ASSERT_EQ(cred.uid, geteuid());
+    ASSERT_EQ(cred.gid, getegid());
     close(c), close(m);
 }
 
@@ -355,8 +355,8 @@ static void test_sock_cred_03_socketpair_own_creds(void **state)
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
     for (int k = 0; k < 2; k++) {
         ASSERT_SYS_OK(getsockopt(sv[k], SOL_SOCKET, SO_PEERCRED, &cred, &len));
-        assert_int_equal(cred.pid, getpid());
-        assert_int_equal(cred.uid, geteuid());
+        ASSERT_EQ(cred.pid, getpid());
+        ASSERT_EQ(cred.uid, geteuid());
     }
     close(sv[0]), close(sv[1]);
 }

@@ -66,10 +66,10 @@ static void test_sock_api_02_non_socket_left_eexist(void **state)
         ASSERT_IPC_ERR(ipc_sock_unix_listen(paths[k], SOCK_DGRAM, 0600), EEXIST);
         ASSERT_SYS_OK(lstat(paths[k], &st)); /* still there */
     }
-    assert_true(S_ISLNK(st.st_mode));
+    ASSERT_TRUE(S_ISLNK(st.st_mode));
     ASSERT_SYS_OK(lstat(sock, &st)); /* not removed through the link */
-    assert_true(S_ISSOCK(st.st_mode));
-    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    ASSERT_TRUE(S_ISSOCK(st.st_mode));
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest);
     ASSERT_SYS_OK(unlink(link)), ASSERT_SYS_OK(unlink(sock));
 }
 
@@ -98,9 +98,9 @@ static void test_sock_api_03_mode_honoured(void **state)
         int m = ASSERT_IPC_OK(ipc_sock_unix_listen(path, k == 2 ? SOCK_DGRAM : SOCK_STREAM,
                                                    modes[k]));
         ASSERT_SYS_OK(lstat(path, &st));
-        assert_int_equal(st.st_mode & 07777, modes[k]);
+        ASSERT_EQ(st.st_mode & 07777, modes[k]);
         if (k < 2)
-            assert_child_exited(ipct_spawn(nobody_connects, path), k == 0 ? 10 : 0);
+            assert_child_exited(ipct_spawn_rc(nobody_connects, path), k == 0 ? 10 : 0);
         close(m);
     }
     ASSERT_IPC_OK(ipc_sock_unix_remove(path));
@@ -123,7 +123,7 @@ static void test_sock_api_04_long_path_enametoolong(void **state)
     ASSERT_IPC_ERR(ipc_sock_unix_listen(path, SOCK_STREAM, 0600), ENAMETOOLONG);
     ASSERT_IPC_ERR(ipc_sock_unix_connect(path, SOCK_STREAM), ENAMETOOLONG);
     ASSERT_IPC_ERR(ipc_sock_unix_remove(path), ENAMETOOLONG);
-    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest);
     path[room + 1] = 'x';
     path[room] = '\0'; /* exactly sun_path less its NUL: accepted */
     assert_gone(path);
@@ -178,15 +178,15 @@ static void test_sock_api_07_inet_ephemeral_port(void **state)
     (void)state;
 
     int m = ASSERT_IPC_OK(ipc_sock_inet_listen("127.0.0.1", 0, SOCK_STREAM, &port));
-    assert_true(port != 0);
-    assert_int_equal(sk_port(m), port);
+    ASSERT_NE(port, 0);
+    ASSERT_EQ(sk_port(m), port);
     int c = ASSERT_IPC_OK(ipc_sock_inet_connect("127.0.0.1", port, SOCK_STREAM));
     close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
     ASSERT_IPC_ERR(ipc_sock_inet_listen("127.0.0.1", port, SOCK_STREAM, NULL), EADDRINUSE);
     int u = ASSERT_IPC_OK(ipc_sock_inet_listen("127.0.0.1", 0, SOCK_DGRAM, &uport));
     int uc = ASSERT_IPC_OK(ipc_sock_inet_connect("127.0.0.1", uport, SOCK_DGRAM));
     ASSERT_SYS_OK(send(uc, "u", 1, 0));
-    assert_int_equal(ASSERT_SYS_OK(recv(u, &b, 1, 0)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(u, &b, 1, 0)), 1);
     close(c), close(m), close(u), close(uc);
 }
 
@@ -205,7 +205,7 @@ static void test_sock_api_08_connect_errors(void **state)
     int hold = sk_inet_listen(SOCK_DGRAM, &port); /* a port with no TCP listener */
     ASSERT_IPC_ERR(ipc_sock_inet_connect("127.0.0.1", port, SOCK_STREAM), ECONNREFUSED);
     close(hold);
-    assert_int_equal(ipct_lowest_free_fd(), lowest);
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest);
     ASSERT_SYS_OK(unlink(path));
 }
 
@@ -222,11 +222,11 @@ static void test_sock_api_09_dgram_client_autobound(void **state)
     int c = ASSERT_IPC_OK(ipc_sock_unix_connect(path, SOCK_DGRAM));
     ASSERT_SYS_OK(send(c, "q", 1, 0));
     ASSERT_SYS_OK(recvfrom(s, &b, 1, 0, (struct sockaddr *)&from, &len));
-    assert_int_equal(len, sizeof(sa_family_t) + 6); /* an abstract, autobound name */
-    assert_int_equal(from.sun_path[0], '\0');
+    ASSERT_EQ(len, sizeof(sa_family_t) + 6); /* an abstract, autobound name */
+    ASSERT_EQ(from.sun_path[0], '\0');
     ASSERT_SYS_OK(sendto(s, "a", 1, 0, (struct sockaddr *)&from, len));
-    assert_int_equal(ASSERT_SYS_OK(recv(c, &b, 1, 0)), 1);
-    assert_int_equal(b, 'a');
+    ASSERT_EQ(ASSERT_SYS_OK(recv(c, &b, 1, 0)), 1);
+    ASSERT_EQ(b, 'a');
     close(c), close(s);
     ASSERT_IPC_OK(ipc_sock_unix_remove(path));
 }
@@ -255,11 +255,11 @@ static void test_sock_api_10_frame_round_trip(void **state)
     memset(buf, 'm', IPC_SOCK_MSG_MAX);
     ASSERT_IPC_OK(ipc_sock_send_frame(sv[0], buf, IPC_SOCK_MSG_MAX));
     memset(buf, 0, sizeof buf);
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_recv_frame(sv[1], buf, sizeof buf)), IPC_SOCK_MSG_MAX);
-    assert_int_equal(buf[0], 'm');
-    assert_int_equal(buf[IPC_SOCK_MSG_MAX - 1], 'm');
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_recv_frame(sv[1], buf, sizeof buf)), IPC_SOCK_MSG_MAX);
+    ASSERT_EQ(buf[0], 'm');
+    ASSERT_EQ(buf[IPC_SOCK_MSG_MAX - 1], 'm');
     /* one frame in four pieces: the reader waits inside recv before each */
-    pid_t pid = ipct_spawn(read_hello, sv);
+    pid_t pid = ipct_spawn_rc(read_hello, sv);
     for (size_t k = 0; k + 1 < sizeof cuts / sizeof cuts[0]; k++) {
         ipct_await_blocked(pid, SYS_recvfrom);
         ASSERT_SYS_OK(send(sv[0], frame + cuts[k], cuts[k + 1] - cuts[k], 0));
@@ -278,7 +278,7 @@ static void test_sock_api_11_frame_size_emsgsize(void **state)
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
     ASSERT_IPC_ERR(ipc_sock_send_frame(sv[0], big, 0), EMSGSIZE);
     ASSERT_IPC_ERR(ipc_sock_send_frame(sv[0], big, sizeof big), EMSGSIZE);
-    assert_false(sk_readable(sv[1]));
+    ASSERT_FALSE(sk_readable(sv[1]));
     close(sv[0]), close(sv[1]);
 }
 
@@ -329,7 +329,7 @@ static void test_sock_api_13_send_closed_peer_epipe_no_signal(void **state)
 
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
     close(sv[1]);
-    assert_child_exited(ipct_spawn(frame_to_closed, &sv[0]), 0);
+    assert_child_exited(ipct_spawn_rc(frame_to_closed, &sv[0]), 0);
     close(sv[0]);
 }
 
@@ -362,7 +362,7 @@ static void test_sock_api_15_call_refusals(void **state)
     ASSERT_IPC_ERR(ipc_sock_call(sv[0], "", reply, sizeof reply), EMSGSIZE);
     ASSERT_IPC_ERR(ipc_sock_call(sv[0], big, reply, sizeof reply), EMSGSIZE);
     ASSERT_IPC_ERR(ipc_sock_call(sv[0], "SUM 1", reply, 0), EMSGSIZE);
-    assert_false(sk_readable(sv[1])); /* nothing was sent */
+    ASSERT_FALSE(sk_readable(sv[1])); /* nothing was sent */
     ASSERT_IPC_ERR(ipc_sock_call(p[0], "SUM 1", reply, sizeof reply), ENOTSOCK);
     /* a datagram answer that does not fit with its NUL */
     ASSERT_SYS_OK(send(dv[1], "OK 1234567", 10, 0));

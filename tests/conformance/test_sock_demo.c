@@ -95,8 +95,8 @@ static void test_sock_demo_02_signals_exit_zero_path_removed(void **state)
         for (int j = 0; j < 2; j++) {
             pid_t server = sd_start(kinds[k], path, NULL);
             ASSERT_SYS_OK(lstat(path, &st));
-            assert_true(S_ISSOCK(st.st_mode));
-            assert_int_equal(st.st_mode & 0777, 0600);
+            ASSERT_TRUE(S_ISSOCK(st.st_mode));
+            ASSERT_EQ(st.st_mode & 0777, 0600);
             sd_stop(server, sigs[j], path);
         }
     }
@@ -115,10 +115,10 @@ static void test_sock_demo_03_bad_number_exit_one(void **state)
     pid_t server = sd_start("unix", path, NULL);
     char *bad[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", "two", NULL };
     char *good[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", "2", NULL };
-    assert_int_equal(sd_run(bad, &run), 1);
-    assert_string_equal(run.err, "ipcspec-sock-client: server answered \"ERR bad number\"\n");
-    assert_int_equal(sd_run(good, &run), 0);
-    assert_string_equal(run.out, "3\n");
+    ASSERT_EQ(sd_run(bad, &run), 1);
+    ASSERT_STR_EQ(run.err, "ipcspec-sock-client: server answered \"ERR bad number\"\n");
+    ASSERT_EQ(sd_run(good, &run), 0);
+    ASSERT_STR_EQ(run.out, "3\n");
     sd_stop(server, SIGTERM, path);
 }
 
@@ -161,19 +161,19 @@ static void test_sock_demo_05_client_failures_reported(void **state)
     snprintf(path, sizeof path, "%s", ipct_path("none"));
     char *none[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", NULL };
     char want[128];
-    assert_int_equal(sd_run(none, &run), 1);
+    ASSERT_EQ(sd_run(none, &run), 1);
     /* strerror's text is the libc's own (musl words some differently) */
     snprintf(want, sizeof want, "ipcspec-sock-client: connect: %s\n", strerror(ENOENT));
-    assert_string_equal(run.err, want);
+    ASSERT_STR_EQ(run.err, want);
     many[0] = IPCSPEC_SOCK_CLIENT_DEMO;
     many[1] = "unix";
     many[2] = path;
     for (int k = 3; k < 39; k++)
         many[k] = "1234567890"; /* 36 words of 11 bytes: more than IPC_SOCK_MSG_MAX */
     many[39] = NULL;
-    assert_int_equal(sd_run(many, &run), 1);
+    ASSERT_EQ(sd_run(many, &run), 1);
     snprintf(want, sizeof want, "ipcspec-sock-client: request: %s\n", strerror(EMSGSIZE));
-    assert_string_equal(run.err, want);
+    ASSERT_STR_EQ(run.err, want);
 }
 
 /* SOCK-DEMO-06 the demo server refuses a path held by something that is not a socket, and leaves it */
@@ -189,12 +189,12 @@ static void test_sock_demo_06_non_socket_path_refused(void **state)
     pid_t pid = sd_start_env("unix", path, NULL, NULL, line, sizeof line, err);
     close(err);
     assert_child_exited(pid, 1);
-    assert_string_equal(line, "");
+    ASSERT_STR_EQ(line, "");
     char want[128];
     snprintf(want, sizeof want, "ipcspec-sock-server: listen: %s\n", strerror(EEXIST));
-    assert_string_equal(ipct_read_text(ipct_path("err"), line, sizeof line), want);
+    ASSERT_STR_EQ(ipct_read_text(ipct_path("err"), line, sizeof line), want);
     ASSERT_SYS_OK(lstat(path, &st));
-    assert_true(S_ISREG(st.st_mode));
+    ASSERT_TRUE(S_ISREG(st.st_mode));
 }
 
 static const struct CMUnitTest tests[] = {

@@ -20,10 +20,10 @@ static void test_sock_dgram_01_boundaries_kept(void **state)
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
     ASSERT_SYS_OK(send(sv[0], "abc", 3, 0));
     ASSERT_SYS_OK(send(sv[0], "defgh", 5, 0));
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 3);
-    assert_memory_equal(buf, "abc", 3);
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 5);
-    assert_memory_equal(buf, "defgh", 5);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 3);
+    ASSERT_MEM_EQ(buf, "abc", 3);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 5);
+    ASSERT_MEM_EQ(buf, "defgh", 5);
     close(sv[0]), close(sv[1]);
 }
 
@@ -39,12 +39,12 @@ static void test_sock_dgram_02_short_buffer_msg_trunc(void **state)
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
     ASSERT_SYS_OK(send(sv[0], "abcdefg", 7, 0));
     ASSERT_SYS_OK(send(sv[0], "next", 4, 0));
-    assert_int_equal(ASSERT_SYS_OK(recvmsg(sv[1], &mh, 0)), 4);
-    assert_true(mh.msg_flags & MSG_TRUNC);
-    assert_memory_equal(buf, "abcd", 4);
+    ASSERT_EQ(ASSERT_SYS_OK(recvmsg(sv[1], &mh, 0)), 4);
+    ASSERT_TRUE(mh.msg_flags & MSG_TRUNC);
+    ASSERT_MEM_EQ(buf, "abcd", 4);
     /* "efg" is gone: the next recv is the next datagram */
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 4);
-    assert_memory_equal(buf, "next", 4);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 4);
+    ASSERT_MEM_EQ(buf, "next", 4);
     close(sv[0]), close(sv[1]);
 }
 
@@ -57,8 +57,8 @@ static void test_sock_dgram_03_recv_msg_trunc_real_length(void **state)
 
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
     ASSERT_SYS_OK(send(sv[0], "0123456789", 10, 0));
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, MSG_TRUNC)), 10);
-    assert_memory_equal(buf, "01", 2);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, MSG_TRUNC)), 10);
+    ASSERT_MEM_EQ(buf, "01", 2);
     ASSERT_SYS_ERR(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), EAGAIN); /* consumed */
     close(sv[0]), close(sv[1]);
 }
@@ -71,12 +71,12 @@ static void test_sock_dgram_04_zero_length_datagram(void **state)
     (void)state;
 
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-    assert_int_equal(ASSERT_SYS_OK(send(sv[0], "", 0, 0)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(send(sv[0], "", 0, 0)), 0);
     ASSERT_SYS_OK(send(sv[0], "z", 1, 0));
-    assert_true(sk_readable(sv[1]));
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 0);
+    ASSERT_TRUE(sk_readable(sv[1]));
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 0);
     /* not an end of file: the next datagram follows */
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 1);
     close(sv[0]), close(sv[1]);
 }
 
@@ -115,13 +115,13 @@ static void test_sock_dgram_06_recvfrom_sender_address(void **state)
     ASSERT_SYS_OK(sendto(anon, "a", 1, 0, (struct sockaddr *)&sa, len));
     len = sizeof from;
     ASSERT_SYS_OK(recvfrom(s, &b, 1, 0, (struct sockaddr *)&from, &len));
-    assert_string_equal(from.sun_path, cpath);
+    ASSERT_STR_EQ(from.sun_path, cpath);
     /* and the reply reaches the sender at that address */
     ASSERT_SYS_OK(sendto(s, "r", 1, 0, (struct sockaddr *)&from, len));
-    assert_int_equal(ASSERT_SYS_OK(recv(bound, &b, 1, 0)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(bound, &b, 1, 0)), 1);
     len = sizeof from;
     ASSERT_SYS_OK(recvfrom(s, &b, 1, 0, (struct sockaddr *)&from, &len));
-    assert_int_equal(len, 0); /* Linux: no address at all; nothing to reply to */
+    ASSERT_EQ(len, 0); /* Linux: no address at all; nothing to reply to */
     close(s), close(bound), close(anon);
 }
 
@@ -137,10 +137,10 @@ static void test_sock_dgram_07_oversized_emsgsize(void **state)
     ASSERT_SYS_OK(getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
     size_t size = (size_t)sndbuf + 4096;
     char *big = calloc(1, size);
-    assert_non_null(big);
+    ASSERT_NOT_NULL(big);
     ASSERT_SYS_ERR(send(sv[0], big, size, 0), EMSGSIZE);
     free(big);
-    assert_false(sk_readable(sv[1])); /* nothing sent */
+    ASSERT_FALSE(sk_readable(sv[1])); /* nothing sent */
     close(sv[0]), close(sv[1]);
 }
 

@@ -31,7 +31,7 @@ static int client(int udp, const char *path, uint16_t port)
 /* One round that must answer one datagram. */
 static void answer_one(struct ipc_sock_dgram_server *d)
 {
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 1);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 1);
 }
 
 /* The next datagram on fd must be want. */
@@ -64,8 +64,8 @@ static void two_clients(int udp)
     expect(a, "OK -5");
     expect(b, "OK 30");
     ipc_sock_dgram_counts(d, &answered, &dropped);
-    assert_int_equal(answered, 3);
-    assert_int_equal(dropped, 0);
+    ASSERT_EQ(answered, 3);
+    ASSERT_EQ(dropped, 0);
     close(a), close(b);
     ASSERT_IPC_OK(ipc_sock_dgram_destroy(d));
     struct stat st;
@@ -122,13 +122,13 @@ static void test_sock_dgs_03_gone_sender_dropped(void **state)
     int gone = client(0, path, 0), stays = client(0, path, 0);
     ASSERT_SYS_OK(send(gone, "SUM 1", 5, 0));
     close(gone); /* its autobound name goes with it */
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
     ASSERT_SYS_OK(send(stays, "SUM 2", 5, 0));
     answer_one(d);
     expect(stays, "OK 2");
     ipc_sock_dgram_counts(d, &answered, &dropped);
-    assert_int_equal(answered, 1);
-    assert_int_equal(dropped, 1);
+    ASSERT_EQ(answered, 1);
+    ASSERT_EQ(dropped, 1);
     close(stays);
     ASSERT_IPC_OK(ipc_sock_dgram_destroy(d));
 }
@@ -149,9 +149,9 @@ static void test_sock_dgs_04_create_and_run(void **state)
     memset(longpath, 'p', sizeof longpath - 1);
     longpath[sizeof longpath - 1] = '\0';
     ASSERT_IPC_ERR(ipc_sock_dgram_create(&d, fd, longpath), ENAMETOOLONG);
-    assert_null(d);
+    ASSERT_NULL(d);
     ASSERT_IPC_OK(ipc_sock_dgram_create(&d, fd, NULL));
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, 1)), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, 1)), 0);
     ASSERT_IPC_ERR(ipc_sock_dgram_run(d, -1), EBADF);
     ASSERT_IPC_ERR(ipc_sock_dgram_run(d, FD_SETSIZE), EMFILE);
     ASSERT_SYS_OK(pipe2(stop, O_CLOEXEC));

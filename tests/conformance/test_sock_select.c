@@ -20,11 +20,11 @@ static void test_sock_select_01_master_readable_when_pending(void **state)
 
     for (int tcp = 0; tcp < 2; tcp++) {
         int m = tcp ? sk_inet_listen(SOCK_STREAM, &port) : sk_unix_listen(SOCK_STREAM, ipct_path("m"));
-        assert_false(sk_readable(m));
+        ASSERT_FALSE(sk_readable(m));
         int c = tcp ? sk_inet_connect(SOCK_STREAM, port) : sk_unix_connect(SOCK_STREAM, ipct_path("m"));
-        assert_true(sk_readable(m));
+        ASSERT_TRUE(sk_readable(m));
         int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
-        assert_false(sk_readable(m)); /* accepted: nothing pending */
+        ASSERT_FALSE(sk_readable(m)); /* accepted: nothing pending */
         close(a), close(c), close(m);
         if (!tcp)
             ASSERT_SYS_OK(unlink(ipct_path("m")));
@@ -39,11 +39,11 @@ static void test_sock_select_02_client_readable_on_data(void **state)
     (void)state;
 
     ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-    assert_false(sk_readable(sv[1]));
+    ASSERT_FALSE(sk_readable(sv[1]));
     ASSERT_SYS_OK(send(sv[0], "d", 1, 0));
-    assert_true(sk_readable(sv[1]));
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], &b, 1, 0)), 1);
-    assert_false(sk_readable(sv[1])); /* drained */
+    ASSERT_TRUE(sk_readable(sv[1]));
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], &b, 1, 0)), 1);
+    ASSERT_FALSE(sk_readable(sv[1])); /* drained */
     close(sv[0]), close(sv[1]);
 }
 
@@ -57,15 +57,15 @@ static void test_sock_select_03_readable_at_eof(void **state)
     int m = sk_inet_listen(SOCK_STREAM, &port);
     int c = sk_inet_connect(SOCK_STREAM, port);
     int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
-    assert_false(sk_readable(a));
+    ASSERT_FALSE(sk_readable(a));
     close(c);
     fd_set rd;
     FD_ZERO(&rd);
     FD_SET(a, &rd);
     /* TCP's FIN travels through the loopback: wait for it, bounded */
     struct timeval tv = { ipct_deadline_ms() / 1000, 0 };
-    assert_int_equal(ASSERT_SYS_OK(select(a + 1, &rd, NULL, NULL, &tv)), 1);
-    assert_int_equal(ASSERT_SYS_OK(recv(a, &b, 1, 0)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(select(a + 1, &rd, NULL, NULL, &tv)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(a, &b, 1, 0)), 0);
     close(a), close(m);
 }
 
@@ -88,7 +88,7 @@ static void test_sock_select_04_blocked_select_wakes_on_connect(void **state)
     int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
     (void)state;
 
-    pid_t pid = ipct_spawn(select_on_master, &m);
+    pid_t pid = ipct_spawn_rc(select_on_master, &m);
     ipct_await_blocked(pid, SOCK_SYS_SELECT);
     int c = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
     assert_child_exited(pid, 0);

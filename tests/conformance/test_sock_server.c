@@ -64,10 +64,10 @@ static void test_sock_srv_02_disconnect_frees_slot(void **state)
     SS_STEP_UNTIL(s, st.clients == 2);
     close(c1);
     SS_STEP_UNTIL(s, st.disconnected == 1);
-    assert_int_equal(ss_stats(s).clients, 1);
+    ASSERT_EQ(ss_stats(s).clients, 1);
     int c3 = ss_connect(0, path, 0);
     SS_STEP_UNTIL(s, st.accepted == 3);
-    assert_int_equal(ss_stats(s).refused, 0);
+    ASSERT_EQ(ss_stats(s).refused, 0);
     ss_send(c3, "SUM 3 4");
     SS_STEP_UNTIL(s, st.answered == 1);
     ss_expect(c3, "OK 7");
@@ -87,7 +87,7 @@ static void test_sock_srv_03_full_table_refuses(void **state)
     int c3 = ss_connect(0, path, 0);
     SS_STEP_UNTIL(s, st.refused == 1);
     ss_expect_eof(c3); /* accepted and closed at once */
-    assert_int_equal(ss_stats(s).clients, 2);
+    ASSERT_EQ(ss_stats(s).clients, 2);
     ss_send(c1, "SUM 1");
     ss_send(c2, "SUM 2");
     SS_STEP_UNTIL(s, st.answered == 2);
@@ -116,7 +116,7 @@ static void test_sock_srv_04_malformed_frame_closes_one(void **state)
     ss_expect_eof(bad1);
     ss_expect_eof(bad2);
     ss_expect(good, "OK 42");
-    assert_int_equal(ss_stats(s).clients, 1);
+    ASSERT_EQ(ss_stats(s).clients, 1);
     close(bad1), close(bad2), close(good);
     ASSERT_IPC_OK(ipc_sock_server_destroy(s));
 }
@@ -163,7 +163,7 @@ static void test_sock_srv_06_bad_request_err_client_kept(void **state)
     ss_send(c, "SUM 2 2");
     SS_STEP_UNTIL(s, st.answered == 3);
     ss_expect(c, "OK 4");
-    assert_int_equal(ss_stats(s).dropped, 0);
+    ASSERT_EQ(ss_stats(s).dropped, 0);
     close(c);
     ASSERT_IPC_OK(ipc_sock_server_destroy(s));
 }
@@ -199,7 +199,7 @@ static void test_sock_srv_07_slow_reader_stalls_nobody(void **state)
         ss_expect(lazy, "OK 1");
     }
     SS_STEP_UNTIL(s, st.waiting == 0);
-    assert_false(sk_readable(lazy));
+    ASSERT_FALSE(sk_readable(lazy));
     close(lazy), close(busy);
     ASSERT_IPC_OK(ipc_sock_server_destroy(s));
 }
@@ -223,8 +223,8 @@ static void test_sock_srv_08_create_arguments(void **state)
     ASSERT_IPC_ERR(ipc_sock_server_create(&s, m, 1, longpath), ENAMETOOLONG);
     int closed = ipct_lowest_free_fd();
     ASSERT_IPC_ERR(ipc_sock_server_create(&s, closed, 1, NULL), EBADF);
-    assert_null(s);
-    assert_int_equal(fcntl(m, F_GETFD) != -1, 1); /* still open: the caller's */
+    ASSERT_NULL(s);
+    ASSERT_EQ(fcntl(m, F_GETFD) != -1, 1); /* still open: the caller's */
     ASSERT_IPC_OK(ipc_sock_server_create(&s, m, 1, NULL));
     ASSERT_IPC_OK(ipc_sock_server_destroy(s));
     ASSERT_IPC_OK(ipc_sock_server_destroy(NULL));
@@ -247,14 +247,14 @@ static void test_sock_srv_09_destroy_removes_path(void **state)
     ss_expect_eof(c2);
     ASSERT_SYS_ERR(lstat(path, &sb), ENOENT);
     close(c1), close(c2);
-    assert_int_equal(ipct_lowest_free_fd(), lowest); /* M and both clients closed */
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest); /* M and both clients closed */
     /* a path someone else took meanwhile is left to them */
     s = ss_start(0, 1, path, NULL);
     ASSERT_SYS_OK(unlink(path));
     close((int)ASSERT_SYS_OK(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)));
     ASSERT_IPC_ERR(ipc_sock_server_destroy(s), EEXIST);
     ASSERT_SYS_OK(lstat(path, &sb));
-    assert_true(S_ISREG(sb.st_mode));
+    ASSERT_TRUE(S_ISREG(sb.st_mode));
     ASSERT_SYS_OK(unlink(path));
     /* a path already gone is no error */
     s = ss_start(0, 1, path, NULL);
@@ -270,7 +270,7 @@ static void test_sock_srv_10_run_stops_on_stop_fd(void **state)
     struct ipc_sock_server *s = ss_start(1, 2, NULL, &port);
     (void)state;
 
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_server_step(s, 1)), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_server_step(s, 1)), 0);
     ASSERT_IPC_ERR(ipc_sock_server_run(s, -1), EBADF);
     ASSERT_IPC_ERR(ipc_sock_server_run(s, FD_SETSIZE), EMFILE);
     ASSERT_SYS_OK(pipe2(stop, O_CLOEXEC));
@@ -278,7 +278,7 @@ static void test_sock_srv_10_run_stops_on_stop_fd(void **state)
     ss_send(c, "SUM 6 6");
     ASSERT_SYS_OK(write(stop[1], "x", 1));
     ASSERT_IPC_OK(ipc_sock_server_run(s, stop[0]));
-    assert_true(sk_readable(stop[0])); /* the byte is left */
+    ASSERT_TRUE(sk_readable(stop[0])); /* the byte is left */
     SS_STEP_UNTIL(s, st.answered == 1);
     ss_expect(c, "OK 12");
     close(c), close(stop[0]), close(stop[1]);
@@ -305,7 +305,7 @@ static void test_sock_srv_11_high_fd_refused(void **state)
     while (ipct_lowest_free_fd() < FD_SETSIZE)
         fillers[n++] = (int)ASSERT_SYS_OK(dup(c)); /* every number below FD_SETSIZE taken */
     SS_STEP_UNTIL(s, st.refused == 1);
-    assert_int_equal(ss_stats(s).clients, 0);
+    ASSERT_EQ(ss_stats(s).clients, 0);
     for (int i = 0; i < n; i++)
         close(fillers[i]);
     ss_expect_eof(c);

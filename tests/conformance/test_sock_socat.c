@@ -30,7 +30,7 @@ static void socat_exchange(const char *target, const char *linger, const void *r
     ASSERT_SYS_OK(pipe2(out, O_CLOEXEC));
     pid_t pid = ipct_spawn_exec(argv, in[0], out[1], -1);
     close(in[0]), close(out[1]);
-    assert_int_equal(ASSERT_SYS_OK(write(in[1], request, len)), (long)len);
+    ASSERT_EQ(ASSERT_SYS_OK(write(in[1], request, len)), (long)len);
     while (got < want_len) {
         struct pollfd p = { .fd = out[0], .events = POLLIN };
         if (ASSERT_SYS_OK(poll(&p, 1, ipct_deadline_ms())) == 0)
@@ -60,7 +60,7 @@ static void stream_sum(const char *target)
     unsigned char got[sizeof want];
 
     socat_exchange(target, "10", req, sizeof req, got, sizeof got);
-    assert_memory_equal(got, want, sizeof want);
+    ASSERT_MEM_EQ(got, want, sizeof want);
 }
 
 /* SOCK-DEMO-07 socat, an independent client, gets the sums from the demo server */
@@ -103,7 +103,7 @@ static void test_sock_demo_07_socat_udp(void **state)
     pid_t server = sd_start("udp", "0", &port);
     snprintf(target, sizeof target, "UDP:127.0.0.1:%u", (unsigned)port);
     socat_exchange(target, "0.1", "SUM 7 8", 7, got, sizeof got);
-    assert_memory_equal(got, "OK 15", 5);
+    ASSERT_MEM_EQ(got, "OK 15", 5);
     sd_stop(server, SIGTERM, NULL);
 }
 
@@ -120,7 +120,7 @@ static void test_sock_demo_07_socat_unix_dgram(void **state)
     snprintf(target, sizeof target, "UNIX-SENDTO:%s,bind=%s", path, cli);
     pid_t server = sd_start("unix-dgram", path, NULL);
     socat_exchange(target, "0.1", "SUM -1 -2", 9, got, sizeof got);
-    assert_memory_equal(got, "OK -3", 4);
+    ASSERT_MEM_EQ(got, "OK -3", 4);
     sd_stop(server, SIGTERM, path);
     if (lstat(cli, &st) == 0) /* socat removes its own socket; make sure */
         ASSERT_SYS_OK(unlink(cli));

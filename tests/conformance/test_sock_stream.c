@@ -46,8 +46,8 @@ static void no_boundaries(int tcp)
     ASSERT_SYS_OK(send(sv[0], "abc", 3, 0));
     ASSERT_SYS_OK(send(sv[0], "def", 3, 0));
     sk_await_unread(sv[1], 6);
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 6);
-    assert_string_equal(buf, "abcdef");
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 6);
+    ASSERT_STR_EQ(buf, "abcdef");
     close(sv[0]), close(sv[1]);
 }
 
@@ -80,10 +80,10 @@ static void test_sock_stream_02_short_buffer_rest_stays(void **state)
     iov.iov_len = 4;
     mh.msg_iov = &iov;
     mh.msg_iovlen = 1;
-    assert_int_equal(ASSERT_SYS_OK(recvmsg(sv[1], &mh, 0)), 4);
-    assert_int_equal(mh.msg_flags & MSG_TRUNC, 0); /* nothing lost */
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf + 4, 4, 0)), 2);
-    assert_string_equal(buf, "abcdef");
+    ASSERT_EQ(ASSERT_SYS_OK(recvmsg(sv[1], &mh, 0)), 4);
+    ASSERT_EQ(mh.msg_flags & MSG_TRUNC, 0); /* nothing lost */
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf + 4, 4, 0)), 2);
+    ASSERT_STR_EQ(buf, "abcdef");
     close(sv[0]), close(sv[1]);
 }
 
@@ -107,7 +107,7 @@ static void test_sock_stream_03_recv_blocks_until_data(void **state)
     (void)state;
 
     stream_pair(0, sv);
-    pid_t pid = ipct_spawn(recv_one, sv);
+    pid_t pid = ipct_spawn_rc(recv_one, sv);
     ipct_await_blocked(pid, SYS_recvfrom);
     ASSERT_SYS_OK(send(sv[0], "\x21", 1, 0));
     assert_child_exited(pid, 0x21);
@@ -139,10 +139,10 @@ static void eof_after_close(int tcp)
     ASSERT_SYS_OK(send(sv[0], "xy", 2, 0));
     close(sv[0]);
     sk_await_unread(sv[1], 2);
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 2);
-    assert_string_equal(buf, "xy");
-    assert_int_equal(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 0);
-    assert_int_equal(ASSERT_SYS_OK(read(sv[1], buf, sizeof buf)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 2);
+    ASSERT_STR_EQ(buf, "xy");
+    ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], buf, sizeof buf, 0)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(read(sv[1], buf, sizeof buf)), 0);
     close(sv[1]);
 }
 
@@ -170,10 +170,10 @@ static void test_sock_eof_02_shut_wr_peer_eof(void **state)
         int sv[2];
         stream_pair(tcp, sv);
         ASSERT_SYS_OK(shutdown(sv[0], SHUT_WR));
-        assert_int_equal(ASSERT_SYS_OK(recv(sv[1], &b, 1, 0)), 0);
+        ASSERT_EQ(ASSERT_SYS_OK(recv(sv[1], &b, 1, 0)), 0);
         ASSERT_SYS_OK(send(sv[1], "r", 1, 0)); /* the reverse direction is open */
-        assert_int_equal(ASSERT_SYS_OK(recv(sv[0], &b, 1, 0)), 1);
-        assert_int_equal(b, 'r');
+        ASSERT_EQ(ASSERT_SYS_OK(recv(sv[0], &b, 1, 0)), 1);
+        ASSERT_EQ(b, 'r');
         close(sv[0]), close(sv[1]);
     }
 }
@@ -185,7 +185,7 @@ static void test_sock_eof_03_blocked_reader_wakes_zero(void **state)
     (void)state;
 
     stream_pair(0, sv);
-    pid_t pid = ipct_spawn(recv_one, sv);
+    pid_t pid = ipct_spawn_rc(recv_one, sv);
     ipct_await_blocked(pid, SYS_recvfrom);
     close(sv[0]); /* the last descriptor of the peer: the child closed its copy */
     assert_child_exited(pid, 0);
@@ -227,7 +227,7 @@ static void test_sock_pipe_01_closed_peer_sigpipe(void **state)
     struct pipe_case pc = { orphan(), 0, 0 };
     (void)state;
 
-    assert_child_signaled(ipct_spawn(send_to_closed, &pc), SIGPIPE);
+    assert_child_signaled(ipct_spawn_rc(send_to_closed, &pc), SIGPIPE);
     close(pc.fd);
 }
 
@@ -237,7 +237,7 @@ static void test_sock_pipe_02_sig_ign_epipe(void **state)
     struct pipe_case pc = { orphan(), 1, 0 };
     (void)state;
 
-    assert_child_exited(ipct_spawn(send_to_closed, &pc), 0);
+    assert_child_exited(ipct_spawn_rc(send_to_closed, &pc), 0);
     close(pc.fd);
 }
 
@@ -247,7 +247,7 @@ static void test_sock_pipe_03_msg_nosignal_epipe(void **state)
     struct pipe_case pc = { orphan(), 0, MSG_NOSIGNAL };
     (void)state;
 
-    assert_child_exited(ipct_spawn(send_to_closed, &pc), 0);
+    assert_child_exited(ipct_spawn_rc(send_to_closed, &pc), 0);
     close(pc.fd);
 }
 

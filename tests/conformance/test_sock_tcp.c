@@ -35,7 +35,7 @@ static void test_sock_tcp_01_port_zero_ephemeral(void **state)
     int b = sk_inet_listen(SOCK_STREAM, &p2);
     if (p1 < lo || p1 > hi || p2 < lo || p2 > hi)
         IPCT_FAIL("ports %u and %u outside %ld-%ld", p1, p2, lo, hi);
-    assert_true(p1 != p2);
+    ASSERT_NE(p1, p2);
     close(a), close(b);
 }
 
@@ -80,7 +80,7 @@ static void test_sock_tcp_03_time_wait_needs_reuseaddr(void **state)
     int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
     close(m);
     close(a); /* the server's side closes first: its port goes to TIME_WAIT */
-    assert_int_equal(ASSERT_SYS_OK(recv(c, &b, 1, 0)), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(c, &b, 1, 0)), 0);
     close(c);
     struct sockaddr_in sa = sk_loopback(port);
     int s = (int)ASSERT_SYS_OK(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -118,11 +118,11 @@ static void test_sock_tcp_05_accept_peer_address(void **state)
     int m = sk_inet_listen(SOCK_STREAM, &port);
     int c = sk_inet_connect(SOCK_STREAM, port);
     int a = (int)ASSERT_SYS_OK(accept(m, (struct sockaddr *)&peer, &len));
-    assert_int_equal(len, sizeof peer);
-    assert_int_equal(peer.sin_family, AF_INET);
-    assert_int_equal(ntohl(peer.sin_addr.s_addr), INADDR_LOOPBACK);
-    assert_int_equal(ntohs(peer.sin_port), sk_port(c));
-    assert_true(sk_port(c) != port);
+    ASSERT_EQ(len, sizeof peer);
+    ASSERT_EQ(peer.sin_family, AF_INET);
+    ASSERT_EQ(ntohl(peer.sin_addr.s_addr), INADDR_LOOPBACK);
+    ASSERT_EQ(ntohs(peer.sin_port), sk_port(c));
+    ASSERT_NE(sk_port(c), port);
     close(a), close(c), close(m);
 }
 
@@ -138,8 +138,8 @@ static void test_sock_tcp_06_data_before_accept(void **state)
     ASSERT_SYS_OK(send(c, "early", 5, 0));
     int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
     sk_await_unread(a, 5);
-    assert_int_equal(ASSERT_SYS_OK(recv(a, buf, sizeof buf, 0)), 5);
-    assert_string_equal(buf, "early");
+    ASSERT_EQ(ASSERT_SYS_OK(recv(a, buf, sizeof buf, 0)), 5);
+    ASSERT_STR_EQ(buf, "early");
     close(a), close(c), close(m);
 }
 
@@ -154,10 +154,10 @@ static void test_sock_udp_01_boundaries_kept(void **state)
     int c = sk_inet_connect(SOCK_DGRAM, port);
     ASSERT_SYS_OK(send(c, "one", 3, 0));
     ASSERT_SYS_OK(send(c, "three", 5, 0));
-    assert_int_equal(ASSERT_SYS_OK(recv(s, buf, sizeof buf, 0)), 3);
-    assert_memory_equal(buf, "one", 3);
-    assert_int_equal(ASSERT_SYS_OK(recv(s, buf, sizeof buf, 0)), 5);
-    assert_memory_equal(buf, "three", 5);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(s, buf, sizeof buf, 0)), 3);
+    ASSERT_MEM_EQ(buf, "one", 3);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(s, buf, sizeof buf, 0)), 5);
+    ASSERT_MEM_EQ(buf, "three", 5);
     close(c), close(s);
 }
 
@@ -174,11 +174,11 @@ static void test_sock_udp_02_short_buffer_msg_trunc(void **state)
     int c = sk_inet_connect(SOCK_DGRAM, port);
     ASSERT_SYS_OK(send(c, "abcdef", 6, 0));
     ASSERT_SYS_OK(send(c, "gh", 2, 0));
-    assert_int_equal(ASSERT_SYS_OK(recvmsg(s, &mh, 0)), 3);
-    assert_true(mh.msg_flags & MSG_TRUNC);
-    assert_memory_equal(buf, "abc", 3);
-    assert_int_equal(ASSERT_SYS_OK(recv(s, buf, sizeof buf, MSG_TRUNC)), 2);
-    assert_memory_equal(buf, "gh", 2);
+    ASSERT_EQ(ASSERT_SYS_OK(recvmsg(s, &mh, 0)), 3);
+    ASSERT_TRUE(mh.msg_flags & MSG_TRUNC);
+    ASSERT_MEM_EQ(buf, "abc", 3);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(s, buf, sizeof buf, MSG_TRUNC)), 2);
+    ASSERT_MEM_EQ(buf, "gh", 2);
     close(c), close(s);
 }
 

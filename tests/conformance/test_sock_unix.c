@@ -56,10 +56,10 @@ static void test_sock_bind_02_socket_file_outlives_socket(void **state)
     ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
     int fd = sk_unix_listen(SOCK_STREAM, path);
     ASSERT_SYS_OK(lstat(path, &st));
-    assert_true(S_ISSOCK(st.st_mode));
+    ASSERT_TRUE(S_ISSOCK(st.st_mode));
     close(fd);
     ASSERT_SYS_OK(lstat(path, &st));
-    assert_true(S_ISSOCK(st.st_mode));
+    ASSERT_TRUE(S_ISSOCK(st.st_mode));
     ASSERT_SYS_OK(unlink(path));
     ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
 }
@@ -123,7 +123,7 @@ static void test_sock_bind_06_mode_from_umask(void **state)
         int fd = sk_unix_listen(SOCK_STREAM, path);
         umask(old);
         ASSERT_SYS_OK(lstat(path, &st));
-        assert_int_equal(st.st_mode & 07777, 0777 & ~masks[k]);
+        ASSERT_EQ(st.st_mode & 07777, 0777 & ~masks[k]);
         close(fd);
         ASSERT_SYS_OK(unlink(path));
     }
@@ -228,9 +228,9 @@ static void test_sock_conn_05_write_permission_needed(void **state)
     ASSERT_SYS_OK(chmod(ipct_tmpdir(), 0711)); /* nobody may pass through */
     int fd = sk_unix_listen(SOCK_STREAM, path);
     ASSERT_SYS_OK(chmod(path, 0644));
-    assert_child_exited(ipct_spawn(connect_as_nobody, path), 10);
+    assert_child_exited(ipct_spawn_rc(connect_as_nobody, path), 10);
     ASSERT_SYS_OK(chmod(path, 0666));
-    assert_child_exited(ipct_spawn(connect_as_nobody, path), 0);
+    assert_child_exited(ipct_spawn_rc(connect_as_nobody, path), 0);
     close(fd);
     ASSERT_SYS_OK(unlink(path));
 }

@@ -212,7 +212,7 @@ static void fault_fiu_ext_04_mq_points_default_errno(void **state)
     open_queue();
     for (size_t i = 0; i < NPOINTS; i++) {
         const char *point = mq_points[i].point;
-        assert_int_equal(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
+        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
         int rc = mq_points[i].call();
         int err = errno;
         fiu_disable(point);

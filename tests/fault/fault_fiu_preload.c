@@ -116,7 +116,7 @@ static void fault_fiu_ext_02_default_errno_when_unpinned(void **state)
     int fds[2];
     (void)state;
 
-    assert_int_equal(fiu_enable("posix/pipe/pipe2", 1, NULL, FIU_ONETIME), 0);
+    ASSERT_EQ(fiu_enable("posix/pipe/pipe2", 1, NULL, FIU_ONETIME), 0);
     ASSERT_SYS_ERR(pipe2(fds, 0), EMFILE);
     fiu_disable("posix/pipe/pipe2");
 }
@@ -144,10 +144,10 @@ static void fault_fiu_env_01_exec_faults_by_call_number(void **state)
     char logged[256];
     (void)state;
 
-    assert_int_equal(fdcheck_with_faults("", log), 0);
-    assert_string_equal(ipct_read_text(log, logged, sizeof logged), "");
-    assert_int_equal(fdcheck_with_faults("posix/io/ctl/fcntl:2:5", log), 1);
-    assert_string_equal(ipct_read_text(log, logged, sizeof logged), "posix/io/ctl/fcntl 2 5\n");
+    ASSERT_EQ(fdcheck_with_faults("", log), 0);
+    ASSERT_STR_EQ(ipct_read_text(log, logged, sizeof logged), "");
+    ASSERT_EQ(fdcheck_with_faults("posix/io/ctl/fcntl:2:5", log), 1);
+    ASSERT_STR_EQ(ipct_read_text(log, logged, sizeof logged), "posix/io/ctl/fcntl 2 5\n");
 }
 
 /* FIU-ENV-02 a malformed IPCSPEC_FAULTS stops the program at once with a clear message */

@@ -108,7 +108,7 @@ static void fault_fiu_ext_08_shm_points_default_errno(void **state)
     (void)state;
     for (size_t i = 0; i < NPOINTS; i++) {
         const char *point = shm_points[i].point;
-        assert_int_equal(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
+        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
         int rc = shm_points[i].call();
         int err = errno;
         fiu_disable(point);

@@ -69,7 +69,7 @@ static int call_pthread_sigmask(void)
         errno = rc;
         return -1;
     }
-    assert_int_equal(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
     return 0;
 }
 
@@ -117,7 +117,7 @@ static int call_sigtimedwait(void)
     if (sigtimedwait(&set, NULL, &no_wait) == SIGUSR2)
         return 0;
     int err = errno;
-    assert_int_equal(ASSERT_SYS_OK(sigtimedwait(&set, NULL, &no_wait)), SIGUSR2);
+    ASSERT_EQ(ASSERT_SYS_OK(sigtimedwait(&set, NULL, &no_wait)), SIGUSR2);
     errno = err;
     return -1;
 }
@@ -193,7 +193,7 @@ static void fault_fiu_ext_06_sig_points_default_errno(void **state)
     block_usr2(SIG_BLOCK);
     for (size_t i = 0; i < NPOINTS; i++) {
         const char *point = sig_points[i].point;
-        assert_int_equal(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
+        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
         int rc = sig_points[i].call();
         int err = errno;
         fiu_disable(point);

@@ -90,7 +90,7 @@ static int call_chmod(void)
     int rc = chmod(path, 0600), err = errno;
 
     ASSERT_SYS_OK(stat(path, &st));
-    assert_int_equal(st.st_mode & 0777, 0600);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
     errno = err;
     return rc;
 }
@@ -161,7 +161,7 @@ static void fault_fiu_ext_10_sock_points_default_errno(void **state)
     open_master();
     for (size_t i = 0; i < NPOINTS; i++) {
         const char *point = sock_points[i].point;
-        assert_int_equal(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
+        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
         int rc = sock_points[i].call();
         int err = errno;
         fiu_disable(point);

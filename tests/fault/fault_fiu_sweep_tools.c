@@ -36,13 +36,13 @@ static void fault_fiu_env_03_trace_logs_calls(void **state)
 
     int fd = (int)ASSERT_SYS_OK(open(list, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     static const char points[] = "posix/pipe/pipe2\nposix/proc/fork\n";
-    assert_int_equal(ASSERT_SYS_OK(write(fd, points, strlen(points))), strlen(points));
+    ASSERT_EQ(ASSERT_SYS_OK(write(fd, points, strlen(points))), strlen(points));
     ASSERT_SYS_OK(close(fd));
     snprintf(tracev, sizeof tracev, "IPCSPEC_FAULT_TRACE=%s", list);
 
     run_demo(env, NULL, &run);
-    assert_true(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0);
-    assert_string_equal(run.out, "A B\n");
+    ASSERT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0);
+    ASSERT_STR_EQ(run.out, "A B\n");
     char expect_pipe[64], expect_fork[64];
     snprintf(expect_pipe, sizeof expect_pipe, " posix/pipe/pipe2 1\n");
     snprintf(expect_fork, sizeof expect_fork, " posix/proc/fork 1\n");
@@ -64,7 +64,7 @@ static void fault_fiu_env_04_audit_logs_open_descriptors(void **state)
         IPCT_SKIP("under valgrind the program's descriptor table also holds valgrind's own files");
 
     run_demo(env, NULL, &run);
-    assert_string_equal(run.out, "A B\n");
+    ASSERT_STR_EQ(run.out, "A B\n");
     int fd = ipcf_own_fd_left(run.log); /* the demo closes all it opens */
     if (fd != -1)
         IPCT_FAIL("the demo left its descriptor %d open: \"%s\"", fd, run.log);
@@ -93,9 +93,9 @@ static void fault_fiu_env_05_failing_close_releases(void **state)
         IPCT_SKIP("valgrind makes calls of its own through the program's libc, so call numbers differ");
 
     run_demo(env, "posix/io/oc/close:1:5", &run);
-    assert_true(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0);
-    assert_string_equal(run.out, "A B\n");
-    assert_string_equal(run.log, "posix/io/oc/close 1 5\nposix/io/oc/close 1 5\n");
+    ASSERT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0);
+    ASSERT_STR_EQ(run.out, "A B\n");
+    ASSERT_STR_EQ(run.log, "posix/io/oc/close 1 5\nposix/io/oc/close 1 5\n");
 }
 
 static const struct CMUnitTest tests[] = {

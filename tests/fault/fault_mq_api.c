@@ -38,7 +38,7 @@ static void open_creat_fails_with(int err)
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &lim), err);
     ASSERT_FIRED("posix/mq/open", 1);
     ipcf_disarm_all();
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
     ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* no queue was made */
 }
 
@@ -68,9 +68,9 @@ static void fault_mq_fault_02_open_eacces(void **state)
     ipcf_fail_nth("posix/mq/open", 1, EACCES);
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDONLY, 0, NULL), EACCES);
     ASSERT_FIRED("posix/mq/open", 1);
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
     int again = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDONLY, 0, NULL));
-    assert_int_equal(queued(again), 1);
+    ASSERT_EQ(queued(again), 1);
     ASSERT_IPC_OK(ipc_mq_close(again));
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
@@ -84,10 +84,10 @@ static void fault_mq_fault_03_send_eagain(void **state)
     ipcf_fail_nth("posix/mq/send", 1, EAGAIN);
     ASSERT_IPC_ERR(ipc_mq_send(mq, "m", 1, 0), EAGAIN);
     ASSERT_FIRED("posix/mq/send", 1);
-    assert_int_equal(ipcf_calls("posix/mq/send"), 1);
-    assert_int_equal(queued(mq), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/send"), 1);
+    ASSERT_EQ(queued(mq), 0);
     ASSERT_IPC_OK(ipc_mq_send(mq, "m", 1, 0)); /* the one-shot is spent */
-    assert_int_equal(queued(mq), 1);
+    ASSERT_EQ(queued(mq), 1);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -101,10 +101,10 @@ static void fault_mq_fault_04_timedsend_etimedout(void **state)
     ipcf_fail_nth("posix/mq/timedsend", 1, ETIMEDOUT);
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "m", 1, 0, &past), ETIMEDOUT);
     ASSERT_FIRED("posix/mq/timedsend", 1);
-    assert_int_equal(ipcf_calls("posix/mq/timedsend"), 1);
-    assert_int_equal(queued(mq), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/timedsend"), 1);
+    ASSERT_EQ(queued(mq), 0);
     ASSERT_IPC_OK(ipc_mq_timedsend(mq, "m", 1, 0, &past));
-    assert_int_equal(queued(mq), 1);
+    ASSERT_EQ(queued(mq), 1);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -123,12 +123,12 @@ static void receive_interrupted(const char *point, int timed)
     ASSERT_IPC_ERR(timed ? ipc_mq_timedreceive(mq, buf, sizeof buf, &prio, &past)
                          : ipc_mq_receive(mq, buf, sizeof buf, &prio), EINTR);
     ASSERT_FIRED(point, 1);
-    assert_int_equal(ipcf_calls(point), 1); /* not retried */
-    assert_int_equal(queued(mq), 1);
-    assert_int_equal(timed ? ipc_mq_timedreceive(mq, buf, sizeof buf, &prio, &past)
+    ASSERT_EQ(ipcf_calls(point), 1); /* not retried */
+    ASSERT_EQ(queued(mq), 1);
+    ASSERT_EQ(timed ? ipc_mq_timedreceive(mq, buf, sizeof buf, &prio, &past)
                            : ipc_mq_receive(mq, buf, sizeof buf, &prio), 3);
-    assert_memory_equal(buf, "msg", 3);
-    assert_int_equal(prio, 6);
+    ASSERT_MEM_EQ(buf, "msg", 3);
+    ASSERT_EQ(prio, 6);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -181,9 +181,9 @@ static void fault_mq_fault_08_getattr_eio(void **state)
     ipcf_fail_nth("posix/mq/setattr", 1, EPERM); /* armed only to count its calls */
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 1), EIO);
     ASSERT_FIRED("posix/mq/getattr", 1);
-    assert_int_equal(ipcf_calls("posix/mq/setattr"), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/setattr"), 0);
     ipcf_disarm_all();
-    assert_int_equal(flags_of(mq), 0);
+    ASSERT_EQ(flags_of(mq), 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -196,14 +196,14 @@ static void fault_mq_fault_09_setattr_einval(void **state)
     ipcf_fail_nth("posix/mq/setattr", 1, EINVAL);
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 1), EINVAL);
     ASSERT_FIRED("posix/mq/setattr", 1);
-    assert_int_equal(flags_of(mq), 0);
+    ASSERT_EQ(flags_of(mq), 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 
     mq = new_queue(ipct_ipc_name("mq"), O_NONBLOCK); /* and the other way */
     ipcf_fail_nth("posix/mq/setattr", 1, EINVAL);
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 0), EINVAL);
     ASSERT_FIRED("posix/mq/setattr", 1);
-    assert_int_equal(flags_of(mq), O_NONBLOCK);
+    ASSERT_EQ(flags_of(mq), O_NONBLOCK);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -216,7 +216,7 @@ static void fault_mq_fault_10_close_eintr(void **state)
     ipcf_fail_nth("posix/mq/close", 1, EINTR);
     ASSERT_IPC_ERR(ipc_mq_close(mq), EINTR);
     ASSERT_FIRED("posix/mq/close", 1);
-    assert_int_equal(ipcf_calls("posix/mq/close"), 1); /* not retried */
+    ASSERT_EQ(ipcf_calls("posix/mq/close"), 1); /* not retried */
     /* The failed call was never made, so the descriptor is really still open
      * (Linux would have released it): close it now. */
     ASSERT_IPC_OK(ipc_mq_close(mq));
@@ -247,8 +247,8 @@ static void null_deadline_makes_no_call(void)
     ipcf_fail_from("posix/mq/timedreceive", 1, ENOSPC);
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "m", 1, 0, NULL), EINVAL);
     ASSERT_IPC_ERR(ipc_mq_timedreceive(mq, buf, sizeof buf, NULL, NULL), EINVAL);
-    assert_int_equal(ipcf_calls("posix/mq/timedsend"), 0);
-    assert_int_equal(ipcf_calls("posix/mq/timedreceive"), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/timedsend"), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/timedreceive"), 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -266,8 +266,8 @@ static void fault_mq_fault_12_refused_args_make_no_call_enospc(void **state)
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT | O_TRUNC, 0600, NULL), EINVAL);
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT, 0600, &zero), EINVAL);
     ASSERT_IPC_ERR(ipc_mq_unlink("noslash"), EINVAL);
-    assert_int_equal(ipcf_calls("posix/mq/open"), 0);
-    assert_int_equal(ipcf_calls("posix/mq/unlink"), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/open"), 0);
+    ASSERT_EQ(ipcf_calls("posix/mq/unlink"), 0);
     /* The points were live all along: a valid call reaches them. */
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT, 0600, NULL), ENOSPC);
     ASSERT_FIRED("posix/mq/open", 1);

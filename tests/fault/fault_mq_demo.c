@@ -103,7 +103,7 @@ static void fault_mq_demo_06_client_calls_reported(void **state)
      * same "OK 3" the next call expects. */
     ipcf_prog_start(&server);
     ASSERT_PROG_SAID(&server, "ready\n");
-    assert_string_equal(server.out, "ready\n");
+    ASSERT_STR_EQ(server.out, "ready\n");
     for (size_t k = 0; k < sizeof client_failures / sizeof client_failures[0]; k++) {
         run_client(client_failures[k].faults, base, &run);
         ASSERT_PROG_EXITED(&run, 1, client_failures[k].message);
@@ -122,7 +122,7 @@ static void fault_mq_demo_07_select_eintr(void **state)
     (void)state;
 
     run_server("posix/io/net/select:1:4", base, SIGTERM, &run);
-    assert_string_equal(run.log, "posix/io/net/select 1 4\n");
+    ASSERT_STR_EQ(run.log, "posix/io/net/select 1 4\n");
     ASSERT_PROG_EXITED(&run, 0, NULL);
     srv_assert_none(base, 1);
 }

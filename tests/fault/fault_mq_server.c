@@ -62,14 +62,14 @@ static void only_client1_failed(struct ipc_mq_server *s, struct clients *c, int 
 
     srv_expect(c->rep[0], "OK 1");
     srv_expect(c->rep[2], "OK 3");
-    assert_int_equal(ipc_mq_server_client_state(s, 1), -err);
-    assert_int_equal(ipc_mq_server_client_state(s, 0), 0);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 1), -err);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 0), 0);
     send_all(c);
     srv_serve(s, 2); /* client 1 is no longer read */
     srv_expect(c->rep[0], "OK 1");
     srv_expect(c->rep[2], "OK 3");
     ASSERT_IPC_OK(ipc_mq_stat(c->rep[1], NULL, &queued));
-    assert_int_equal(queued, 0);
+    ASSERT_EQ(queued, 0);
 }
 
 /* A fault: call nth of point fails with err. */
@@ -151,7 +151,7 @@ static void fault_mq_srv_23_select_eintr(void **state)
     (void)state;
 
     srv_send(c.req[0], "SUM 7");
-    WITH_FAULT(&select_eintr, assert_int_equal(ASSERT_IPC_OK(ipc_mq_server_step(s, 100)), 0));
+    WITH_FAULT(&select_eintr, ASSERT_EQ(ASSERT_IPC_OK(ipc_mq_server_step(s, 100)), 0));
     /* run, too, goes on round after round past an EINTR */
     ASSERT_SYS_OK(pipe2(stop, O_CLOEXEC));
     ASSERT_SYS_OK(write(stop[1], "x", 1));
@@ -173,8 +173,8 @@ static void fault_mq_srv_24_open_emfile(void **state)
     for (int nth = 1; nth <= 2 * N; nth++) {
         const struct fault open_emfile = { "posix/mq/open", nth, EMFILE };
         WITH_FAULT(&open_emfile, ASSERT_IPC_ERR(ipc_mq_server_create(&s, base, N, NULL), EMFILE));
-        assert_null(s);
-        assert_int_equal(ipct_lowest_free_fd(), low);
+        ASSERT_NULL(s);
+        ASSERT_EQ(ipct_lowest_free_fd(), low);
         srv_assert_none(base, N);
     }
 }
@@ -190,9 +190,9 @@ static void fault_mq_srv_25_unlink_eacces(void **state)
     int low = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL));
     WITH_FAULT(&unlink_eacces, ASSERT_IPC_ERR(ipc_mq_server_destroy(s), EACCES));
-    assert_int_equal(ipct_lowest_free_fd(), low);
-    assert_int_equal(srv_exists(base, "req", 0) + srv_exists(base, "req", 1), 0);
-    assert_int_equal(srv_exists(base, "rep", 1), 0);
+    ASSERT_EQ(ipct_lowest_free_fd(), low);
+    ASSERT_EQ(srv_exists(base, "req", 0) + srv_exists(base, "req", 1), 0);
+    ASSERT_EQ(srv_exists(base, "rep", 1), 0);
     snprintf(left, sizeof left, "%s", srv_name(base, "rep", 0));
     ASSERT_IPC_OK(ipc_mq_unlink(left)); /* the one the error named: still there */
 }
@@ -208,12 +208,12 @@ static void client1_postponed(const struct fault *f, int n, int kept)
 
     snprintf(text, sizeof text, "SUM %d %d", n, n);
     srv_send(c.req[1], text);
-    WITH_FAULT(f, assert_int_equal(ASSERT_IPC_OK(ipc_mq_server_step(s, 100)), 0));
-    assert_int_equal(ipc_mq_server_client_state(s, 1), kept);
+    WITH_FAULT(f, ASSERT_EQ(ASSERT_IPC_OK(ipc_mq_server_step(s, 100)), 0));
+    ASSERT_EQ(ipc_mq_server_client_state(s, 1), kept);
     srv_serve(s, 1);
     snprintf(text, sizeof text, "OK %d", 2 * n);
     srv_expect(c.rep[1], text);
-    assert_int_equal(ipc_mq_server_client_state(s, 1), 0);
+    ASSERT_EQ(ipc_mq_server_client_state(s, 1), 0);
     finish(s, &c);
 }
 
@@ -242,7 +242,7 @@ static void client_open_fails(const struct fault *f)
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 1, NULL));
     int low = ipct_lowest_free_fd();
     WITH_FAULT(f, ASSERT_IPC_ERR(ipc_mq_client_open(&c, base, 0), f->err));
-    assert_int_equal(ipct_lowest_free_fd(), low);
+    ASSERT_EQ(ipct_lowest_free_fd(), low);
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
 }
 

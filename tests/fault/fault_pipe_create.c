@@ -20,8 +20,8 @@ static void pipe2_fails_with(int err)
     ipcf_fail_nth("posix/pipe/pipe2", 1, err);
     ASSERT_IPC_ERR(ipc_pipe_open(fds, O_CLOEXEC), err);
     ASSERT_FIRED("posix/pipe/pipe2", 1);
-    assert_int_equal(fds[0], -5);
-    assert_int_equal(fds[1], -6);
+    ASSERT_EQ(fds[0], -5);
+    ASSERT_EQ(fds[1], -6);
 }
 
 /* PIPE-FAULT-01 ipc_pipe_open returns pipe2's error and creates nothing */
@@ -50,8 +50,8 @@ static void fault_pipe_fault_06_close_eio_reported(void **state)
     ipcf_fail_nth("posix/io/oc/close", 1, EIO);
     ASSERT_IPC_ERR(ipc_pipe_close(fds), EIO);
     ASSERT_FIRED("posix/io/oc/close", 1);
-    assert_int_equal(fds[0], -1);
-    assert_int_equal(fds[1], -1);
+    ASSERT_EQ(fds[0], -1);
+    ASSERT_EQ(fds[1], -1);
     ipcf_disarm_all();
     ASSERT_SYS_ERR(fcntl(saved[1], F_GETFD), EBADF); /* the second end was closed */
     /* libfiu failed close() without calling it, so the first end is really
@@ -73,7 +73,7 @@ static void fault_pipe_fault_07_fcntl_errors_returned(void **state)
     ASSERT_IPC_ERR(ipc_pipe_resize(fds[0], 8192), EPERM);
     ASSERT_FIRED("posix/io/ctl/fcntl", 1);
     ipcf_disarm_all();
-    assert_int_equal(ASSERT_IPC_OK(ipc_pipe_capacity(fds[0])), 65536);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_pipe_capacity(fds[0])), 65536);
     ipc_pipe_close(fds);
 }
 
@@ -101,7 +101,7 @@ static void fault_fifo_fault_02_open_emfile(void **state)
     ipcf_fail_nth("posix/io/oc/open", 1, EMFILE);
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK), EMFILE);
     ASSERT_FIRED("posix/io/oc/open", 1);
-    assert_int_equal(ipct_lowest_free_fd(), next);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
 }
 
 /* FIFO-FAULT-03 ipc_fifo_open closes the descriptor when fstat fails */
@@ -115,7 +115,7 @@ static void fault_fifo_fault_03_fstat_eio_closes(void **state)
     ipcf_fail_nth("posix/io/stat/fstat", 1, EIO);
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK), EIO);
     ASSERT_FIRED("posix/io/stat/fstat", 1);
-    assert_int_equal(ipct_lowest_free_fd(), next); /* open()'s descriptor was closed */
+    ASSERT_EQ(ipct_lowest_free_fd(), next); /* open()'s descriptor was closed */
 }
 
 static const struct CMUnitTest tests[] = {

@@ -58,8 +58,8 @@ static void fault_pipe_demo_06_waitpid_eintr_retried(void **state)
     (void)state;
 
     run_demo("posix/proc/waitpid:1:4", hello, "", &run);
-    assert_string_equal(run.log, "posix/proc/waitpid 1 4\n");
-    assert_string_equal(run.out, "HELLO\n");
+    ASSERT_STR_EQ(run.log, "posix/proc/waitpid 1 4\n");
+    ASSERT_STR_EQ(run.out, "HELLO\n");
     ASSERT_PROG_EXITED(&run, 0, NULL);
 }
 

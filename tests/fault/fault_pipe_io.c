@@ -15,9 +15,9 @@ static void read_back(int rfd, const char *expected, size_t len)
 {
     char got[4096];
 
-    assert_true(len <= sizeof got);
-    assert_int_equal(ASSERT_SYS_OK(read(rfd, got, sizeof got)), len);
-    assert_memory_equal(got, expected, len);
+    ASSERT_LE(len, sizeof got);
+    ASSERT_EQ(ASSERT_SYS_OK(read(rfd, got, sizeof got)), len);
+    ASSERT_MEM_EQ(got, expected, len);
 }
 
 /* PIPE-FAULT-02 ipc_read_full retries EINTR and loses no byte */
@@ -29,12 +29,12 @@ static void fault_pipe_fault_02_read_eintr_retried(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "abcdefgh", 8)), 8);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "abcdefgh", 8)), 8);
     ipcf_fail_nth("posix/io/rw/read", 1, EINTR);
-    assert_int_equal(ASSERT_IPC_OK(ipc_read_full(fds[0], got, sizeof got, &done)), 8);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_read_full(fds[0], got, sizeof got, &done)), 8);
     ASSERT_FIRED("posix/io/rw/read", 1);
-    assert_int_equal(done, 8);
-    assert_memory_equal(got, "abcdefgh", 8);
+    ASSERT_EQ(done, 8);
+    ASSERT_MEM_EQ(got, "abcdefgh", 8);
     close(fds[0]);
     close(fds[1]);
 }
@@ -48,12 +48,12 @@ static void fault_pipe_fault_03_read_eio_after_partial(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    assert_int_equal(ASSERT_SYS_OK(write(fds[1], "abcdefgh", 8)), 8);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "abcdefgh", 8)), 8);
     ipcf_fail_nth("posix/io/rw/read", 2, EIO);
     ASSERT_IPC_ERR(ipc_read_full(fds[0], got, sizeof got, &done), EIO);
     ASSERT_FIRED("posix/io/rw/read", 1);
-    assert_int_equal(done, 8);
-    assert_memory_equal(got, "abcdefgh", 8);
+    ASSERT_EQ(done, 8);
+    ASSERT_MEM_EQ(got, "abcdefgh", 8);
     close(fds[0]);
     close(fds[1]);
 }
@@ -70,12 +70,12 @@ static void fault_pipe_fault_04_write_reduced_completes(void **state)
         data[i] = (char)('a' + i % 26);
     ASSERT_SYS_OK(pipe(fds));
     ipcf_fail_from("posix/io/rw/write/reduce", 1, 0);
-    assert_int_equal(ASSERT_IPC_OK(ipc_write_full(fds[1], data, sizeof data, &done)), sizeof data);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_write_full(fds[1], data, sizeof data, &done)), sizeof data);
     int writes = ipcf_calls("posix/io/rw/write/reduce");
     ipcf_disarm_all();
     if (writes < 2)
         IPCT_FAIL("%d write(2) calls: the reduce point shortened nothing", writes);
-    assert_int_equal(done, sizeof data);
+    ASSERT_EQ(done, sizeof data);
     read_back(fds[0], data, sizeof data);
     close(fds[0]);
     close(fds[1]);
@@ -90,9 +90,9 @@ static void fault_pipe_fault_05_write_eintr_retried(void **state)
 
     ASSERT_SYS_OK(pipe(fds));
     ipcf_fail_nth("posix/io/rw/write", 1, EINTR);
-    assert_int_equal(ASSERT_IPC_OK(ipc_write_full(fds[1], "0123456789", 10, &done)), 10);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_write_full(fds[1], "0123456789", 10, &done)), 10);
     ASSERT_FIRED("posix/io/rw/write", 1);
-    assert_int_equal(done, 10);
+    ASSERT_EQ(done, 10);
     read_back(fds[0], "0123456789", 10);
     close(fds[0]);
     close(fds[1]);
@@ -135,7 +135,7 @@ static void fault_pipe_fault_08_write_zero_eio(void **state)
     ipcf_fail_nth("posix/io/rw/write/zero", 2, 0);   /* the second moves nothing */
     ASSERT_IPC_ERR(ipc_write_full(fds[1], data, sizeof data, &done), EIO);
     ASSERT_FIRED("posix/io/rw/write/zero", 1);
-    assert_int_equal(ipcf_calls("posix/io/rw/write/zero"), 2); /* no third try */
+    ASSERT_EQ(ipcf_calls("posix/io/rw/write/zero"), 2); /* no third try */
     ipcf_disarm_all();
     if (done == 0 || done >= sizeof data)
         IPCT_FAIL("done = %zu; expected the short first write, 0 < done < %zu", done, sizeof data);

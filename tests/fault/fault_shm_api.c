@@ -60,10 +60,10 @@ static void fault_shm_fault_01_create_each_call(void **state)
         ipcf_disarm_all();
         if (strcmp(steps[k].point, "posix/io/oc/close") == 0)
             close(next); /* an injected close is not made: the test closes it */
-        assert_int_equal(ipct_lowest_free_fd(), next);
-        assert_false(name_exists(name));
-        assert_false(mapped(name + 1));
-        assert_null(m.addr);
+        ASSERT_EQ(ipct_lowest_free_fd(), next);
+        ASSERT_FALSE(name_exists(name));
+        ASSERT_FALSE(mapped(name + 1));
+        ASSERT_NULL(m.addr);
     }
 }
 
@@ -89,12 +89,12 @@ static void fault_shm_fault_02_open_each_call(void **state)
         ipcf_disarm_all();
         if (strcmp(steps[k].point, "posix/io/oc/close") == 0)
             close(next);
-        assert_int_equal(ipct_lowest_free_fd(), next);
-        assert_false(mapped(name + 1));
-        assert_null(m.addr);
+        ASSERT_EQ(ipct_lowest_free_fd(), next);
+        ASSERT_FALSE(mapped(name + 1));
+        ASSERT_NULL(m.addr);
     }
     ASSERT_IPC_OK(ipc_shm_open(name, IPC_SHM_RDONLY, &m)); /* the object is as it was */
-    assert_memory_equal(m.addr, "kept", 4);
+    ASSERT_MEM_EQ(m.addr, "kept", 4);
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
 }
 
@@ -120,9 +120,9 @@ static void fault_shm_fault_03_map_file_each_call(void **state)
         ipcf_disarm_all();
         if (strcmp(steps[k].point, "posix/io/oc/close") == 0)
             close(next);
-        assert_int_equal(ipct_lowest_free_fd(), next);
-        assert_false(mapped("mapped-file"));
-        assert_null(m.addr);
+        ASSERT_EQ(ipct_lowest_free_fd(), next);
+        ASSERT_FALSE(mapped("mapped-file"));
+        ASSERT_NULL(m.addr);
     }
 }
 
@@ -138,11 +138,11 @@ static void fault_shm_fault_04_unmap_einval_keeps_mapping(void **state)
     ipcf_fail_nth("posix/mm/munmap/error", 1, EINVAL);
     ASSERT_IPC_ERR(ipc_shm_unmap(&m), EINVAL);
     ASSERT_FIRED("posix/mm/munmap/error", 1);
-    assert_memory_equal(&m, &before, sizeof m);
+    ASSERT_MEM_EQ(&m, &before, sizeof m);
     memcpy(m.addr, "usable", 6); /* still mapped */
-    assert_true(mapped(name + 1));
+    ASSERT_TRUE(mapped(name + 1));
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
-    assert_false(mapped(name + 1));
+    ASSERT_FALSE(mapped(name + 1));
 }
 
 /* SHM-FAULT-05 ipc_shm_unlink returns shm_unlink's error, EPERM as -EACCES, and the name stays */
@@ -162,7 +162,7 @@ static void fault_shm_fault_05_unlink_error_name_stays(void **state)
         ASSERT_IPC_ERR(ipc_shm_unlink(name), steps[k].err == EPERM ? EACCES : steps[k].err);
         ASSERT_FIRED(steps[k].point, 1);
         ipcf_disarm_all();
-        assert_true(name_exists(name));
+        ASSERT_TRUE(name_exists(name));
     }
     ASSERT_IPC_OK(ipc_shm_unlink(name));
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
@@ -186,7 +186,7 @@ static void fault_shm_fault_06_refusals_make_no_call(void **state)
     ASSERT_IPC_ERR(ipc_shm_unlink(""), EINVAL);
     ASSERT_IPC_ERR(ipc_shm_unmap(&m), EINVAL);
     for (size_t k = 0; k < sizeof points / sizeof points[0]; k++)
-        assert_int_equal(ipcf_calls(points[k]), 0);
+        ASSERT_EQ(ipcf_calls(points[k]), 0);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -75,12 +75,12 @@ static void fault_shm_demo_05_publisher_removal_reported(void **state)
 
     run_armed(argv, "posix/mq/unlink:1:13", &run);
     ASSERT_PROG_EXITED(&run, 1, "ipcspec-shm-publisher: destroy: Permission denied");
-    assert_false(shm_pub_part_exists("/dev/shm", base, -1));
+    ASSERT_FALSE(shm_pub_part_exists("/dev/shm", base, -1));
     snprintf(qname, sizeof qname, "%s-sub-0", base);
     ASSERT_SYS_OK(mq_unlink(qname)); /* the one whose removal failed */
     run_armed(argv2, "posix/shm/unlink:1:16", &run);
     ASSERT_PROG_EXITED(&run, 1, "ipcspec-shm-publisher: destroy: Device or resource busy");
-    assert_false(shm_pub_part_exists("/dev/mqueue", other, 0));
+    ASSERT_FALSE(shm_pub_part_exists("/dev/mqueue", other, 0));
     ASSERT_SYS_OK(shm_unlink(other));
 }
 
@@ -94,7 +94,7 @@ static void start_publisher(struct ipcf_prog *p, const char *base, const char *f
     *p = (struct ipcf_prog){ .argv = argv, .faults = faults, .pipe_in = 1, .pipe_out = 1 };
     ipcf_prog_start(p);
     ASSERT_PROG_SAID(p, "ready\n");
-    assert_string_equal(p->out, "ready\n"); /* and nothing before it */
+    ASSERT_STR_EQ(p->out, "ready\n"); /* and nothing before it */
 }
 
 /* Publish "x", then end the publisher's input; it must exit 0 and leave nothing. */
@@ -115,7 +115,7 @@ static void start_subscriber(struct ipcf_prog *p, const char *base, const char *
     *p = (struct ipcf_prog){ .argv = argv, .faults = faults, .pipe_out = 1 };
     ipcf_prog_start(p);
     ASSERT_PROG_SAID(p, "ready\n");
-    assert_string_equal(p->out, "ready\n"); /* and nothing before it */
+    ASSERT_STR_EQ(p->out, "ready\n"); /* and nothing before it */
 }
 
 static const struct {
@@ -184,7 +184,7 @@ static void fault_shm_demo_06_eintr_ridden_out(void **state)
     }
     follow_armed("posix/mq/timedreceive:1:4", &run);
     ASSERT_PROG_EXITED(&run, 0, NULL);
-    assert_string_equal(run.log, "posix/mq/timedreceive 1 4\n");
+    ASSERT_STR_EQ(run.log, "posix/mq/timedreceive 1 4\n");
 }
 
 /* SHM-DEMO-07 a publisher that fails still closes the board: every subscriber ends */

@@ -60,8 +60,8 @@ static void fault_shm_fault_07_pub_create_each_call(void **state)
         ipcf_disarm_all();
         if (strcmp(steps[k].point, "posix/io/oc/close") == 0)
             close(next); /* an injected close is not made */
-        assert_int_equal(ipct_lowest_free_fd(), next);
-        assert_null(p);
+        ASSERT_EQ(ipct_lowest_free_fd(), next);
+        ASSERT_NULL(p);
         assert_nothing_of(base, 3);
     }
 }
@@ -85,8 +85,8 @@ static void fault_shm_fault_07_pub_create_calloc_enomem(void **state)
     ipcf_fail_nth("libc/mm/calloc", 1, ENOMEM);
     ASSERT_IPC_ERR(ipc_shm_pub_create(&p, base, 3, 64), ENOMEM);
     ASSERT_FIRED("libc/mm/calloc", 1);
-    assert_int_equal(ipct_lowest_free_fd(), next);
-    assert_null(p);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_NULL(p);
     assert_nothing_of(base, 3);
 }
 
@@ -106,13 +106,13 @@ static void fault_shm_fault_08_update_send_fails_one(void **state)
     ipcf_fail_nth("posix/mq/send", 2, EBADF);
     ASSERT_IPC_ERR(ipc_shm_pub_update(p, "news", 4), EBADF);
     ASSERT_FIRED("posix/mq/send", 1);
-    assert_int_equal(ipcf_calls("posix/mq/send"), 3);
+    ASSERT_EQ(ipcf_calls("posix/mq/send"), 3);
     ipcf_disarm_all();
-    assert_int_equal(ipc_shm_sub_wait(s[0], 0), 1);
+    ASSERT_EQ(ipc_shm_sub_wait(s[0], 0), 1);
     ASSERT_IPC_ERR(ipc_shm_sub_wait(s[1], 0), ETIMEDOUT);
-    assert_int_equal(ipc_shm_sub_wait(s[2], 0), 1);
-    assert_int_equal(ipc_shm_sub_read(s[1], buf, sizeof buf, &snap), 4); /* written all the same */
-    assert_int_equal(snap.version, 1);
+    ASSERT_EQ(ipc_shm_sub_wait(s[2], 0), 1);
+    ASSERT_EQ(ipc_shm_sub_read(s[1], buf, sizeof buf, &snap), 4); /* written all the same */
+    ASSERT_EQ(snap.version, 1);
     for (int i = 0; i < 3; i++)
         ASSERT_IPC_OK(ipc_shm_sub_close(s[i]));
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
@@ -141,14 +141,14 @@ static void fault_shm_fault_09_pub_destroy_each_step(void **state)
             close(next + 1); /* queue 1's close was not made */
         if (k == 1) {
             snprintf(qname, sizeof qname, "%s-sub-0", base);
-            assert_true(shm_pub_part_exists("/dev/mqueue", base, 0)); /* only the failed one stays */
+            ASSERT_TRUE(shm_pub_part_exists("/dev/mqueue", base, 0)); /* only the failed one stays */
             ASSERT_SYS_OK(mq_unlink(qname));
         }
         if (k == 3) {
-            assert_true(shm_pub_part_exists("/dev/shm", base, -1));
+            ASSERT_TRUE(shm_pub_part_exists("/dev/shm", base, -1));
             ASSERT_SYS_OK(shm_unlink(base));
         }
-        assert_int_equal(ipct_lowest_free_fd(), next);
+        ASSERT_EQ(ipct_lowest_free_fd(), next);
         if (k != 2) /* a munmap that failed leaves the mapping */
             assert_nothing_of(base, 3);
     }
@@ -181,13 +181,13 @@ static void fault_shm_fault_10_sub_open_each_call(void **state)
         ipcf_disarm_all();
         if (strcmp(steps[k].point, "posix/io/oc/close") == 0)
             close(next + 1); /* the board's descriptor, after the queue's */
-        assert_int_equal(ipct_lowest_free_fd(), next);
-        assert_null(s);
+        ASSERT_EQ(ipct_lowest_free_fd(), next);
+        ASSERT_NULL(s);
         ipct_read_text("/proc/self/maps", maps, sizeof maps);
         int maps_now = 0;
         for (const char *m = maps; (m = strstr(m, base + 1)) != NULL; m++)
             maps_now++;
-        assert_int_equal(maps_now, maps_before); /* the publisher's only */
+        ASSERT_EQ(maps_now, maps_before); /* the publisher's only */
     }
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
 }
@@ -206,8 +206,8 @@ static void fault_shm_fault_10_sub_open_calloc_enomem(void **state)
     ipcf_fail_nth("libc/mm/calloc", 1, ENOMEM);
     ASSERT_IPC_ERR(ipc_shm_sub_open(&s, base, 0), ENOMEM);
     ASSERT_FIRED("libc/mm/calloc", 1);
-    assert_int_equal(ipct_lowest_free_fd(), next);
-    assert_null(s);
+    ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_NULL(s);
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
 }
 
@@ -226,7 +226,7 @@ static void fault_shm_fault_11_sub_close_errors(void **state)
     ASSERT_IPC_ERR(ipc_shm_sub_close(s), EINVAL);
     ASSERT_FIRED("posix/mm/munmap/error", 1);
     ipcf_disarm_all();
-    assert_int_equal(ipct_lowest_free_fd(), next); /* the queue was closed all the same */
+    ASSERT_EQ(ipct_lowest_free_fd(), next); /* the queue was closed all the same */
     ASSERT_IPC_OK(ipc_shm_sub_open(&s, base, 0));
     ipcf_fail_nth("posix/mq/close", 1, EIO);
     ASSERT_IPC_ERR(ipc_shm_sub_close(s), EIO);
@@ -251,13 +251,13 @@ static void fault_shm_fault_12_sub_wait_eintr(void **state)
     ASSERT_IPC_OK(ipc_shm_sub_open(&s, base, 0));
     for (size_t k = 0; k < 2; k++) {
         int timeout = k == 0 ? ipct_deadline_ms() : -1;
-        assert_int_equal(ipc_shm_pub_update(p, "x", 1), (int64_t)k + 1);
+        ASSERT_EQ(ipc_shm_pub_update(p, "x", 1), (int64_t)k + 1);
         ipcf_fail_nth(steps[k].point, 1, EINTR);
         ASSERT_IPC_ERR(ipc_shm_sub_wait(s, timeout), EINTR);
         ASSERT_FIRED(steps[k].point, 1);
-        assert_int_equal(ipcf_calls(steps[k].point), 1);
+        ASSERT_EQ(ipcf_calls(steps[k].point), 1);
         ipcf_disarm_all();
-        assert_int_equal(ipc_shm_sub_wait(s, timeout), (int64_t)k + 1);
+        ASSERT_EQ(ipc_shm_sub_wait(s, timeout), (int64_t)k + 1);
     }
     ASSERT_IPC_OK(ipc_shm_sub_close(s));
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));

@@ -94,18 +94,18 @@ static void fault_sig_fault_02_sigprocmask_efault(void **state)
     ASSERT_IPC_ERR(ipc_sig_block(SIGUSR1), EFAULT);
     ASSERT_FIRED("posix/proc/sigprocmask", 1);
     ipcf_disarm_all();
-    assert_false(usr1_blocked());
+    ASSERT_FALSE(usr1_blocked());
     ipcf_fail_nth("posix/proc/sigprocmask", 1, EFAULT);
     ASSERT_IPC_ERR(ipc_sig_mask(SIG_SETMASK, &usr1, NULL), EFAULT);
     ASSERT_FIRED("posix/proc/sigprocmask", 1);
     ipcf_disarm_all();
-    assert_false(usr1_blocked());
+    ASSERT_FALSE(usr1_blocked());
     ASSERT_IPC_OK(ipc_sig_block(SIGUSR1));
     ipcf_fail_nth("posix/proc/sigprocmask", 1, EFAULT);
     ASSERT_IPC_ERR(ipc_sig_unblock(SIGUSR1), EFAULT);
     ASSERT_FIRED("posix/proc/sigprocmask", 1);
     ipcf_disarm_all();
-    assert_true(usr1_blocked());
+    ASSERT_TRUE(usr1_blocked());
     ipcf_fail_nth("posix/proc/sigpending", 1, EFAULT);
     ASSERT_IPC_ERR(ipc_sig_pending(SIGUSR1), EFAULT);
     ASSERT_FIRED("posix/proc/sigpending", 1);
@@ -130,12 +130,12 @@ static void fault_sig_fault_03_send_fails_nothing_sent(void **state)
     ASSERT_IPC_ERR(ipc_sig_queue(getpid(), SIGUSR1, 5), EAGAIN);
     ASSERT_FIRED("posix/proc/sigqueue", 1);
     ipcf_disarm_all();
-    assert_false(usr1_pending());
+    ASSERT_FALSE(usr1_pending());
     ipcf_fail_nth("posix/proc/kill", 1, EPERM);
     ASSERT_IPC_ERR(ipc_sig_alive(getpid()), EPERM);
     ASSERT_FIRED("posix/proc/kill", 1);
     ipcf_fail_nth("posix/proc/kill", 1, ESRCH);
-    assert_int_equal(ASSERT_IPC_OK(ipc_sig_alive(getpid())), 0); /* ESRCH means gone */
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sig_alive(getpid())), 0); /* ESRCH means gone */
     ASSERT_FIRED("posix/proc/kill", 1);
     ipcf_disarm_all();
     ASSERT_IPC_OK(ipc_sig_unblock(SIGUSR1));
@@ -156,8 +156,8 @@ static void fault_sig_fault_04_wait_eintr_takes_nothing(void **state)
     ASSERT_IPC_ERR(ipc_sig_wait(&usr1, -1, &info), EINTR);
     ASSERT_FIRED("posix/proc/sigtimedwait", 1);
     ipcf_disarm_all();
-    assert_true(usr1_pending());
-    assert_int_equal(ASSERT_IPC_OK(ipc_sig_wait(&usr1, 0, &info)), SIGUSR1);
+    ASSERT_TRUE(usr1_pending());
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sig_wait(&usr1, 0, &info)), SIGUSR1);
     ASSERT_IPC_OK(ipc_sig_unblock(SIGUSR1));
 }
 

@@ -198,7 +198,7 @@ static int reap_through_faults(void *arg)
 static void fault_sig_fault_07_reaper_loses_nothing(void **state)
 {
     (void)state;
-    assert_child_exited(ipct_spawn(reap_through_faults, NULL), 0);
+    assert_child_exited(ipct_spawn_rc(reap_through_faults, NULL), 0);
 }
 
 /* SIG-FAULT-08 the bridge's handler writes again when its write is interrupted or moves nothing */
@@ -227,8 +227,8 @@ static void fault_sig_fault_08_handler_retries_write(void **state)
         if (poll(&pfd, 1, ipct_deadline_ms()) != 1)
             IPCT_FAIL("%s: the bridge never became readable: the signal was lost",
                       faults[i].point);
-        assert_int_equal(ipc_sig_bridge_next(), SIGUSR2);
-        assert_int_equal(ipc_sig_bridge_next(), -EAGAIN);
+        ASSERT_EQ(ipc_sig_bridge_next(), SIGUSR2);
+        ASSERT_EQ(ipc_sig_bridge_next(), -EAGAIN);
     }
     ASSERT_IPC_OK(ipc_sig_bridge_close());
     end_state();

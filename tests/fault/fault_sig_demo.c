@@ -81,7 +81,7 @@ static void fault_sig_demo_05_select_eintr_ridden_out(void **state)
     ASSERT_SYS_OK(kill(run.pid, SIGTERM));
     ipcf_prog_collect(&run);
     ASSERT_PROG_EXITED(&run, 0, NULL);
-    assert_string_equal(run.log, "posix/io/net/select 1 4\n");
+    ASSERT_STR_EQ(run.log, "posix/io/net/select 1 4\n");
 }
 
 /* SIG-DEMO-06 a call failing after the bridge opened still closes the bridge */

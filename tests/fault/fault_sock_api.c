@@ -87,7 +87,7 @@ static void fault_sock_fault_01_endpoint_calls_fail_clean(void **state)
                       ipct_errname(endpoint_faults[k].err));
         ASSERT_FIRED(endpoint_faults[k].point, 1);
         ipcf_disarm_all();
-        assert_int_equal(ipct_lowest_free_fd(), lowest);
+        ASSERT_EQ(ipct_lowest_free_fd(), lowest);
         ASSERT_SYS_ERR(lstat(path, &st), ENOENT);
     }
     close(sv[0]), close(sv[1]), close(ls), close(ld), close(lt);
@@ -107,7 +107,7 @@ static void fault_sock_fault_01_stale_unlink_fails_left(void **state)
     ASSERT_IPC_ERR(ipc_sock_unix_listen(path, SOCK_STREAM, 0600), EBUSY);
     ASSERT_FIRED("posix/io/dir/unlink", 1);
     ASSERT_SYS_OK(lstat(path, &st)); /* the stale socket is still there */
-    assert_true(S_ISSOCK(st.st_mode));
+    ASSERT_TRUE(S_ISSOCK(st.st_mode));
     ipcf_disarm_all();
     int m = ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_STREAM, 0600)); /* recovers */
     close(m);
@@ -160,14 +160,14 @@ static void fault_sock_fault_09_eintr_resumed(void **state)
     ASSERT_IPC_OK(ipc_sock_send_frame(sv[0], "hello", 5));
     ASSERT_FIRED("posix/io/net/send", 1);
     ipcf_fail_nth("posix/io/net/recv", 2, EINTR); /* between header and payload */
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_recv_frame(sv[1], buf, sizeof buf)), 5);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_recv_frame(sv[1], buf, sizeof buf)), 5);
     ASSERT_FIRED("posix/io/net/recv", 1);
-    assert_memory_equal(buf, "hello", 5);
+    ASSERT_MEM_EQ(buf, "hello", 5);
     ASSERT_SYS_OK(send(dv[1], "OK 2", 4, 0));
     ipcf_fail_nth("posix/io/net/recv", 1, EINTR);
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_call(dv[0], "SUM 2", buf, sizeof buf)), 4);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_call(dv[0], "SUM 2", buf, sizeof buf)), 4);
     ASSERT_FIRED("posix/io/net/recv", 1);
-    assert_string_equal(buf, "OK 2");
+    ASSERT_STR_EQ(buf, "OK 2");
     ipcf_disarm_all();
     close(sv[0]), close(sv[1]), close(dv[0]), close(dv[1]);
 }

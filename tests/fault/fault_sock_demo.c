@@ -126,17 +126,17 @@ static void fault_sock_demo_09_server_rides_out_accept_and_eintr(void **state)
                                 .faults = "posix/io/net/select:1:4,posix/io/net/accept4:1:24" };
     ipcf_prog_start(&server);
     ASSERT_PROG_SAID(&server, "ready\n");
-    assert_string_equal(server.out, "ready\n");
+    ASSERT_STR_EQ(server.out, "ready\n");
     char *first[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "1", NULL };
     char *served[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix", path, "2", "3", NULL };
     /* the first connection's accept fails; it stays pending and is taken next round */
-    assert_int_equal(sd_run(first, &out), 0);
-    assert_string_equal(out.out, "1\n");
-    assert_int_equal(sd_run(served, &out), 0);
-    assert_string_equal(out.out, "5\n");
+    ASSERT_EQ(sd_run(first, &out), 0);
+    ASSERT_STR_EQ(out.out, "1\n");
+    ASSERT_EQ(sd_run(served, &out), 0);
+    ASSERT_STR_EQ(out.out, "5\n");
     sd_stop(server.pid, SIGTERM, path);
     ipcf_prog_read(&server);
-    assert_string_equal(server.log, "posix/io/net/select 1 4\nposix/io/net/accept4 1 24\n");
+    ASSERT_STR_EQ(server.log, "posix/io/net/select 1 4\nposix/io/net/accept4 1 24\n");
 }
 
 static const struct CMUnitTest tests[] = {

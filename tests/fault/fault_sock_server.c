@@ -52,7 +52,7 @@ static void only_client1_dropped(struct ipc_sock_server *s, int c[N])
     ss_expect(c[0], "OK 1");
     ss_expect(c[2], "OK 3");
     ss_expect_closed(c[1]);
-    assert_int_equal(ss_stats(s).clients, N - 1);
+    ASSERT_EQ(ss_stats(s).clients, N - 1);
     ss_send(c[0], "SUM 5");
     ss_send(c[2], "SUM 6");
     long before = ss_stats(s).answered;
@@ -91,7 +91,7 @@ static void fault_sock_fault_02_accept_fails_others_served(void **state)
     ASSERT_IPC_OK(ipc_sock_server_step(s, ipct_deadline_ms()));
     ipcf_fail_nth("posix/io/net/accept4", 1, EINTR);
     ASSERT_IPC_OK(ipc_sock_server_step(s, ipct_deadline_ms()));
-    assert_int_equal(ss_stats(s).accept_errors, 3);
+    ASSERT_EQ(ss_stats(s).accept_errors, 3);
     ipcf_disarm_all();
     SS_STEP_UNTIL(s, st.clients == N + 1);
     close(extra);
@@ -121,7 +121,7 @@ static void fault_sock_fault_03_recv_fails_one_client(void **state)
     long before = ss_stats(s).answered;
     SS_STEP_UNTIL(s, st.answered == before + 1);
     ss_expect(c[0], "OK 9");
-    assert_int_equal(ss_stats(s).dropped, 1);
+    ASSERT_EQ(ss_stats(s).dropped, 1);
     finish(s, c);
 }
 
@@ -165,7 +165,7 @@ static void fault_sock_fault_05_select_fails_server_usable(void **state)
     ASSERT_IPC_ERR(ipc_sock_server_run(s, STDIN_FILENO), EBADF);
     ASSERT_FIRED("posix/io/net/select", 1);
     ipcf_fail_nth("posix/io/net/select", 1, EINTR);
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_server_step(s, 100)), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_server_step(s, 100)), 0);
     ASSERT_FIRED("posix/io/net/select", 1);
     /* run, too, goes on past an EINTR, and stops when asked */
     ASSERT_SYS_OK(pipe2(stop, O_CLOEXEC));
@@ -193,7 +193,7 @@ static void fault_sock_fault_06_create_and_destroy(void **state)
     ipcf_fail_nth("posix/io/ctl/fcntl", 1, EBADF);
     ASSERT_IPC_ERR(ipc_sock_server_create(&s, m, 2, path), EBADF);
     ASSERT_FIRED("posix/io/ctl/fcntl", 1);
-    assert_null(s);
+    ASSERT_NULL(s);
     ASSERT_SYS_OK(fcntl(m, F_GETFD)); /* still open: the caller's */
     ASSERT_IPC_OK(ipc_sock_server_create(&s, m, 2, path));
     ipcf_fail_nth("posix/io/stat/lstat", 1, EACCES);
@@ -227,14 +227,14 @@ static void fault_sock_fault_07_dgram_calls_fail(void **state)
     int stop[2];
     ASSERT_SYS_OK(send(c, "SUM 1", 5, 0));
     ipcf_fail_nth("posix/io/net/recvfrom", 1, ENOMEM); /* not made: the datagram stays */
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
     ASSERT_FIRED("posix/io/net/recvfrom", 1);
     ipcf_fail_nth("posix/io/net/sendto", 1, ENOBUFS); /* "SUM 1" read, its reply lost */
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
     ASSERT_FIRED("posix/io/net/sendto", 1);
     ASSERT_SYS_OK(send(c, "SUM 2", 5, 0));
     ipcf_fail_nth("posix/io/net/recvfrom", 1, EINTR); /* postpones only: not counted */
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 0);
     ASSERT_FIRED("posix/io/net/recvfrom", 1);
     ipcf_fail_nth("posix/io/net/select", 1, ENOMEM);
     ASSERT_IPC_ERR(ipc_sock_dgram_step(d, 100), ENOMEM);
@@ -249,15 +249,15 @@ static void fault_sock_fault_07_dgram_calls_fail(void **state)
     ASSERT_FIRED("posix/io/net/select", 1);
     ipcf_disarm_all();
     close(stop[0]), close(stop[1]);
-    assert_int_equal(ASSERT_SYS_OK(recv(c, buf, sizeof buf, 0)), 4); /* run answered it */
-    assert_memory_equal(buf, "OK 2", 4);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(c, buf, sizeof buf, 0)), 4); /* run answered it */
+    ASSERT_MEM_EQ(buf, "OK 2", 4);
     ASSERT_SYS_OK(send(c, "SUM 3", 5, 0));
-    assert_int_equal(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 1);
-    assert_int_equal(ASSERT_SYS_OK(recv(c, buf, sizeof buf, 0)), 4);
-    assert_memory_equal(buf, "OK 3", 4);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_dgram_step(d, ipct_deadline_ms())), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(c, buf, sizeof buf, 0)), 4);
+    ASSERT_MEM_EQ(buf, "OK 3", 4);
     ipc_sock_dgram_counts(d, &answered, &dropped);
-    assert_int_equal(answered, 2);
-    assert_int_equal(dropped, 2);
+    ASSERT_EQ(answered, 2);
+    ASSERT_EQ(dropped, 2);
     close(c);
     ASSERT_IPC_OK(ipc_sock_dgram_destroy(d));
 }
