@@ -33,9 +33,6 @@ static inline int shm_pub_part_exists(const char *dir, const char *base, int sub
     return stat(path, &st) == 0;
 }
 
-/* The exit code of a child that could not drop its privileges. */
-enum { SHM_CANNOT_DROP = 77 };
-
 static inline size_t page_size(void)
 {
     return (size_t)sysconf(_SC_PAGESIZE);
@@ -48,6 +45,18 @@ static inline int shm_new(const char *name, mode_t mode, off_t size)
 
     if (size > 0)
         ASSERT_SYS_OK(ftruncate(fd, size));
+    return fd;
+}
+
+/* A new object whose name is removed at once: it lives as long as a
+ * descriptor or mapping holds it (SHM-UNLINK-02), for tests that need an
+ * object but not its name, and leaves nothing behind. */
+static inline int shm_unnamed(mode_t mode, off_t size)
+{
+    const char *name = ipct_ipc_name("shm");
+    int fd = shm_new(name, mode, size);
+
+    ASSERT_SYS_OK(shm_unlink(name));
     return fd;
 }
 
@@ -85,33 +94,29 @@ static inline off_t object_size(int fd)
     return st.st_size;
 }
 
-/* A child that runs fn(arg) as nobody, or exits SHM_CANNOT_DROP. */
+/* A child that runs fn(arg) as nobody; it skips the test when it cannot
+ * drop its privileges (the test does not run as root). */
 struct shm_as_nobody {
-    ipct_child_rc_fn fn;
+    ipct_child_fn fn;
     void *arg;
 };
 
-static inline int shm_nobody_child(void *arg)
+static inline void shm_nobody_child(void *arg)
 {
     struct shm_as_nobody *c = arg;
 
     if (ipct_drop_privileges() != 0)
-        return SHM_CANNOT_DROP;
-    return c->fn(c->arg);
+        IPCT_SKIP("cannot become nobody: the test needs root to drop to another uid");
+    c->fn(c->arg);
 }
 
-/* Run fn(arg) in a child as nobody and return its exit code; the test is
- * skipped when the child cannot drop privileges (not run as root). */
-static inline int shm_run_as_nobody(ipct_child_rc_fn fn, void *arg)
+/* Run fn(arg) in a child as nobody; its checks are the test's. */
+#define shm_run_as_nobody(fn, arg) shm__run_as_nobody(fn, arg, __FILE__, __LINE__)
+static inline void shm__run_as_nobody(ipct_child_fn fn, void *arg, const char *file, int line)
 {
     struct shm_as_nobody c = { fn, arg };
-    int status = ipct_wait(ipct_spawn_rc(shm_nobody_child, &c));
 
-    if (!WIFEXITED(status))
-        IPCT_FAIL("the child as nobody died of %s", ipct_signame(WTERMSIG(status)));
-    if (WEXITSTATUS(status) == SHM_CANNOT_DROP)
-        IPCT_SKIP("cannot become nobody: the test needs root to drop to another uid");
-    return WEXITSTATUS(status);
+    ipct__assert_exited(ipct__spawn(shm_nobody_child, &c, file, line), 0, file, line);
 }
 
 /* What a touching child does with its byte. */
@@ -120,8 +125,8 @@ struct shm_touch {
     int write;
 };
 
-/* Read or write one byte, then exit 0: a signal, if any, ends the child first. */
-static inline int shm_touch_child(void *arg)
+/* Read or write one byte and return: a signal, if any, ends the child first. */
+static inline void shm_touch_child(void *arg)
 {
     struct shm_touch *t = arg;
     const struct rlimit no_core = { 0, 0 };
@@ -131,23 +136,24 @@ static inline int shm_touch_child(void *arg)
         *t->at = 'w';
     else
         (void)*t->at;
-    return 0;
 }
 
-/* Touch at in a child: its end must be death by sig (0: exit 0). */
-static inline void assert_touch_ends(volatile char *at, int write, int sig)
+/* Touch at in a child: its end must be death by sig (0: it returns). */
+#define assert_touch_ends(at, write, sig) shm__assert_touch_ends(at, write, sig, __FILE__, __LINE__)
+static inline void shm__assert_touch_ends(volatile char *at, int write, int sig, const char *file,
+                                          int line)
 {
     struct shm_touch t = { at, write };
 
     if (sig != 0 && ipct_under_memcheck())
         IPCT_SKIP("under valgrind a bad access to a mapping does not end the child with %s "
                   "(it exits 0): the signal cannot be shown under memcheck", ipct_signame(sig));
-    pid_t pid = ipct_spawn_rc(shm_touch_child, &t);
+    pid_t pid = ipct__spawn(shm_touch_child, &t, file, line);
 
     if (sig == 0)
-        assert_child_exited(pid, 0);
+        ipct__assert_exited(pid, 0, file, line);
     else
-        assert_child_signaled(pid, sig);
+        ipct__assert_signaled(pid, sig, file, line);
 }
 
 #endif

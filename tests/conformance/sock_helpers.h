@@ -160,4 +160,23 @@ static inline int sk_readable(int fd)
     return (int)ASSERT_SYS_OK(select(fd + 1, &rd, NULL, NULL, &tv)) == 1;
 }
 
+/* Wait, bounded by the harness deadline, until select reports fd readable:
+ * for what travels through the network stack (a TCP handshake's last ACK,
+ * a FIN), which need not have arrived when the call that sent it returned. */
+#define sk_await_readable(fd) sk__await_readable(fd, __FILE__, __LINE__)
+static inline void sk__await_readable(int fd, const char *file, int line)
+{
+    int ms = ipct_deadline_ms();
+    struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+    fd_set rd;
+
+    FD_ZERO(&rd);
+    FD_SET(fd, &rd);
+    int n = select(fd + 1, &rd, NULL, NULL, &tv);
+    if (n == -1)
+        ipct__fail_at(file, line, "select(fd %d): %s", fd, ipct_errname(errno));
+    if (n == 0)
+        ipct__fail_at(file, line, "fd %d not readable within %d ms", fd, ms);
+}
+
 #endif

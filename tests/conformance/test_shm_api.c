@@ -63,6 +63,7 @@ static void test_shm_api_02_create_maps_new_object(void **state)
     ASSERT_STR_EQ(buf, "new");
     close(fd);
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-API-03 ipc_shm_create refuses an existing name with -EEXIST, and bad arguments with -EINVAL, creating nothing */
@@ -86,6 +87,7 @@ static void test_shm_api_03_create_refusals(void **state)
     ASSERT_IPC_ERR(ipc_shm_create("no-slash", 10, 0600, &m), EINVAL);
     ASSERT_SYS_ERR(shm_open(unused, O_RDONLY, 0), ENOENT);
     ASSERT_IPC_OK(ipc_shm_unmap(&keep));
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-API-04 ipc_shm_open maps a whole existing object, read-write or read-only */
@@ -109,6 +111,7 @@ static void test_shm_api_04_open_maps_whole_object(void **state)
     ASSERT_IPC_OK(ipc_shm_unmap(&ro));
     ASSERT_IPC_OK(ipc_shm_unmap(&rw));
     ASSERT_IPC_OK(ipc_shm_unmap(&made));
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-API-05 ipc_shm_open returns -ENOENT for a missing name and -EINVAL for bad flags or an empty object */
@@ -127,6 +130,7 @@ static void test_shm_api_05_open_refusals(void **state)
     ASSERT_IPC_ERR(ipc_shm_open("/a/b", 0, &m), EINVAL);
     ASSERT_NULL(m.addr);
     ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_SYS_OK(shm_unlink(empty));
 }
 
 /* SHM-API-06 ipc_shm_map_file maps a file region from any byte offset, and stores reach the file */
@@ -186,9 +190,9 @@ static void test_shm_api_07_map_file_refusals(void **state)
 }
 
 /* In a child as nobody: ipc_shm_unlink(*arg) must return -EACCES. */
-static int unlink_as_nobody(void *arg)
+static void unlink_as_nobody(void *arg)
 {
-    return ipc_shm_unlink(arg) == -EACCES ? 0 : 1;
+    ASSERT_IPC_ERR(ipc_shm_unlink(arg), EACCES);
 }
 
 /* SHM-API-08 ipc_shm_unmap and ipc_shm_unlink end a mapping and a name, each once; refusals are negative errnos */
@@ -213,8 +217,9 @@ static void test_shm_api_08_unmap_and_unlink(void **state)
     ASSERT_IPC_ERR(ipc_shm_unlink(name), ENOENT);
     ASSERT_IPC_ERR(ipc_shm_unlink("bad"), EINVAL);
     ASSERT_IPC_OK(ipc_shm_create(other, 64, 0666, &o));
-    ASSERT_EQ(shm_run_as_nobody(unlink_as_nobody, (void *)other), 0);
+    shm_run_as_nobody(unlink_as_nobody, (void *)other);
     ASSERT_IPC_OK(ipc_shm_unmap(&o));
+    ASSERT_SYS_OK(shm_unlink(other));
 }
 
 static const struct CMUnitTest tests[] = {

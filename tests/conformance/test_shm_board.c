@@ -112,7 +112,10 @@ static size_t record_of(uint64_t v, unsigned char *rec)
 
 /* Read until the closed record; 0 when every snapshot was a whole record
  * of its version and versions never went back, else a failure code. */
-static int check_reads(const void *board, long *reads)
+/* Read the board until it closes; every read must be a whole record of a
+ * version no older than the last. 0, or -1 with what went wrong in why (a
+ * thread of the test process cannot fail the test itself). */
+static int check_reads(const void *board, long *reads, char *why, size_t len)
 {
     unsigned char buf[CAP], want[CAP];
     struct ipc_shm_snapshot snap;
@@ -120,19 +123,32 @@ static int check_reads(const void *board, long *reads)
 
     for (;;) {
         ssize_t n = ipc_shm_board_read(board, buf, sizeof buf, &snap);
-        if (n < 0)
-            return 1;
-        if (snap.version < last)
-            return 2;
+        if (n < 0) {
+            snprintf(why, len, "ipc_shm_board_read = -%s", ipct_errname((int)-n));
+            return -1;
+        }
+        if (snap.version < last) {
+            snprintf(why, len, "version %llu read after version %llu",
+                     (unsigned long long)snap.version, (unsigned long long)last);
+            return -1;
+        }
         last = snap.version;
         if (snap.version > 0) {
-            size_t len = record_of(snap.version, want);
-            if ((size_t)n != len || memcmp(buf, want, len) != 0)
-                return 3; /* torn */
+            size_t want_len = record_of(snap.version, want);
+            if ((size_t)n != want_len || memcmp(buf, want, want_len) != 0) {
+                snprintf(why, len, "version %llu torn: %zd bytes read, %zu written",
+                         (unsigned long long)snap.version, n, want_len);
+                return -1;
+            }
         }
         (*reads)++;
-        if (snap.closed)
-            return snap.version == RECORDS ? 0 : 4;
+        if (snap.closed) {
+            if (snap.version == RECORDS)
+                return 0;
+            snprintf(why, len, "closed at version %llu; expected %d",
+                     (unsigned long long)snap.version, RECORDS);
+            return -1;
+        }
     }
 }
 
@@ -151,13 +167,14 @@ struct reader {
     const void *board;
     int result;
     long reads;
+    char why[128];
 };
 
 static void *reader_thread(void *arg)
 {
     struct reader *r = arg;
 
-    r->result = check_reads(r->board, &r->reads);
+    r->result = check_reads(r->board, &r->reads, r->why, sizeof r->why);
     return NULL;
 }
 
@@ -170,23 +187,26 @@ static void test_shm_board_04_threads_never_torn(void **state)
 
     ASSERT_IPC_OK(ipc_shm_board_init(mem, sizeof mem, CAP));
     for (int i = 0; i < READERS; i++) {
-        readers[i] = (struct reader){ mem, -1, 0 };
-        ASSERT_EQ(pthread_create(&tids[i], NULL, reader_thread, &readers[i]), 0);
+        readers[i] = (struct reader){ .board = mem, .result = -1 };
+        ASSERT_ERRNO_EQ(pthread_create(&tids[i], NULL, reader_thread, &readers[i]), 0);
     }
     write_records(mem);
     for (int i = 0; i < READERS; i++) {
-        ASSERT_EQ(pthread_join(tids[i], NULL), 0);
-        ASSERT_EQ(readers[i].result, 0);
+        ASSERT_ERRNO_EQ(pthread_join(tids[i], NULL), 0);
+        if (readers[i].result != 0)
+            IPCT_FAIL("reader thread %d: %s", i, readers[i].why);
         ASSERT_GT(readers[i].reads, 0);
     }
 }
 
-static int reader_child(void *arg)
+static void reader_child(void *arg)
 {
+    char why[128];
     long reads = 0;
 
     ipct_child_ready();
-    return check_reads(arg, &reads);
+    if (check_reads(arg, &reads, why, sizeof why) != 0)
+        IPCT_FAIL("%s", why);
 }
 
 /* SHM-BOARD-04 readers running while the writer writes only ever see whole records, in version order */
@@ -196,16 +216,19 @@ static void test_shm_board_04_processes_never_torn(void **state)
     struct ipc_shm_map m;
     (void)state;
 
-    ASSERT_IPC_OK(ipc_shm_create(ipct_ipc_name("shm"), ipc_shm_board_size(CAP), 0600, &m));
+    const char *name = ipct_ipc_name("shm");
+
+    ASSERT_IPC_OK(ipc_shm_create(name, ipc_shm_board_size(CAP), 0600, &m));
     ASSERT_IPC_OK(ipc_shm_board_init(m.addr, m.len, CAP));
     for (int i = 0; i < READERS; i++) {
-        pids[i] = ipct_spawn_rc(reader_child, m.addr);
+        pids[i] = ipct_spawn(reader_child, m.addr);
         ipct_await_ready(pids[i]);
     }
     write_records(m.addr);
     for (int i = 0; i < READERS; i++)
         assert_child_exited(pids[i], 0);
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
+    ASSERT_IPC_OK(ipc_shm_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {

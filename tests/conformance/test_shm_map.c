@@ -58,6 +58,7 @@ static void test_shm_map_02_close_after_mmap_keeps_mapping(void **state)
     ASSERT_STR_EQ(buf, "after!");
     close(again);
     munmap(p, pg);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-MAP-03 the rest of the last page past the object's end reads as zeros, and stores there never reach the file */
@@ -86,13 +87,12 @@ struct fork_maps {
     char *shared, *private;
 };
 
-static int store_both(void *arg)
+static void store_both(void *arg)
 {
     struct fork_maps *m = arg;
 
     m->shared[0] = 'S';
     m->private[0] = 'P';
-    return 0;
 }
 
 /* SHM-MAP-04 across fork a shared mapping stays shared and a private one becomes the child's own copy */
@@ -101,13 +101,13 @@ static void test_shm_map_04_fork_keeps_mapping_type(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     struct fork_maps m = {
         map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
         map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
     };
     m.private[0] = 'p'; /* the parent's own copy, made before the fork */
-    assert_child_exited(ipct_spawn_rc(store_both, &m), 0);
+    assert_child_exited(ipct_spawn(store_both, &m), 0);
     ASSERT_EQ(m.shared[0], 'S');
     ASSERT_EQ(m.private[0], 'p');
     munmap(m.shared, pg);
@@ -139,32 +139,25 @@ static void test_shm_map_05_shared_store_updates_times(void **state)
 }
 
 /* In a child: open the object by name, map it, wait for "go" on a pipe,
- * then check it reads "parent" and write "child". Exit 0 as expected. */
+ * then check it reads "parent" and write "child". */
 struct peer {
     const char *name;
     int go[2];
 };
 
-static int peer_child(void *arg)
+static void peer_child(void *arg)
 {
     struct peer *pe = arg;
     char byte;
 
     close(pe->go[1]);
-    int fd = shm_open(pe->name, O_RDWR, 0);
-    if (fd == -1)
-        return 1;
-    char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED)
-        return 2;
+    int fd = (int)ASSERT_SYS_OK(shm_open(pe->name, O_RDWR, 0));
+    char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     ipct_child_ready();
-    if (read(pe->go[0], &byte, 1) != 1)
-        return 3;
-    if (memcmp(p, "parent", 6) != 0)
-        return 4;
+    ASSERT_EQ(read(pe->go[0], &byte, 1), 1);
+    ASSERT_MEM_EQ(p, "parent", 6);
     memcpy(p + 100, "child", 5);
-    return 0;
 }
 
 /* SHM-SHARED-01 a store through MAP_SHARED in one process is seen by another process mapping the object */
@@ -176,7 +169,7 @@ static void test_shm_shared_01_visible_across_processes(void **state)
     int fd = shm_new(pe.name, 0600, 4096);
     char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(pipe2(pe.go, O_CLOEXEC));
-    pid_t pid = ipct_spawn_rc(peer_child, &pe);
+    pid_t pid = ipct_spawn(peer_child, &pe);
     ipct_await_ready(pid); /* the child has its own mapping now */
     memcpy(p, "parent", 7);
     ASSERT_SYS_OK(write(pe.go[1], "g", 1));
@@ -186,6 +179,7 @@ static void test_shm_shared_01_visible_across_processes(void **state)
     close(pe.go[1]);
     munmap(p, 4096);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(pe.name));
 }
 
 /* SHM-SHARED-02 a store through MAP_SHARED reaches the file: read(2) sees it, before and after munmap */
@@ -209,16 +203,19 @@ static void test_shm_shared_02_store_reaches_file(void **state)
     close(fd);
 }
 
-/* In a child: map the object by name and report its first byte as the exit code. */
-static int first_byte(void *arg)
-{
-    int fd = shm_open(arg, O_RDONLY, 0);
-    char *p;
+struct first_byte {
+    const char *name;
+    char want;
+};
 
-    if (fd == -1)
-        return 255;
-    p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
-    return p == MAP_FAILED ? 254 : p[0];
+/* In a child: map the object by name; its first byte must be want. */
+static void first_byte(void *arg)
+{
+    const struct first_byte *f = arg;
+    int fd = (int)ASSERT_SYS_OK(shm_open(f->name, O_RDONLY, 0));
+    const char *p = map_ok(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+
+    ASSERT_EQ(p[0], f->want);
 }
 
 /* SHM-PRIVATE-01 a store through MAP_PRIVATE is seen by no other process and never reaches the file */
@@ -234,7 +231,8 @@ static void test_shm_private_01_store_stays_private(void **state)
     char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     p[0] = 'x';
     ASSERT_EQ(p[0], 'x');
-    assert_child_exited(ipct_spawn_rc(first_byte, (void *)name), 'o');
+    struct first_byte unchanged = { name, 'o' };
+    assert_child_exited(ipct_spawn(first_byte, &unchanged), 0);
     ASSERT_EQ(pread(fd, &c, 1, 0), 1);
     ASSERT_EQ(c, 'o');
     int ffd = alphabet_file("f", pg); /* and for a regular file */
@@ -247,6 +245,7 @@ static void test_shm_private_01_store_stays_private(void **state)
     close(ffd);
     munmap(p, 4096);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-PRIVATE-02 munmap of a private mapping discards its changes: a new mapping shows the object */

@@ -15,7 +15,7 @@
 static int lettered_object(size_t pages)
 {
     size_t pg = page_size();
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)(pages * pg));
+    int fd = shm_unnamed(0600, (off_t)(pages * pg));
     char *p = map_ok(NULL, pages * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
     for (size_t i = 0; i < pages; i++)
@@ -231,6 +231,7 @@ static void test_shm_mmap_14_shared_write_needs_write_access(void **state)
     ASSERT_EQ(c, 0);
     munmap(p, pg);
     close(ro);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {

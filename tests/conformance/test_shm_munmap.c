@@ -15,7 +15,7 @@ static void test_shm_munmap_01_removes_whole_pages(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)(3 * pg));
+    int fd = shm_unnamed(0600, (off_t)(3 * pg));
     char *p = map_ok(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_EQ(munmap(p + pg, 1), 0); /* one byte: the whole middle page */
     assert_touch_ends(p + pg, 0, SIGSEGV);
@@ -32,7 +32,7 @@ static void test_shm_munmap_02_empty_range_no_effect(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(munmap(p + pg, pg));
     ASSERT_EQ(munmap(p + pg, pg), 0); /* nothing there any more */
@@ -48,7 +48,7 @@ static void test_shm_munmap_03_unaligned_addr_einval(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_ERR(munmap(p + 1, pg - 1), EINVAL);
     ASSERT_SYS_ERR(munmap(p + pg / 2, 1), EINVAL);
@@ -63,7 +63,7 @@ static void test_shm_munmap_04_zero_length_einval(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_ERR(munmap(p, 0), EINVAL);
     assert_touch_ends(p, 1, 0);
@@ -111,7 +111,7 @@ static void test_shm_msync_02_bad_flags_or_addr_einval(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_ERR(msync(p, pg, MS_SYNC | MS_ASYNC), EINVAL);
     ASSERT_SYS_ERR(msync(p + 1, 10, MS_SYNC), EINVAL);
@@ -126,7 +126,7 @@ static void test_shm_msync_03_unmapped_enomem(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(munmap(p, pg));
     ASSERT_SYS_ERR(msync(p, pg, MS_SYNC), ENOMEM);

@@ -15,7 +15,7 @@
 static void test_shm_open_01_new_object_size_zero(void **state)
 {
     (void)state;
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, 0);
+    int fd = shm_unnamed(0600, 0);
     ASSERT_EQ(object_size(fd), 0);
     close(fd);
 }
@@ -28,7 +28,7 @@ static void test_shm_open_02_lowest_free_descriptor(void **state)
     int keep = (int)ASSERT_SYS_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
     int above = (int)ASSERT_SYS_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
     ASSERT_SYS_OK(close(keep)); /* a hole below an open descriptor */
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, 0);
+    int fd = shm_unnamed(0600, 0);
     ASSERT_EQ(fd, hole);
     close(fd);
     close(above);
@@ -46,21 +46,16 @@ static void test_shm_open_03_cloexec_set(void **state)
     ASSERT_EQ(fcntl(again, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* In a child: open *arg by name read-write, map it, write "child". */
-static int write_by_name(void *arg)
+static void write_by_name(void *arg)
 {
-    int fd = shm_open(arg, O_RDWR, 0);
-    char *p;
+    int fd = (int)ASSERT_SYS_OK(shm_open(arg, O_RDWR, 0));
+    char *p = map_ok(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
-    if (fd == -1)
-        return 1;
-    p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED)
-        return 2;
     memcpy(p, "child", 6);
-    return 0;
 }
 
 /* SHM-OPEN-04 every shm_open of a name, in any process, reaches the same object */
@@ -72,7 +67,7 @@ static void test_shm_open_04_same_name_same_object(void **state)
 
     int fd = shm_new(name, 0600, 4096);
     int again = (int)ASSERT_SYS_OK(shm_open(name, O_RDONLY, 0));
-    assert_child_exited(ipct_spawn_rc(write_by_name, (void *)name), 0);
+    assert_child_exited(ipct_spawn(write_by_name, (void *)name), 0);
     ASSERT_EQ(pread(again, buf, 6, 0), 6);
     ASSERT_STR_EQ(buf, "child");
     struct stat a, b;
@@ -81,6 +76,7 @@ static void test_shm_open_04_same_name_same_object(void **state)
     ASSERT_EQ(a.st_ino, b.st_ino);
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-OPEN-05 O_CREAT|O_EXCL on an existing name fails with EEXIST and leaves the object */
@@ -99,6 +95,7 @@ static void test_shm_open_05_excl_existing_eexist(void **state)
     ASSERT_EQ(pread(fd, buf, 4, 0), 4);
     ASSERT_STR_EQ(buf, "kept");
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-OPEN-06 without O_CREAT, a name that does not exist fails with ENOENT */
@@ -129,6 +126,7 @@ static void test_shm_open_07_creat_existing_opens(void **state)
     ASSERT_STR_EQ(buf, "data");
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-OPEN-08 each shm_open makes a new open file description: file offsets are not shared */
@@ -145,6 +143,7 @@ static void test_shm_open_08_new_open_file_description(void **state)
     ASSERT_EQ(fcntl(again, F_GETFL) & O_APPEND, 0);
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-OPEN-09 a descriptor opened O_RDONLY reads but refuses write and ftruncate */
@@ -165,6 +164,7 @@ static void test_shm_open_09_rdonly_reads_only(void **state)
     ASSERT_EQ(object_size(fd), 16);
     close(ro);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-OPEN-10 a descriptor opened O_RDWR reads and writes */
@@ -181,16 +181,18 @@ static void test_shm_open_10_rdwr_reads_and_writes(void **state)
     ASSERT_EQ(pread(fd, buf, 3, 0), 3);
     ASSERT_STR_EQ(buf, "rw!");
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 struct race {
     const char *name;
-    int start[2]; /* the start pipe */
+    int start[2];      /* the start pipe */
+    int *outcome;      /* shared with the children: [0] created, [1] EEXIST */
 };
 
-/* In a child: wait for the start pipe to close, then O_CREAT|O_EXCL.
- * Exit 0 created, 1 EEXIST, 2 anything else. */
-static int race_create(void *arg)
+/* In a child: wait for the start pipe to close, then O_CREAT|O_EXCL; count
+ * the outcome, which must be success or EEXIST. */
+static void race_create(void *arg)
 {
     struct race *r = arg;
     char byte;
@@ -199,36 +201,35 @@ static int race_create(void *arg)
     ipct_child_ready();
     (void)!read(r->start[0], &byte, 1);
     int fd = shm_open(r->name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (fd >= 0)
-        return 0;
-    return errno == EEXIST ? 1 : 2;
+    if (fd == -1)
+        ASSERT_ERRNO_EQ(errno, EEXIST);
+    __atomic_fetch_add(&r->outcome[fd == -1], 1, __ATOMIC_SEQ_CST);
 }
 
 /* SHM-OPEN-11 of several processes racing O_CREAT|O_EXCL on one name, exactly one creates it */
 static void test_shm_open_11_exclusive_create_is_atomic(void **state)
 {
     enum { N = 4 };
-    int codes[3] = { 0 };
     pid_t pids[N];
     (void)state;
 
-    struct race r = { ipct_ipc_name("shm"), { -1, -1 } };
+    struct race r = { ipct_ipc_name("shm"), { -1, -1 },
+                      map_ok(NULL, 2 * sizeof(int), PROT_READ | PROT_WRITE,
+                             MAP_SHARED | MAP_ANONYMOUS, -1, 0) };
     ASSERT_SYS_OK(pipe2(r.start, O_CLOEXEC));
     for (int i = 0; i < N; i++) {
-        pids[i] = ipct_spawn_rc(race_create, &r);
+        pids[i] = ipct_spawn(race_create, &r);
         ipct_await_ready(pids[i]);
         ipct_await_blocked(pids[i], SYS_read);
     }
     close(r.start[1]); /* all start at once */
     close(r.start[0]);
-    for (int i = 0; i < N; i++) {
-        int status = ipct_wait(pids[i]);
-        ASSERT_TRUE(WIFEXITED(status));
-        codes[WEXITSTATUS(status) < 3 ? WEXITSTATUS(status) : 2]++;
-    }
-    ASSERT_EQ(codes[0], 1);
-    ASSERT_EQ(codes[1], N - 1);
-    ASSERT_EQ(codes[2], 0);
+    for (int i = 0; i < N; i++)
+        assert_child_exited(pids[i], 0);
+    ASSERT_EQ(r.outcome[0], 1);
+    ASSERT_EQ(r.outcome[1], N - 1);
+    ASSERT_SYS_OK(shm_unlink(r.name));
+    munmap(r.outcome, 2 * sizeof(int));
 }
 
 /* SHM-OPEN-12 O_EXCL without O_CREAT is ignored */
@@ -243,6 +244,7 @@ static void test_shm_open_12_excl_without_creat_ignored(void **state)
     ASSERT_EQ(object_size(again), 8);
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-OPEN-13 an object and its data outlive every descriptor and mapping until unlinked */
@@ -262,6 +264,7 @@ static void test_shm_open_13_object_persists_until_unlinked(void **state)
     ASSERT_EQ(pread(fd, buf, 6, 0), 6);
     ASSERT_STR_EQ(buf, "stays");
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-NAME-01 the object appears under /dev/shm by its name without the slash */
@@ -280,6 +283,7 @@ static void test_shm_name_01_visible_in_dev_shm(void **state)
     ASSERT_EQ(a.st_size, 123);
     ASSERT_TRUE(S_ISREG(a.st_mode));
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-NAME-02 a name without its leading slash names the same object */
@@ -294,6 +298,7 @@ static void test_shm_name_02_no_leading_slash_same_object(void **state)
     ASSERT_EQ(object_size(again), 77);
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-NAME-03 a '/' after the name's first character fails with EINVAL */

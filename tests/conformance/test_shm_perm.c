@@ -8,47 +8,44 @@
  */
 #include "shm_helpers.h"
 
-/* In a child as nobody, umask 027: create *arg with mode 0666 and check
- * owner and mode. Exit 0 as expected; 1 create failed; 2 owner; 3 mode. */
-static int create_as_nobody(void *arg)
+/* In a child as nobody, umask 027: create *arg with mode 0666; owner and
+ * mode must be nobody's and 0640. Removes it again. */
+static void create_as_nobody(void *arg)
 {
     struct stat st;
 
     umask(027);
-    int fd = shm_open(arg, O_RDWR | O_CREAT | O_EXCL, 0666);
-    if (fd == -1 || fstat(fd, &st) == -1)
-        return 1;
-    if (st.st_uid != 65534 || st.st_gid != 65534)
-        return 2;
-    return (st.st_mode & 07777) == 0640 ? 0 : 3;
+    int fd = (int)ASSERT_SYS_OK(shm_open(arg, O_RDWR | O_CREAT | O_EXCL, 0666));
+    ASSERT_SYS_OK(fstat(fd, &st));
+    ASSERT_SYS_OK(shm_unlink(arg));
+    ASSERT_EQ(st.st_uid, 65534);
+    ASSERT_EQ(st.st_gid, 65534);
+    ASSERT_EQ(st.st_mode & 07777, 0640);
 }
 
 /* SHM-PERM-01 a new object belongs to the creator's effective uid and gid, with the mode less the umask */
 static void test_shm_perm_01_owner_and_masked_mode(void **state)
 {
     (void)state;
-    ASSERT_EQ(shm_run_as_nobody(create_as_nobody, (void *)ipct_ipc_name("shm")), 0);
+    shm_run_as_nobody(create_as_nobody, (void *)ipct_ipc_name("shm"));
 }
 
 /* In a child as nobody: create *arg O_RDWR with mode 0400, write through
- * the descriptor, then a second O_RDWR open must fail with EACCES.
- * Exit 0 as expected; 1 create; 2 write; 3 second open. */
-static int create_readonly_mode(void *arg)
+ * the descriptor, then a second O_RDWR open must fail with EACCES. */
+static void create_readonly_mode(void *arg)
 {
-    int fd = shm_open(arg, O_RDWR | O_CREAT | O_EXCL, 0400);
+    int fd = (int)ASSERT_SYS_OK(shm_open(arg, O_RDWR | O_CREAT | O_EXCL, 0400));
 
-    if (fd == -1)
-        return 1;
-    if (pwrite(fd, "w", 1, 0) != 1)
-        return 2;
-    return shm_open(arg, O_RDWR, 0) == -1 && errno == EACCES ? 0 : 3;
+    ASSERT_EQ(pwrite(fd, "w", 1, 0), 1);
+    ASSERT_SYS_ERR(shm_open(arg, O_RDWR, 0), EACCES);
+    ASSERT_SYS_OK(shm_unlink(arg));
 }
 
 /* SHM-PERM-02 the mode given at creation does not limit the creating descriptor's access */
 static void test_shm_perm_02_mode_not_applied_to_creator(void **state)
 {
     (void)state;
-    ASSERT_EQ(shm_run_as_nobody(create_readonly_mode, (void *)ipct_ipc_name("shm")), 0);
+    shm_run_as_nobody(create_readonly_mode, (void *)ipct_ipc_name("shm"));
 }
 
 struct perm_case {
@@ -57,21 +54,19 @@ struct perm_case {
 };
 
 /* In a child as nobody: shm_open(name, flags) must fail with EACCES. */
-static int open_denied(void *arg)
+static void open_denied(void *arg)
 {
     const struct perm_case *c = arg;
 
-    if (shm_open(c->name, c->flags, 0) != -1)
-        return 1;
-    return errno == EACCES ? 0 : 2;
+    ASSERT_SYS_ERR(shm_open(c->name, c->flags, 0), EACCES);
 }
 
 /* In a child as nobody: shm_open(name, flags) must succeed. */
-static int open_allowed(void *arg)
+static void open_allowed(void *arg)
 {
     const struct perm_case *c = arg;
 
-    return shm_open(c->name, c->flags, 0) >= 0 ? 0 : 1;
+    ASSERT_SYS_OK(shm_open(c->name, c->flags, 0));
 }
 
 /* SHM-PERM-03 opening an existing object with an access its mode denies fails with EACCES */
@@ -86,9 +81,11 @@ static void test_shm_perm_03_denied_access_eacces(void **state)
     close(fd);
     struct perm_case secret_ro = { secret, O_RDONLY }, shared_ro = { shared, O_RDONLY };
     struct perm_case shared_rw = { shared, O_RDWR };
-    ASSERT_EQ(shm_run_as_nobody(open_denied, &secret_ro), 0);
-    ASSERT_EQ(shm_run_as_nobody(open_allowed, &shared_ro), 0);
-    ASSERT_EQ(shm_run_as_nobody(open_denied, &shared_rw), 0);
+    shm_run_as_nobody(open_denied, &secret_ro);
+    shm_run_as_nobody(open_allowed, &shared_ro);
+    shm_run_as_nobody(open_denied, &shared_rw);
+    ASSERT_SYS_OK(shm_unlink(secret));
+    ASSERT_SYS_OK(shm_unlink(shared));
 }
 
 /* SHM-PERM-04 O_TRUNC without write permission fails with EACCES and truncates nothing */
@@ -100,10 +97,11 @@ static void test_shm_perm_04_trunc_without_write_eacces(void **state)
     int fd = shm_new(name, 0644, 10);
     ASSERT_SYS_OK(fchmod(fd, 0644));
     struct perm_case ro_trunc = { name, O_RDONLY | O_TRUNC }, rw_trunc = { name, O_RDWR | O_TRUNC };
-    ASSERT_EQ(shm_run_as_nobody(open_denied, &ro_trunc), 0);
-    ASSERT_EQ(shm_run_as_nobody(open_denied, &rw_trunc), 0);
+    shm_run_as_nobody(open_denied, &ro_trunc);
+    shm_run_as_nobody(open_denied, &rw_trunc);
     ASSERT_EQ(object_size(fd), 10);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-TRUNC-01 O_RDWR|O_TRUNC on an existing object empties it and keeps its mode and owner */
@@ -129,6 +127,7 @@ static void test_shm_trunc_01_rdwr_trunc_empties(void **state)
     ASSERT_MEM_EQ(buf, "\0\0\0", 3);
     close(again);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-TRUNC-02 on Linux O_RDONLY|O_TRUNC also empties the object when the caller may write */
@@ -143,6 +142,7 @@ static void test_shm_trunc_02_rdonly_trunc_empties(void **state)
     ASSERT_EQ(fcntl(ro, F_GETFL) & O_ACCMODE, O_RDONLY);
     close(ro);
     close(fd);
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {

@@ -197,6 +197,7 @@ static void test_shm_pub_06_subscriber_open_refusals(void **state)
     ASSERT_NULL(s);
     ASSERT_EQ(ipct_lowest_free_fd(), next);
     ASSERT_SYS_OK(mq_unlink(qname));
+    ASSERT_SYS_OK(shm_unlink(base));
 }
 
 /* SHM-PUB-07 a notification that is not a version is refused with -EPROTO */
@@ -227,9 +228,9 @@ struct follower {
     int index;
 };
 
-/* In a child: follow the board until closed; exit 0 when versions rose
- * and the last record was "final", else a failure code. */
-static int follow_child(void *arg)
+/* In a child: follow the board until closed; versions must never go back,
+ * and the last record must be "final". */
+static void follow_child(void *arg)
 {
     struct follower *f = arg;
     struct ipc_shm_sub *s;
@@ -237,21 +238,18 @@ static int follow_child(void *arg)
     uint64_t last = 0;
     char buf[16];
 
-    if (ipc_shm_sub_open(&s, f->base, f->index) != 0)
-        return 1;
+    ASSERT_IPC_OK(ipc_shm_sub_open(&s, f->base, f->index));
     ipct_child_ready();
     for (;;) {
-        if (ipc_shm_sub_wait(s, -1) < 0)
-            return 2;
-        ssize_t n = ipc_shm_sub_read(s, buf, sizeof buf, &snap);
-        if (n < 0 || snap.version < last)
-            return 3;
+        ASSERT_IPC_OK(ipc_shm_sub_wait(s, -1));
+        ASSERT_IPC_OK(ipc_shm_sub_read(s, buf, sizeof buf, &snap));
+        ASSERT_GE(snap.version, last);
         last = snap.version;
         if (snap.closed)
             break;
     }
-    int ok = ipc_shm_sub_close(s) == 0 && memcmp(buf, "final", 5) == 0;
-    return ok ? 0 : 4;
+    ASSERT_IPC_OK(ipc_shm_sub_close(s));
+    ASSERT_MEM_EQ(buf, "final", 5);
 }
 
 /* SHM-PUB-08 subscribers in other processes follow the publisher to its closing record */
@@ -267,7 +265,7 @@ static void test_shm_pub_08_subscriber_processes_follow(void **state)
     ASSERT_IPC_OK(ipc_shm_pub_create(&p, base, 3, 16));
     for (int i = 0; i < 3; i++) {
         f[i] = (struct follower){ base, i };
-        pids[i] = ipct_spawn_rc(follow_child, &f[i]);
+        pids[i] = ipct_spawn(follow_child, &f[i]);
         ipct_await_ready(pids[i]);
     }
     for (int k = 1; k <= 50; k++) {

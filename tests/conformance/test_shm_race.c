@@ -33,34 +33,30 @@ static struct shared *shared_new(int robust)
     struct shared *sh = map_ok(NULL, sizeof *sh, PROT_READ | PROT_WRITE,
                                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-    ASSERT_EQ(pthread_mutexattr_init(&attr), 0);
-    ASSERT_EQ(pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED), 0);
+    ASSERT_ERRNO_EQ(pthread_mutexattr_init(&attr), 0);
+    ASSERT_ERRNO_EQ(pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED), 0);
     if (robust)
-        ASSERT_EQ(pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST), 0);
-    ASSERT_EQ(pthread_mutex_init(&sh->lock, &attr), 0);
+        ASSERT_ERRNO_EQ(pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_init(&sh->lock, &attr), 0);
     pthread_mutexattr_destroy(&attr);
     return sh;
 }
 
-/* Read the counter, report it, wait at the gate, store counter + 1.
- * Exit 0, or 1..3 for the step that failed. */
-static int increment_at_gate(void *arg)
+/* Read the counter, report it, wait at the gate, store counter + 1. */
+static void increment_at_gate(void *arg)
 {
     struct writer *w = arg;
     char byte;
 
     close(w->gate[1]);
-    if (w->use_lock && pthread_mutex_lock(&w->sh->lock) != 0)
-        return 1;
+    if (w->use_lock)
+        ASSERT_ERRNO_EQ(pthread_mutex_lock(&w->sh->lock), 0);
     long seen = w->sh->counter;
-    if (write(w->read_done, "r", 1) != 1)
-        return 2;
-    if (read(w->gate[0], &byte, 1) != 0)
-        return 3;
+    ASSERT_EQ(write(w->read_done, "r", 1), 1);
+    ASSERT_EQ(read(w->gate[0], &byte, 1), 0); /* the gate opens by closing */
     w->sh->counter = seen + 1;
-    if (w->use_lock && pthread_mutex_unlock(&w->sh->lock) != 0)
-        return 1;
-    return 0;
+    if (w->use_lock)
+        ASSERT_ERRNO_EQ(pthread_mutex_unlock(&w->sh->lock), 0);
 }
 
 /* Two writers under the forced schedule; returns the final counter. */
@@ -74,9 +70,9 @@ static long two_writers(int use_lock)
     ASSERT_SYS_OK(pipe2(done, O_CLOEXEC));
     ASSERT_SYS_OK(pipe2(w.gate, O_CLOEXEC));
     w.read_done = done[1];
-    pid_t a = ipct_spawn_rc(increment_at_gate, &w);
+    pid_t a = ipct_spawn(increment_at_gate, &w);
     ASSERT_EQ(read(done[0], &byte, 1), 1); /* a has read 0 */
-    pid_t b = ipct_spawn_rc(increment_at_gate, &w);
+    pid_t b = ipct_spawn(increment_at_gate, &w);
     if (use_lock)
         ipct_await_blocked(b, SYS_futex); /* b waits for a's lock, before reading */
     else
@@ -110,18 +106,16 @@ static void test_shm_race_02_shared_mutex_none_lost(void **state)
 enum { ATOMIC_WRITERS = 4, ATOMIC_ROUNDS = 20000 };
 
 /* Wait for the gate, then add 1 ATOMIC_ROUNDS times, atomically. */
-static int atomic_adder(void *arg)
+static void atomic_adder(void *arg)
 {
     struct writer *w = arg;
     char byte;
 
     close(w->gate[1]);
     ipct_child_ready();
-    if (read(w->gate[0], &byte, 1) != 0)
-        return 3;
+    ASSERT_EQ(read(w->gate[0], &byte, 1), 0); /* the gate opens by closing */
     for (int i = 0; i < ATOMIC_ROUNDS; i++)
         atomic_fetch_add_explicit(&w->sh->hits, 1, memory_order_relaxed);
-    return 0;
 }
 
 /* SHM-RACE-03 atomic increments from several processes at once lose none */
@@ -134,7 +128,7 @@ static void test_shm_race_03_atomic_increments_none_lost(void **state)
     struct writer w = { sh, 0, -1, { -1, -1 } };
     ASSERT_SYS_OK(pipe2(w.gate, O_CLOEXEC));
     for (int i = 0; i < ATOMIC_WRITERS; i++) {
-        pids[i] = ipct_spawn_rc(atomic_adder, &w);
+        pids[i] = ipct_spawn(atomic_adder, &w);
         ipct_await_ready(pids[i]);
     }
     close(w.gate[1]); /* all at once */
@@ -147,14 +141,12 @@ static void test_shm_race_03_atomic_increments_none_lost(void **state)
 }
 
 /* Take the lock and die holding it. */
-static int die_holding(void *arg)
+static void die_holding(void *arg)
 {
     struct shared *sh = arg;
 
-    if (pthread_mutex_lock(&sh->lock) != 0)
-        return 1;
-    sh->counter = 41; /* half-way through an update */
-    return 0;         /* exits without unlocking */
+    ASSERT_ERRNO_EQ(pthread_mutex_lock(&sh->lock), 0);
+    sh->counter = 41; /* half-way through an update; exits without unlocking */
 }
 
 /* SHM-RACE-04 a robust mutex whose owner died is handed on with EOWNERDEAD and is usable once made consistent */
@@ -162,14 +154,14 @@ static void test_shm_race_04_robust_owner_died_eownerdead(void **state)
 {
     (void)state;
     struct shared *sh = shared_new(1);
-    assert_child_exited(ipct_spawn_rc(die_holding, sh), 0);
-    ASSERT_EQ(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
+    assert_child_exited(ipct_spawn(die_holding, sh), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
     ASSERT_EQ(sh->counter, 41); /* the new owner sees the dead one's state */
     sh->counter = 0;                   /* repairs it */
-    ASSERT_EQ(pthread_mutex_consistent(&sh->lock), 0);
-    ASSERT_EQ(pthread_mutex_unlock(&sh->lock), 0);
-    ASSERT_EQ(pthread_mutex_lock(&sh->lock), 0);
-    ASSERT_EQ(pthread_mutex_unlock(&sh->lock), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_consistent(&sh->lock), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_unlock(&sh->lock), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_lock(&sh->lock), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_unlock(&sh->lock), 0);
     pthread_mutex_destroy(&sh->lock);
     munmap(sh, sizeof *sh);
 }
@@ -179,11 +171,11 @@ static void test_shm_race_05_not_made_consistent_enotrecoverable(void **state)
 {
     (void)state;
     struct shared *sh = shared_new(1);
-    assert_child_exited(ipct_spawn_rc(die_holding, sh), 0);
-    ASSERT_EQ(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
-    ASSERT_EQ(pthread_mutex_unlock(&sh->lock), 0);
-    ASSERT_EQ(pthread_mutex_lock(&sh->lock), ENOTRECOVERABLE);
-    ASSERT_EQ(pthread_mutex_trylock(&sh->lock), ENOTRECOVERABLE);
+    assert_child_exited(ipct_spawn(die_holding, sh), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_lock(&sh->lock), EOWNERDEAD);
+    ASSERT_ERRNO_EQ(pthread_mutex_unlock(&sh->lock), 0);
+    ASSERT_ERRNO_EQ(pthread_mutex_lock(&sh->lock), ENOTRECOVERABLE);
+    ASSERT_ERRNO_EQ(pthread_mutex_trylock(&sh->lock), ENOTRECOVERABLE);
     pthread_mutex_destroy(&sh->lock);
     munmap(sh, sizeof *sh);
 }

@@ -15,7 +15,7 @@ static void test_shm_sig_01_past_end_sigbus(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, 100);
+    int fd = shm_unnamed(0600, 100);
     char *p = map_ok(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     assert_touch_ends(p + pg - 1, 0, 0);  /* in the object's last page: zeros */
     assert_touch_ends(p + pg, 0, SIGBUS);
@@ -30,7 +30,7 @@ static void test_shm_sig_02_shrunk_object_sigbus(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)(2 * pg));
+    int fd = shm_unnamed(0600, (off_t)(2 * pg));
     char *p = map_ok(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     p[pg] = 'x';
     assert_touch_ends(p + pg, 0, 0);
@@ -47,7 +47,7 @@ static void test_shm_sig_03_store_to_read_only_sigsegv(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
     assert_touch_ends(p, 0, 0);
     assert_touch_ends(p, 1, SIGSEGV);
@@ -64,7 +64,7 @@ static void test_shm_sig_04_unmapped_sigsegv(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ASSERT_SYS_OK(munmap(p, pg));
     assert_touch_ends(p, 0, SIGSEGV);
@@ -78,7 +78,7 @@ static void test_shm_sig_05_prot_none_sigsegv(void **state)
     size_t pg = page_size();
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, (off_t)pg);
+    int fd = shm_unnamed(0600, (off_t)pg);
     char *p = map_ok(NULL, pg, PROT_NONE, MAP_SHARED, fd, 0);
     assert_touch_ends(p, 0, SIGSEGV);
     assert_touch_ends(p, 1, SIGSEGV);

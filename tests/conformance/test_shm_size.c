@@ -16,7 +16,7 @@ static void test_shm_size_01_ftruncate_grows_zero_filled(void **state)
     char buf[3000];
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, 0);
+    int fd = shm_unnamed(0600, 0);
     ASSERT_SYS_OK(ftruncate(fd, 3000));
     ASSERT_EQ(object_size(fd), 3000);
     memset(buf, 'x', sizeof buf);
@@ -37,7 +37,7 @@ static void test_shm_size_02_shrink_discards(void **state)
     char buf[8];
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, 8);
+    int fd = shm_unnamed(0600, 8);
     ASSERT_SYS_OK(pwrite(fd, "ABCDEFGH", 8, 0));
     ASSERT_SYS_OK(ftruncate(fd, 4));
     ASSERT_EQ(object_size(fd), 4);
@@ -53,7 +53,7 @@ static void test_shm_size_03_negative_length_einval(void **state)
 {
     (void)state;
 
-    int fd = shm_new(ipct_ipc_name("shm"), 0600, 10);
+    int fd = shm_unnamed(0600, 10);
     ASSERT_SYS_ERR(ftruncate(fd, -1), EINVAL);
     ASSERT_SYS_ERR(ftruncate(fd, INT64_MIN), EINVAL);
     ASSERT_EQ(object_size(fd), 10);

@@ -47,18 +47,18 @@ static void test_sock_accept_01_new_fd_master_keeps_listening(void **state)
     ASSERT_SYS_OK(getsockopt(m, SOL_SOCKET, SO_ACCEPTCONN, &type, &len));
     ASSERT_EQ(type, 1); /* M still listens */
     close(a1), close(a2), close(c1), close(c2), close(m);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
-/* Child: accept one connection on M (arg) and read one byte; exit with it. */
-static int accept_and_read(void *arg)
+/* Child: accept one connection on M (arg); its one byte must be 0x2a. */
+static void accept_and_read(void *arg)
 {
     int m = *(int *)arg;
     char b = 0;
-    int fd = accept(m, NULL, NULL);
+    int fd = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
 
-    if (fd == -1 || recv(fd, &b, 1, 0) != 1)
-        return 1;
-    return b;
+    ASSERT_EQ(recv(fd, &b, 1, 0), 1);
+    ASSERT_EQ(b, 0x2a);
 }
 
 /* SOCK-ACCEPT-02 a blocking accept waits until a client connects */
@@ -67,12 +67,13 @@ static void test_sock_accept_02_blocks_until_connect(void **state)
     int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
     (void)state;
 
-    pid_t pid = ipct_spawn_rc(accept_and_read, &m);
+    pid_t pid = ipct_spawn(accept_and_read, &m);
     ipct_await_blocked(pid, SYS_accept);
     int c = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
     ASSERT_SYS_OK(send(c, "\x2a", 1, 0));
-    assert_child_exited(pid, 42);
+    assert_child_exited(pid, 0);
     close(c), close(m);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
 /* SOCK-ACCEPT-03 a non-blocking accept with no connection pending fails with EAGAIN */
@@ -88,6 +89,7 @@ static void test_sock_accept_03_nonblocking_empty_eagain(void **state)
     ASSERT_SYS_OK(fcntl(t, F_SETFL, O_NONBLOCK)); /* TCP alike */
     ASSERT_SYS_ERR(accept(t, NULL, NULL), EAGAIN);
     close(m), close(t);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
 /* SOCK-ACCEPT-04 accept on a socket that is not listening fails with EINVAL */
@@ -103,6 +105,7 @@ static void test_sock_accept_04_not_listening_einval(void **state)
     ASSERT_SYS_ERR(accept(bound, NULL, NULL), EINVAL);
     ASSERT_SYS_ERR(accept(fresh, NULL, NULL), EINVAL);
     close(bound), close(fresh);
+    ASSERT_SYS_OK(unlink(ipct_path("b")));
 }
 
 /* SOCK-ACCEPT-05 accept on a descriptor that is not a socket fails with ENOTSOCK */
@@ -141,6 +144,8 @@ static void test_sock_accept_06_peer_address(void **state)
     int b = (int)ASSERT_SYS_OK(accept(m, (struct sockaddr *)&peer, &len));
     ASSERT_EQ(len, sizeof(sa_family_t));
     close(a), close(b), close(bound), close(anon), close(m);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
+    ASSERT_SYS_OK(unlink(ipct_path("client")));
 }
 
 /* Connect non-blocking clients to path until one fails; the count, and the errno. */
@@ -184,16 +189,17 @@ static void test_sock_listen_01_backlog_full_eagain(void **state)
     for (int i = 0; i < n + more; i++)
         close(fds[i]);
     close(m);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
-/* Child: a blocking connect to path; exit 0 when it succeeds. */
-static int connect_blocking(void *arg)
+/* Child: a blocking connect to path, which must succeed. */
+static void connect_blocking(void *arg)
 {
     struct sockaddr_un sa;
     socklen_t len = sk_unix_addr(&sa, arg);
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM, 0));
 
-    return fd != -1 && connect(fd, (struct sockaddr *)&sa, len) == 0 ? 0 : 1;
+    ASSERT_SYS_OK(connect(fd, (struct sockaddr *)&sa, len));
 }
 
 /* SOCK-LISTEN-02 a blocking connect to a full backlog waits until accept makes room */
@@ -210,13 +216,14 @@ static void test_sock_listen_02_full_backlog_connect_blocks(void **state)
     ASSERT_SYS_OK(bind(m, (struct sockaddr *)&sa, len));
     ASSERT_SYS_OK(listen(m, 1));
     int n = fill_backlog(path, fds, 32, &err);
-    pid_t pid = ipct_spawn_rc(connect_blocking, path);
+    pid_t pid = ipct_spawn(connect_blocking, path);
     ipct_await_blocked(pid, SYS_connect);
     close((int)ASSERT_SYS_OK(accept(m, NULL, NULL)));
     assert_child_exited(pid, 0);
     for (int i = 0; i < n; i++)
         close(fds[i]);
     close(m);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
 /* SOCK-LISTEN-03 listen on a datagram socket fails with EOPNOTSUPP */
@@ -230,23 +237,23 @@ static void test_sock_listen_03_dgram_eopnotsupp(void **state)
     ASSERT_SYS_ERR(listen(d, 1), EOPNOTSUPP);
     ASSERT_SYS_ERR(listen(u, 1), EOPNOTSUPP);
     close(d), close(u);
+    ASSERT_SYS_OK(unlink(ipct_path("d")));
 }
 
-/* Child client i: connect, send "i", expect "i+1" back; exit 0 when so. */
-static int conc_client(void *arg)
+/* Child client i: connect, send "i", expect "i+1" back. */
+static void conc_client(void *arg)
 {
     int i = (int)(intptr_t)arg;
     struct sockaddr_un sa;
     socklen_t len = sk_unix_addr(&sa, ipct_path("m"));
     char b = (char)('a' + i), r = 0;
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM, 0));
 
-    if (fd == -1 || connect(fd, (struct sockaddr *)&sa, len) == -1)
-        return 1;
+    ASSERT_SYS_OK(connect(fd, (struct sockaddr *)&sa, len));
     ipct_child_ready(); /* connected: the parent may now see all three */
-    if (send(fd, &b, 1, 0) != 1 || recv(fd, &r, 1, 0) != 1)
-        return 2;
-    return r == b + 1 ? 0 : 3;
+    ASSERT_EQ(send(fd, &b, 1, 0), 1);
+    ASSERT_EQ(recv(fd, &r, 1, 0), 1);
+    ASSERT_EQ(r, b + 1);
 }
 
 /* SOCK-CONC-01 one process serves several connected clients at once with select */
@@ -258,7 +265,7 @@ static void test_sock_conc_01_select_serves_three_clients(void **state)
     (void)state;
 
     for (int i = 0; i < 3; i++) {
-        pid[i] = ipct_spawn_rc(conc_client, (void *)(intptr_t)i);
+        pid[i] = ipct_spawn(conc_client, (void *)(intptr_t)i);
         ipct_await_ready(pid[i]);
     }
     for (int i = 0; i < 3; i++) /* all three connected before any is served */
@@ -289,21 +296,22 @@ static void test_sock_conc_01_select_serves_three_clients(void **state)
     for (int i = 0; i < 3; i++)
         assert_child_exited(pid[i], 0);
     close(m);
+    ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
-/* Child: drop to nobody, connect to the abstract address (arg), wait for EOF. */
-static int cred_client(void *arg)
+/* Child: drop to nobody, connect to the abstract address (arg), say ready,
+ * and stay connected until the parent closes (end of file). */
+static void cred_client(void *arg)
 {
     const struct sockaddr_un *sa = arg;
     char b;
-    int fd;
 
     if (ipct_drop_privileges() < 0)
-        return 2;
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (fd == -1 || connect(fd, (const struct sockaddr *)sa, sizeof *sa) == -1)
-        return 3;
-    return recv(fd, &b, 1, 0) == 0 ? 0 : 4; /* stay connected until the parent closes */
+        IPCT_SKIP("cannot become nobody: the test needs root to drop to another uid");
+    int fd = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    ASSERT_SYS_OK(connect(fd, (const struct sockaddr *)sa, sizeof *sa));
+    ipct_child_ready();
+    ASSERT_EQ(recv(fd, &b, 1, 0), 0);
 }
 
 /* SOCK-CRED-01 SO_PEERCRED on an accepted socket gives the client's pid, uid and gid */
@@ -316,7 +324,8 @@ static void test_sock_cred_01_server_sees_client_creds(void **state)
 
     sk_abstract_addr(&sa, "cred"); /* no file: nobody needs no permission */
     int m = sk_bound(SOCK_STREAM, (struct sockaddr *)&sa, sizeof sa);
-    pid_t pid = ipct_spawn_rc(cred_client, &sa);
+    pid_t pid = ipct_spawn(cred_client, &sa);
+    ipct_await_ready(pid); /* connected: accept does not wait */
     int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
     ASSERT_SYS_OK(getsockopt(a, SOL_SOCKET, SO_PEERCRED, &cred, &len));
     ASSERT_EQ(len, sizeof cred);
@@ -328,20 +337,42 @@ static void test_sock_cred_01_server_sees_client_creds(void **state)
     close(m);
 }
 
+/* Child: as nobody, listen on the abstract address (arg), say ready, accept
+ * one client and hold the connection until the client closes it. */
+static void cred_listener(void *arg)
+{
+    const struct sockaddr_un *sa = arg;
+    char b;
+
+    if (ipct_drop_privileges() < 0)
+        IPCT_SKIP("cannot become nobody: the test needs root to drop to another uid");
+    int m = sk_bound(SOCK_STREAM, (const struct sockaddr *)sa, sizeof *sa);
+    ipct_child_ready();
+    int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
+    ASSERT_EQ(recv(a, &b, 1, 0), 0);
+}
+
 /* SOCK-CRED-02 the client's SO_PEERCRED gives the credentials of the listener */
 static void test_sock_cred_02_client_sees_listener_creds(void **state)
 {
+    struct sockaddr_un sa;
     struct ucred cred;
     socklen_t len = sizeof cred;
-    int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
-    int c = sk_unix_connect(SOCK_STREAM, ipct_path("m"));
     (void)state;
 
+    /* the listener is another process with other credentials than ours */
+    sk_abstract_addr(&sa, "cred-listener");
+    pid_t pid = ipct_spawn(cred_listener, &sa);
+    ipct_await_ready(pid);
+    int c = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    ASSERT_SYS_OK(connect(c, (struct sockaddr *)&sa, sizeof sa));
     ASSERT_SYS_OK(getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len));
-    ASSERT_EQ(cred.pid, getpid());
-    ASSERT_EQ(cred.uid, geteuid());
-    ASSERT_EQ(cred.gid, getegid());
-    close(c), close(m);
+    ASSERT_EQ(len, sizeof cred);
+    ASSERT_EQ(cred.pid, pid);
+    ASSERT_EQ(cred.uid, 65534);
+    ASSERT_EQ(cred.gid, 65534);
+    close(c);
+    assert_child_exited(pid, 0);
 }
 
 /* SOCK-CRED-03 each end of a socketpair sees the creating process in SO_PEERCRED */

@@ -123,6 +123,8 @@ static void test_sock_dgram_06_recvfrom_sender_address(void **state)
     ASSERT_SYS_OK(recvfrom(s, &b, 1, 0, (struct sockaddr *)&from, &len));
     ASSERT_EQ(len, 0); /* Linux: no address at all; nothing to reply to */
     close(s), close(bound), close(anon);
+    ASSERT_SYS_OK(unlink(ipct_path("cli")));
+    ASSERT_SYS_OK(unlink(ipct_path("srv")));
 }
 
 /* SOCK-DGRAM-07 a datagram larger than the send buffer fails with EMSGSIZE */

@@ -87,17 +87,22 @@ static void test_sock_stream_02_short_buffer_rest_stays(void **state)
     close(sv[0]), close(sv[1]);
 }
 
-/* Child: close its copy of sv[0], recv one byte on sv[1] (arg: sv); exit
- * with the byte, or 0 at end of file. */
-static int recv_one(void *arg)
+struct recv_case {
+    const int *sv;
+    ssize_t n;   /* what recv must return: 1, or 0 at end of file */
+    char byte;   /* the byte it must give when n is 1 */
+};
+
+/* Child: close its copy of sv[0], recv one byte on sv[1]: as the case says. */
+static void recv_one(void *arg)
 {
-    const int *sv = arg;
+    const struct recv_case *rc = arg;
     char b = 0;
 
-    close(sv[0]);
-    ssize_t n = recv(sv[1], &b, 1, 0);
-
-    return n == 1 ? b : n == 0 ? 0 : 255;
+    close(rc->sv[0]);
+    ASSERT_EQ(ASSERT_SYS_OK(recv(rc->sv[1], &b, 1, 0)), rc->n);
+    if (rc->n == 1)
+        ASSERT_EQ(b, rc->byte);
 }
 
 /* SOCK-STREAM-03 a recv on an empty blocking stream waits until data arrives */
@@ -107,10 +112,11 @@ static void test_sock_stream_03_recv_blocks_until_data(void **state)
     (void)state;
 
     stream_pair(0, sv);
-    pid_t pid = ipct_spawn_rc(recv_one, sv);
+    struct recv_case rc = { sv, 1, 0x21 };
+    pid_t pid = ipct_spawn(recv_one, &rc);
     ipct_await_blocked(pid, SYS_recvfrom);
     ASSERT_SYS_OK(send(sv[0], "\x21", 1, 0));
-    assert_child_exited(pid, 0x21);
+    assert_child_exited(pid, 0);
     close(sv[0]), close(sv[1]);
 }
 
@@ -185,7 +191,8 @@ static void test_sock_eof_03_blocked_reader_wakes_zero(void **state)
     (void)state;
 
     stream_pair(0, sv);
-    pid_t pid = ipct_spawn_rc(recv_one, sv);
+    struct recv_case rc = { sv, 0, 0 };
+    pid_t pid = ipct_spawn(recv_one, &rc);
     ipct_await_blocked(pid, SYS_recvfrom);
     close(sv[0]); /* the last descriptor of the peer: the child closed its copy */
     assert_child_exited(pid, 0);
@@ -198,17 +205,16 @@ struct pipe_case {
     int flags;   /* send flags */
 };
 
-/* Child: send to the closed peer; exit 0 when send fails with EPIPE. */
-static int send_to_closed(void *arg)
+/* Child: send to the closed peer, which must fail with EPIPE if the child
+ * lives through it (SIGPIPE, when not ignored, ends it first). */
+static void send_to_closed(void *arg)
 {
     const struct pipe_case *pc = arg;
     struct sigaction ign = { .sa_handler = SIG_IGN };
 
-    if (pc->ignore && sigaction(SIGPIPE, &ign, NULL) == -1)
-        return 2;
-    if (send(pc->fd, "x", 1, pc->flags) != -1)
-        return 3;
-    return errno == EPIPE ? 0 : 4;
+    if (pc->ignore)
+        ASSERT_SYS_OK(sigaction(SIGPIPE, &ign, NULL));
+    ASSERT_SYS_ERR(send(pc->fd, "x", 1, pc->flags), EPIPE);
 }
 
 /* A Unix stream socket whose peer is closed. */
@@ -227,7 +233,7 @@ static void test_sock_pipe_01_closed_peer_sigpipe(void **state)
     struct pipe_case pc = { orphan(), 0, 0 };
     (void)state;
 
-    assert_child_signaled(ipct_spawn_rc(send_to_closed, &pc), SIGPIPE);
+    assert_child_signaled(ipct_spawn(send_to_closed, &pc), SIGPIPE);
     close(pc.fd);
 }
 
@@ -237,7 +243,7 @@ static void test_sock_pipe_02_sig_ign_epipe(void **state)
     struct pipe_case pc = { orphan(), 1, 0 };
     (void)state;
 
-    assert_child_exited(ipct_spawn_rc(send_to_closed, &pc), 0);
+    assert_child_exited(ipct_spawn(send_to_closed, &pc), 0);
     close(pc.fd);
 }
 
@@ -247,7 +253,7 @@ static void test_sock_pipe_03_msg_nosignal_epipe(void **state)
     struct pipe_case pc = { orphan(), 0, MSG_NOSIGNAL };
     (void)state;
 
-    assert_child_exited(ipct_spawn_rc(send_to_closed, &pc), 0);
+    assert_child_exited(ipct_spawn(send_to_closed, &pc), 0);
     close(pc.fd);
 }
 

@@ -96,6 +96,7 @@ static void fault_shm_fault_02_open_each_call(void **state)
     ASSERT_IPC_OK(ipc_shm_open(name, IPC_SHM_RDONLY, &m)); /* the object is as it was */
     ASSERT_MEM_EQ(m.addr, "kept", 4);
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-FAULT-03 ipc_shm_map_file returns the error of whichever call failed and leaves no descriptor or mapping */
@@ -143,6 +144,7 @@ static void fault_shm_fault_04_unmap_einval_keeps_mapping(void **state)
     ASSERT_TRUE(mapped(name + 1));
     ASSERT_IPC_OK(ipc_shm_unmap(&m));
     ASSERT_FALSE(mapped(name + 1));
+    ASSERT_SYS_OK(shm_unlink(name));
 }
 
 /* SHM-FAULT-05 ipc_shm_unlink returns shm_unlink's error, EPERM as -EACCES, and the name stays */
