@@ -89,8 +89,10 @@ static void fault_sock_fault_02_accept_fails_others_served(void **state)
     int extra = ss_connect(0, ipct_path("srv"), 0);
     ipcf_fail_nth("posix/io/net/accept4", 1, ECONNABORTED);
     ASSERT_IPC_OK(ipc_sock_server_step(s, ipct_deadline_ms()));
+    ASSERT_FIRED("posix/io/net/accept4", 1);
     ipcf_fail_nth("posix/io/net/accept4", 1, EINTR);
     ASSERT_IPC_OK(ipc_sock_server_step(s, ipct_deadline_ms()));
+    ASSERT_FIRED("posix/io/net/accept4", 1);
     ASSERT_EQ(ss_stats(s).accept_errors, 3);
     ipcf_disarm_all();
     SS_STEP_UNTIL(s, st.clients == N + 1);
@@ -115,8 +117,10 @@ static void fault_sock_fault_03_recv_fails_one_client(void **state)
     ss_send(c[0], "SUM 9");
     ipcf_fail_nth("posix/io/net/recv", 1, EAGAIN);
     ASSERT_IPC_OK(ipc_sock_server_step(s, ipct_deadline_ms()));
+    ASSERT_FIRED("posix/io/net/recv", 1);
     ipcf_fail_nth("posix/io/net/recv", 1, EINTR);
     ASSERT_IPC_OK(ipc_sock_server_step(s, ipct_deadline_ms()));
+    ASSERT_FIRED("posix/io/net/recv", 1);
     ipcf_disarm_all();
     long before = ss_stats(s).answered;
     SS_STEP_UNTIL(s, st.answered == before + 1);
