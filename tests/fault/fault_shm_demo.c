@@ -33,10 +33,13 @@ static void run_armed(char *argv[], const char *faults, struct ipcf_prog *run)
     ipcf_prog_run(run);
 }
 
-static const struct {
+/* One armed fault and what the demo must say about it: a variant row. */
+struct armed {
     const char *faults;
     const char *message;
-} publisher_failures[] = {
+};
+
+static const struct armed publisher_failures[] = {
     { "posix/proc/signalfd:1:24", "ipcspec-shm-publisher: stop signals: Too many open files" },
     { "posix/proc/sigprocmask:1:22", "ipcspec-shm-publisher: stop signals: Invalid argument" },
     { "posix/shm/open:1:24", "ipcspec-shm-publisher: create: Too many open files" },
@@ -51,16 +54,15 @@ static const struct {
 /* SHM-DEMO-05 each demo reports a failing call, exits 1 and leaves neither board nor queue */
 static void fault_shm_demo_05_publisher_calls_reported(void **state)
 {
+    const struct armed *row = ipct_variant();
+    const char *base = ipct_ipc_name("pubdemo");
+    char *argv[] = { IPCSPEC_SHM_PUBLISHER_DEMO, (char *)base, "1", NULL };
     struct ipcf_prog run;
     (void)state;
 
-    for (size_t k = 0; k < sizeof publisher_failures / sizeof publisher_failures[0]; k++) {
-        const char *base = ipct_ipc_name("pubdemo");
-        char *argv[] = { IPCSPEC_SHM_PUBLISHER_DEMO, (char *)base, "1", NULL };
-        run_armed(argv, publisher_failures[k].faults, &run);
-        ASSERT_PROG_EXITED(&run, 1, publisher_failures[k].message);
-        assert_nothing_left(base);
-    }
+    run_armed(argv, row->faults, &run);
+    ASSERT_PROG_EXITED(&run, 1, row->message);
+    assert_nothing_left(base);
 }
 
 /* SHM-DEMO-05 each demo reports a failing call, exits 1 and leaves neither board nor queue */
@@ -118,10 +120,7 @@ static void start_subscriber(struct ipcf_prog *p, const char *base, const char *
     ASSERT_STR_EQ(p->out, "ready\n"); /* and nothing before it */
 }
 
-static const struct {
-    const char *faults;
-    const char *message;
-} subscriber_failures[] = {
+static const struct armed subscriber_failures[] = {
     { "posix/mq/open:1:24", "ipcspec-shm-subscriber: open: Too many open files" },
     { "posix/shm/open:1:13", "ipcspec-shm-subscriber: open: Permission denied" },
     { "posix/io/stat/fstat:1:5", "ipcspec-shm-subscriber: open: Input/output error" },
@@ -132,16 +131,15 @@ static const struct {
 /* SHM-DEMO-05 each demo reports a failing call, exits 1 and leaves neither board nor queue */
 static void fault_shm_demo_05_subscriber_calls_reported(void **state)
 {
+    const struct armed *row = ipct_variant();
     const char *base = ipct_ipc_name("pubdemo");
     char *argv[] = { IPCSPEC_SHM_SUBSCRIBER_DEMO, (char *)base, "0", NULL };
     struct ipcf_prog publisher, run;
     (void)state;
 
     start_publisher(&publisher, base, NULL);
-    for (size_t k = 0; k < sizeof subscriber_failures / sizeof subscriber_failures[0]; k++) {
-        run_armed(argv, subscriber_failures[k].faults, &run);
-        ASSERT_PROG_EXITED(&run, 1, subscriber_failures[k].message);
-    }
+    run_armed(argv, row->faults, &run);
+    ASSERT_PROG_EXITED(&run, 1, row->message);
     end_publisher(&publisher, base);
 }
 
@@ -168,50 +166,58 @@ static void fault_shm_demo_05_subscriber_close_reported(void **state)
     ASSERT_PROG_EXITED(&run, 1, "ipcspec-shm-subscriber: close: Invalid argument");
 }
 
+static const struct armed publisher_eintr[] = {
+    { "posix/io/net/poll:1:4", NULL },
+    { "posix/io/rw/read:1:4", NULL },
+};
+
 /* SHM-DEMO-06 an interrupted poll, read or receive is no failure: the demos carry on */
 static void fault_shm_demo_06_eintr_ridden_out(void **state)
 {
-    static const char *const faults[] = { "posix/io/net/poll:1:4", "posix/io/rw/read:1:4" };
+    const struct armed *row = ipct_variant();
+    const char *base = ipct_ipc_name("pubdemo");
+    char *argv[] = { IPCSPEC_SHM_PUBLISHER_DEMO, (char *)base, "1", NULL };
     struct ipcf_prog run;
     (void)state;
 
-    for (size_t k = 0; k < 2; k++) {
-        const char *base = ipct_ipc_name("pubdemo");
-        char *argv[] = { IPCSPEC_SHM_PUBLISHER_DEMO, (char *)base, "1", NULL };
-        run_armed(argv, faults[k], &run);
-        ASSERT_PROG_EXITED(&run, 0, NULL);
-        assert_nothing_left(base);
-    }
+    run_armed(argv, row->faults, &run);
+    ASSERT_PROG_EXITED(&run, 0, NULL);
+    assert_nothing_left(base);
+}
+
+/* SHM-DEMO-06 an interrupted poll, read or receive is no failure: the demos carry on */
+static void fault_shm_demo_06_subscriber_eintr_ridden_out(void **state)
+{
+    struct ipcf_prog run;
+    (void)state;
+
     follow_armed("posix/mq/timedreceive:1:4", &run);
     ASSERT_PROG_EXITED(&run, 0, NULL);
     ASSERT_STR_EQ(run.log, "posix/mq/timedreceive 1 4\n");
 }
 
+static const struct armed failed_publisher[] = {
+    { "posix/io/rw/read:1:5", "ipcspec-shm-publisher: read stdin: Input/output error" },
+    { "posix/mq/send:1:9", "ipcspec-shm-publisher: update: Bad file descriptor" },
+    { "posix/mq/send:2:9", "ipcspec-shm-publisher: close: Bad file descriptor" },
+};
+
 /* SHM-DEMO-07 a publisher that fails still closes the board: every subscriber ends */
 static void fault_shm_demo_07_failed_publisher_ends_subscribers(void **state)
 {
-    static const struct {
-        const char *faults;
-        const char *message;
-    } cases[] = {
-        { "posix/io/rw/read:1:5", "ipcspec-shm-publisher: read stdin: Input/output error" },
-        { "posix/mq/send:1:9", "ipcspec-shm-publisher: update: Bad file descriptor" },
-        { "posix/mq/send:2:9", "ipcspec-shm-publisher: close: Bad file descriptor" },
-    };
+    const struct armed *row = ipct_variant();
+    const char *base = ipct_ipc_name("pubdemo");
     struct ipcf_prog publisher, subscriber;
     (void)state;
 
-    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        const char *base = ipct_ipc_name("pubdemo");
-        start_publisher(&publisher, base, cases[k].faults);
-        start_subscriber(&subscriber, base, NULL);
-        ASSERT_SYS_OK(write(publisher.in_fd, "x\n", 2));
-        ipcf_prog_collect(&publisher);
-        ASSERT_PROG_EXITED(&publisher, 1, cases[k].message);
-        ipcf_prog_collect(&subscriber);
-        ASSERT_PROG_EXITED(&subscriber, 0, NULL); /* it read the closing record */
-        assert_nothing_left(base);
-    }
+    start_publisher(&publisher, base, row->faults);
+    start_subscriber(&subscriber, base, NULL);
+    ASSERT_SYS_OK(write(publisher.in_fd, "x\n", 2));
+    ipcf_prog_collect(&publisher);
+    ASSERT_PROG_EXITED(&publisher, 1, row->message);
+    ipcf_prog_collect(&subscriber);
+    ASSERT_PROG_EXITED(&subscriber, 0, NULL); /* it read the closing record */
+    assert_nothing_left(base);
 }
 
 /* SHM-DEMO-08 the subscriber writes every line whole: a short write is continued, one that moves nothing reported */
@@ -231,12 +237,30 @@ static void fault_shm_demo_08_subscriber_writes_whole_lines(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_shm_demo_05_publisher_calls_reported),
+#define ROW(fn, name, table, k) \
+    IPCT_VARIANT_WITH(fn, name, &table[k], ipcf_setup, ipcf_teardown)
+    ROW(fault_shm_demo_05_publisher_calls_reported, "signalfd", publisher_failures, 0),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "sigprocmask", publisher_failures, 1),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "shm_open", publisher_failures, 2),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "ftruncate", publisher_failures, 3),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "mq_open", publisher_failures, 4),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "write", publisher_failures, 5),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "poll", publisher_failures, 6),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "read", publisher_failures, 7),
+    ROW(fault_shm_demo_05_publisher_calls_reported, "mq_send", publisher_failures, 8),
     IPCF_TEST(fault_shm_demo_05_publisher_removal_reported),
-    IPCF_TEST(fault_shm_demo_05_subscriber_calls_reported),
+    ROW(fault_shm_demo_05_subscriber_calls_reported, "mq_open", subscriber_failures, 0),
+    ROW(fault_shm_demo_05_subscriber_calls_reported, "shm_open", subscriber_failures, 1),
+    ROW(fault_shm_demo_05_subscriber_calls_reported, "fstat", subscriber_failures, 2),
+    ROW(fault_shm_demo_05_subscriber_calls_reported, "write", subscriber_failures, 3),
+    ROW(fault_shm_demo_05_subscriber_calls_reported, "mq_timedreceive", subscriber_failures, 4),
     IPCF_TEST(fault_shm_demo_05_subscriber_close_reported),
-    IPCF_TEST(fault_shm_demo_06_eintr_ridden_out),
-    IPCF_TEST(fault_shm_demo_07_failed_publisher_ends_subscribers),
+    ROW(fault_shm_demo_06_eintr_ridden_out, "poll", publisher_eintr, 0),
+    ROW(fault_shm_demo_06_eintr_ridden_out, "read", publisher_eintr, 1),
+    IPCF_TEST(fault_shm_demo_06_subscriber_eintr_ridden_out),
+    ROW(fault_shm_demo_07_failed_publisher_ends_subscribers, "read", failed_publisher, 0),
+    ROW(fault_shm_demo_07_failed_publisher_ends_subscribers, "update_send", failed_publisher, 1),
+    ROW(fault_shm_demo_07_failed_publisher_ends_subscribers, "close_send", failed_publisher, 2),
     IPCF_TEST(fault_shm_demo_08_subscriber_writes_whole_lines),
 };
 
