@@ -291,37 +291,39 @@ static void test_sock_api_11_frame_size_emsgsize(void **state)
     close(sv[0]), close(sv[1]);
 }
 
+/* What arrives before the end of file, and what ipc_sock_recv_frame must make of it. */
+struct frame_case {
+    unsigned char bytes[8];
+    size_t len;
+    size_t cap;
+    int err; /* 0: recv_frame returns 0 */
+};
+static const struct frame_case frame_cases[] = {
+    { { 0 }, 0, 16, 0 },                          /* end of file, no frame */
+    { { 0, 0 }, 2, 16, EPROTO },                  /* end of file in the header */
+    { { 0, 0, 0, 4, 'a' }, 5, 16, EPROTO },       /* end of file in the payload */
+    { { 0, 0, 0, 0 }, 4, 16, EPROTO },            /* length 0 */
+    { { 0, 0, 1, 0 }, 4, 1024, EPROTO },          /* 256: over IPC_SOCK_MSG_MAX */
+    { { 0, 0, 0, 5, 'a', 'b' }, 6, 4, EMSGSIZE }, /* does not fit cap */
+};
+
 /* SOCK-API-12 ipc_sock_recv_frame: 0 at end of file between frames, -EPROTO inside one or on a bad length, -EMSGSIZE when it does not fit */
 static void test_sock_api_12_recv_frame_errors(void **state)
 {
-    static const struct {
-        unsigned char bytes[8];
-        size_t len;
-        size_t cap;
-        int err; /* 0: recv_frame returns 0 */
-    } cases[] = {
-        { { 0 }, 0, 16, 0 },                       /* end of file, no frame */
-        { { 0, 0 }, 2, 16, EPROTO },               /* end of file in the header */
-        { { 0, 0, 0, 4, 'a' }, 5, 16, EPROTO },    /* end of file in the payload */
-        { { 0, 0, 0, 0 }, 4, 16, EPROTO },         /* length 0 */
-        { { 0, 0, 1, 0 }, 4, 1024, EPROTO },       /* 256: over IPC_SOCK_MSG_MAX */
-        { { 0, 0, 0, 5, 'a', 'b' }, 6, 4, EMSGSIZE }, /* does not fit cap */
-    };
+    const struct frame_case *c = ipct_variant();
     char buf[1024];
+    int sv[2];
     (void)state;
 
-    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        int sv[2];
-        ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-        if (cases[k].len > 0)
-            ASSERT_SYS_OK(send(sv[0], cases[k].bytes, cases[k].len, 0));
-        close(sv[0]);
-        ssize_t rc = ipc_sock_recv_frame(sv[1], buf, cases[k].cap);
-        if (rc != -cases[k].err)
-            IPCT_FAIL("case %zu: %zd (%s), expected %s", k, rc, ipct_errname((int)-rc),
-                      cases[k].err ? ipct_errname(cases[k].err) : "0");
-        close(sv[1]);
-    }
+    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    if (c->len > 0)
+        ASSERT_SYS_OK(send(sv[0], c->bytes, c->len, 0));
+    close(sv[0]);
+    if (c->err == 0)
+        ASSERT_EQ(ASSERT_IPC_OK(ipc_sock_recv_frame(sv[1], buf, c->cap)), 0);
+    else
+        ASSERT_IPC_ERR(ipc_sock_recv_frame(sv[1], buf, c->cap), c->err);
+    close(sv[1]);
 }
 
 /* Child: send a frame to a closed peer with SIGPIPE at its default (the
@@ -395,7 +397,12 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sock_api_09_dgram_client_autobound),
     IPCT_TEST(test_sock_api_10_frame_round_trip),
     IPCT_TEST(test_sock_api_11_frame_size_emsgsize),
-    IPCT_TEST(test_sock_api_12_recv_frame_errors),
+    IPCT_VARIANT(test_sock_api_12_recv_frame_errors, "eof_between_frames", &frame_cases[0]),
+    IPCT_VARIANT(test_sock_api_12_recv_frame_errors, "eof_in_header", &frame_cases[1]),
+    IPCT_VARIANT(test_sock_api_12_recv_frame_errors, "eof_in_payload", &frame_cases[2]),
+    IPCT_VARIANT(test_sock_api_12_recv_frame_errors, "length_zero", &frame_cases[3]),
+    IPCT_VARIANT(test_sock_api_12_recv_frame_errors, "length_over_max", &frame_cases[4]),
+    IPCT_VARIANT(test_sock_api_12_recv_frame_errors, "over_capacity", &frame_cases[5]),
     IPCT_TEST(test_sock_api_13_send_closed_peer_epipe_no_signal),
     IPCT_TEST(test_sock_api_14_timeout_etimedout),
     IPCT_TEST(test_sock_api_15_call_refusals),
