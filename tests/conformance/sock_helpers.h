@@ -167,7 +167,7 @@ static inline int sk_readable(int fd)
 static inline void sk__await_readable(int fd, const char *file, int line)
 {
     int ms = ipct_deadline_ms();
-    struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+    struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
     fd_set rd;
 
     FD_ZERO(&rd);

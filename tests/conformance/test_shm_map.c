@@ -157,7 +157,7 @@ static void peer_child(void *arg)
     ipct_child_ready();
     ASSERT_EQ(read(pe->go[0], &byte, 1), 1);
     ASSERT_MEM_EQ(p, "parent", 6);
-    memcpy(p + 100, "child", 5);
+    memcpy(p + 100, "child", 6);
 }
 
 /* SHM-SHARED-01 a store through MAP_SHARED in one process is seen by another process mapping the object */

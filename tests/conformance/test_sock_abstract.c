@@ -89,7 +89,7 @@ static void test_sock_abs_03_taken_eaddrinuse(void **state)
 static void test_sock_abs_04_autobind_abstract_name(void **state)
 {
     sa_family_t family = AF_UNIX;
-    struct sockaddr_un got;
+    struct sockaddr_un got = { 0 };
     socklen_t len = sizeof got;
     int fd = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     (void)state;

@@ -124,7 +124,7 @@ static void test_sock_accept_05_not_socket_enotsock(void **state)
 static void test_sock_accept_06_peer_address(void **state)
 {
     char cpath[256];
-    struct sockaddr_un sa, peer;
+    struct sockaddr_un sa, peer = { 0 };
     socklen_t len;
     int m = sk_unix_listen(SOCK_STREAM, ipct_path("m"));
     (void)state;

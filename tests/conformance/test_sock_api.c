@@ -222,7 +222,7 @@ static void test_sock_api_08_connect_errors(void **state)
 static void test_sock_api_09_dgram_client_autobound(void **state)
 {
     char path[256], b = 0;
-    struct sockaddr_un from;
+    struct sockaddr_un from = { 0 };
     socklen_t len = sizeof from;
     (void)state;
 

@@ -21,7 +21,7 @@ static const struct family unix_row = { 0 }, tcp_row = { 1 };
 static void test_sock_select_01_master_readable_when_pending(void **state)
 {
     const struct family *f = ipct_variant();
-    uint16_t port;
+    uint16_t port = 0;
     (void)state;
 
     int m = f->tcp ? sk_inet_listen(SOCK_STREAM, &port) : sk_unix_listen(SOCK_STREAM, ipct_path("m"));

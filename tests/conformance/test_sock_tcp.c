@@ -111,7 +111,7 @@ static void test_sock_tcp_04_no_listener_econnrefused(void **state)
 static void test_sock_tcp_05_accept_peer_address(void **state)
 {
     uint16_t port;
-    struct sockaddr_in peer;
+    struct sockaddr_in peer = { 0 };
     socklen_t len = sizeof peer;
     (void)state;
 

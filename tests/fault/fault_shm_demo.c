@@ -238,7 +238,7 @@ static void fault_shm_demo_08_subscriber_writes_whole_lines(void **state)
 
 static const struct CMUnitTest tests[] = {
 #define ROW(fn, name, table, k) \
-    IPCT_VARIANT_WITH(fn, name, &table[k], ipcf_setup, ipcf_teardown)
+    IPCT_VARIANT_WITH(fn, name, &(table)[k], ipcf_setup, ipcf_teardown)
     ROW(fault_shm_demo_05_publisher_calls_reported, "signalfd", publisher_failures, 0),
     ROW(fault_shm_demo_05_publisher_calls_reported, "sigprocmask", publisher_failures, 1),
     ROW(fault_shm_demo_05_publisher_calls_reported, "shm_open", publisher_failures, 2),

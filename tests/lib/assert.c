@@ -131,14 +131,15 @@ void ipct__cmp(struct ipct_int a, enum ipct_op op, struct ipct_int b, const char
                const char *file, int line)
 {
     static const char *const symbol[] = { "==", "!=", "<", "<=", ">", ">=" };
-    char va[40], vb[40];
     int c = compare(a, b);
     int ok = op == IPCT_EQ ? c == 0 : op == IPCT_NE ? c != 0 : op == IPCT_LT ? c < 0
            : op == IPCT_LE ? c <= 0 : op == IPCT_GT ? c > 0 : c >= 0;
 
-    if (!ok)
+    if (!ok) {
+        char va[40], vb[40];
         ipct__fail_at(file, line, "%s: %s %s %s is false", check, show_int(a, va, sizeof va),
                       symbol[op], show_int(b, vb, sizeof vb));
+    }
 }
 
 void ipct__truth(int value, int expected, const char *expr, const char *file, int line)

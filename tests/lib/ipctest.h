@@ -52,8 +52,8 @@ const char *ipct_sysname(long nr);
  * exits: the test fails with it as soon as it reaps the child, and at
  * teardown at the latest. Usable anywhere a check can fail.
  */
-_Noreturn void ipct__fail_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void ipct__fail_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 #define IPCT_FAIL(...) ipct__fail_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /* ---- value assertions ---------------------------------------------------- */
@@ -277,8 +277,8 @@ int ipct_drop_privileges(void);
  * child, the skip travels to the test process like a failure does.
  */
 #define IPCT_SKIP(...) ipct__skip_at(__FILE__, __LINE__, __VA_ARGS__)
-_Noreturn void ipct__skip_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void ipct__skip_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 /* True when running under valgrind (IPCSPEC_MEMCHECK set by the memcheck run). */
 int ipct_under_memcheck(void);
 
