@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Report the status of every ipcspec spec entry from ctest's JUnit results.
 
-Reads the spec (spec/*.md but README.md; format in DESIGN.md "The spec") and
+Reads the spec (spec/*.md but README.md; format in spec/README.md) and
 the files `ctest --output-junit` wrote, gives each entry a status (pass, fail,
 skip, xfail, pending, untested), prints a table grouped by mechanism and a
 closing summary line, and writes the report as JSON and, if asked, Markdown.
@@ -18,6 +18,12 @@ How ctest 3.25 writes JUnit (checked by experiment):
 Every case has <system-out>: stdout and stderr merged, cut to the first 1 KiB
 for a passing test and 300 KiB for any other. A relative --output-junit path
 is taken from the build (test) directory, not from the current directory.
+
+A failing test's first failure line (see first_failure_line) is carried next
+to its entry's `expect:` in every output. A variant row is the ctest test
+"ID:case/row"; the entry that lists the case is judged on all its rows.
+Entries citing Open POSIX Test Suite assertions (`opts:`) are checked against
+spec/opts/ by spec_opts.py.
 """
 
 import argparse
@@ -26,8 +32,11 @@ import re
 import sys
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spec_opts  # noqa: E402
 
 ENTRY_HEADING = re.compile(r"^## ([A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-[0-9]{2,3}) (.+)$")
 # "## " then a word with a dash, a digit and no lower case: meant as an entry.
@@ -35,10 +44,17 @@ ATTEMPTED_ENTRY = re.compile(r"^## (?=\S*-)(?=\S*[0-9])[A-Z][^\sa-z]*(\s|$)")
 FIELD = re.compile(r"^- ([a-z]+):(.*)$")
 ID_NUMBER = re.compile(r"^[0-9]{2,3}$")
 SKIP_MARKER = re.compile(r"^IPCSPEC-SKIP: (.*)$", re.MULTILINE)
+# A line cmocka writes about the run ("[ RUN      ] ...", "[  FAILED  ] ...").
+CMOCKA_BANNER = re.compile(r"^\s*\[[ A-Z=]+\]")
+# "file.c:123: ..." (an optional directory before it): where a check failed.
+LOCATION = re.compile(r"(^|\s)[\w./+-]+\.(c|h|cc|py|sh):[0-9]+:")
+CMOCKA_ERROR = re.compile(r"\[  ERROR   \] --- (.*)$")
+CMOCKA_LINE = re.compile(r"\[   LINE   \] --- ([\w./+-]+:[0-9]+): error: Failure!")
+FAILURE_LINE_WIDTH = 300
 CTEST_SKIPS = ("SKIP_RETURN_CODE", "SKIP_REGULAR_EXPRESSION")
 
 REQUIRED_FIELDS = ("expect", "source", "level", "tests")
-KNOWN_FIELDS = REQUIRED_FIELDS + ("fault", "status")
+KNOWN_FIELDS = REQUIRED_FIELDS + ("fault", "status", "opts")
 LEVELS = ("posix", "linux", "impl")
 TEST_PREFIXES = ("test_", "fault_")
 STATUSES = ("pass", "fail", "skip", "xfail", "pending", "untested")
@@ -59,6 +75,9 @@ class Entry:
     xfail_reason: str  # empty unless the entry is marked xfail
     path: Path
     line: int
+    expect: str = ""
+    opts: tuple = ()  # ((interface, number), ...) from the opts field
+    opts_line: int = 0
 
     @property
     def mechanism(self):
@@ -73,6 +92,8 @@ class Entry:
 class Result:
     outcome: str  # "pass", "fail" or "skip"
     detail: str  # why it failed or skipped
+    message: str = ""  # a failure's first failure line, if its output has one
+    row: str = ""  # the variant row, for a case "test_x/row"
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,7 @@ class Verdict:
     status: str
     reason: str = ""
     problem: str = ""  # why this verdict fails the gate, if it does
+    failures: tuple = ()  # ({"test", "row"?, "message"}, ...) of failed runs
 
 
 # --- spec -------------------------------------------------------------------
@@ -126,6 +148,9 @@ def parse_tests(value, spec_id):
     for test in tests:
         if not test:
             raise ValueError("empty name between commas")
+        if "/" in test:
+            raise ValueError(f"{test} names a variant row: list the case "
+                             f"{test.partition('/')[0]}, which covers every row")
         if spec_id_of(test) != spec_id:
             raise ValueError(f"{test} does not carry its entry's ID {spec_id}")
     repeated = sorted({test for test in tests if tests.count(test) > 1})
@@ -192,18 +217,20 @@ def build_entry(path, line, heading, fields, errors):
             problems.append(f"{path}:{number}: {key}: {err}")
             return default
 
-    parsed("expect", parse_nonempty, "")
+    expect = parsed("expect", parse_nonempty, "")
     parsed("source", parse_nonempty, "")
     level = parsed("level", parse_level, "")
     tests = parsed("tests", lambda value: parse_tests(value, spec_id), ())
     pending, xfail_reason = parsed("status", parse_status, (False, ""))
+    opts = parsed("opts", spec_opts.parse_opts_field, ())
     if "tests" in fields and not fields["tests"][1] and not pending:
         problems.append(f"{path}:{fields['tests'][0]}: tests: must not be empty "
                         "unless the entry has status: pending")
     errors += problems
     if problems:
         return None
-    return Entry(spec_id, title, level, tests, pending, xfail_reason, path, line)
+    return Entry(spec_id, title, level, tests, pending, xfail_reason, path, line,
+                 expect, opts, fields["opts"][0] if "opts" in fields else 0)
 
 
 def parse_spec_file(path, errors):
@@ -244,9 +271,32 @@ def load_spec(spec_dir):
 # --- results ----------------------------------------------------------------
 
 def case_name(ctest_name):
-    """Return the test_/fault_ case a ctest name ends with, or None."""
-    _, colon, case = ctest_name.rpartition(":")
+    """Return the test_/fault_ case a ctest name ends with, or None; a
+    variant row's "ID:case/row" keeps its "/row"."""
+    _, colon, case = ctest_name.partition(":")
     return case if colon and case.startswith(TEST_PREFIXES) else None
+
+
+def first_failure_line(output):
+    """Return the line of a failed test's output that says what failed, or "".
+
+    The rule, in order: the first line that is not cmocka's own ("[ RUN ]",
+    "[  FAILED  ]", ...) and names a location "file.c:NNN:" (what the
+    harness prints for a failed check, in the test process or a child); else
+    cmocka's own "[  ERROR   ] --- text" with the location of its
+    "[   LINE   ]" line; else the first line that is not cmocka's."""
+    lines = [line.strip() for line in output.splitlines()]
+    plain = [line for line in lines if line and not CMOCKA_BANNER.match(line)]
+    found = next((line for line in plain if LOCATION.search(line)), "")
+    if not found:
+        errors = [m.group(1).strip() for m in map(CMOCKA_ERROR.search, lines) if m]
+        located = CMOCKA_LINE.search(output)
+        text = next((e for e in errors if e and not CMOCKA_BANNER.match(e)), "")
+        if located:
+            found = f"{located.group(1)}: {text or 'failed'}"
+        else:
+            found = text or next(iter(plain), "")
+    return truncate(found, FAILURE_LINE_WIDTH)
 
 
 def child_message(testcase, tag):
@@ -266,7 +316,11 @@ def case_result(path, testcase):
     if status == "run":
         return Result("pass", "")
     if status == "fail":
-        return Result("fail", child_message(testcase, "failure").lower() or "failed")
+        line = first_failure_line(testcase.findtext("system-out") or "")
+        cause = child_message(testcase, "failure")
+        if line and cause.endswith(line):  # junit_tap.py --annotate-junit's
+            cause = cause[:-len(line)].rstrip(": ")
+        return Result("fail", cause.lower() or "failed", line)
     if status == "notrun":
         cause = child_message(testcase, "skipped")
         if not cause.startswith(CTEST_SKIPS):
@@ -300,26 +354,45 @@ def load_results(paths):
             case = case_name(testcase.get("name", ""))
             if case is None:
                 continue
+            case, _, row = case.partition("/")
             # A disabled case is kept, without a result, for the naming checks.
             runs = results.setdefault(case, [])
             result = case_result(path, testcase)
             if result is not None:
-                runs.append(result)
+                runs.append(replace(result, row=row))
     return results
 
 
 # --- verdicts ---------------------------------------------------------------
 
-def failure(entry, reason):
-    return Verdict("fail", reason, f"{entry.spec_id} fails: {reason}")
+def failure(entry, reason, failures=()):
+    return Verdict("fail", reason, f"{entry.spec_id} fails: {reason}", failures)
+
+
+def failed_runs(entry, results):
+    """Return (test, Result) for each failed run of entry's tests, rows apart."""
+    return [(test, result) for test in entry.tests for result in results.get(test, [])
+            if result.outcome == "fail"]
+
+
+def failure_record(test, result):
+    """Return the report's record of one failed run: what failed and where."""
+    record = {"test": test}
+    if result.row:
+        record["row"] = result.row
+    record["message"] = result.message or result.detail
+    return record
 
 
 def judge(entry, results):
-    """Return the Verdict on one entry given every case's Results."""
+    """Return the Verdict on one entry given every case's Results; a case's
+    variant rows are its runs: it passes when every row does."""
     ran = [result for test in entry.tests for result in results.get(test, [])]
     missing = [test for test in entry.tests if not results.get(test)]
-    failed = [f"{test}: {result.detail}" for test in entry.tests
-              for result in results.get(test, []) if result.outcome == "fail"]
+    runs = failed_runs(entry, results)
+    failed = [f"{test}{'/' + result.row if result.row else ''}: {result.detail}"
+              for test, result in runs]
+    records = tuple(failure_record(test, result) for test, result in runs)
     if not ran and entry.pending:
         return Verdict("pending", "marked pending",
                        f"{entry.spec_id} is pending: its tests are not written yet")
@@ -328,11 +401,12 @@ def judge(entry, results):
         return Verdict("untested", reason, f"{entry.spec_id} is untested: {reason}")
     if missing and not entry.pending:
         reason = ("test " if len(missing) == 1 else "tests ") + ", ".join(missing)
-        return failure(entry, f"{reason} listed but not run")
+        records += tuple({"test": test, "message": "listed but not run"} for test in missing)
+        return failure(entry, f"{reason} listed but not run", records)
     if failed and entry.xfail_reason:
-        return Verdict("xfail", entry.xfail_reason)
+        return Verdict("xfail", entry.xfail_reason, failures=records)
     if failed:
-        return failure(entry, "; ".join(failed))
+        return failure(entry, "; ".join(failed), records)
     if all(result.outcome == "skip" for result in ran):
         return Verdict("skip", "; ".join(dict.fromkeys(r.detail for r in ran)))
     if entry.xfail_reason:
@@ -357,8 +431,30 @@ def naming_problems(entries, results):
     return problems
 
 
-def build_report(entries, results):
-    """Return the report as the JSON-ready dict DESIGN.md describes."""
+def load_opts(spec_dir):
+    """Return the Catalogue in spec_dir/opts, or None if there is none."""
+    opts_dir = spec_dir / "opts"
+    if not opts_dir.is_dir():
+        return None
+    errors = []
+    catalogue = spec_opts.load_catalogue(opts_dir, errors)
+    if errors:
+        raise ReportError(*errors)
+    return catalogue
+
+
+def opts_problems(entries, catalogue):
+    """Return the report's "opts" section (None without spec/opts) and the
+    problems of the mapping."""
+    if catalogue is not None:
+        return spec_opts.check(entries, catalogue)
+    return None, [f"{entry.path}:{entry.opts_line}: {entry.spec_id} cites Open POSIX "
+                  "assertions, but the spec has no opts/ directory to check them"
+                  for entry in entries if entry.opts]
+
+
+def build_report(entries, results, catalogue=None):
+    """Return the report as the JSON-ready dict spec/README.md describes."""
     rows, problems = [], []
     for entry in entries:
         verdict = judge(entry, results)
@@ -367,13 +463,23 @@ def build_report(entries, results):
                "status": verdict.status, "tests": list(entry.tests)}
         if verdict.status != "pass":
             row["reason"] = verdict.reason
+        if verdict.status == "fail" or verdict.failures:
+            row["expect"] = entry.expect
+            row["failures"] = list(verdict.failures)
+        if entry.opts:
+            row["opts"] = [f"{interface} {number}" for interface, number in entry.opts]
         rows.append(row)
         if verdict.problem:
             problems.append(verdict.problem)
     problems += naming_problems(entries, results)
+    opts, mapping_problems = opts_problems(entries, catalogue)
+    problems += mapping_problems
     summary = {"entries": len(rows)}
     summary.update({s: sum(row["status"] == s for row in rows) for s in STATUSES})
-    return {"summary": summary, "entries": rows, "problems": problems}
+    report = {"summary": summary, "entries": rows, "problems": problems}
+    if opts is not None:
+        report["opts"] = opts
+    return report
 
 
 # --- rendering --------------------------------------------------------------
@@ -407,9 +513,45 @@ def render_text(report):
                 lines.append(f"{line}{title:<{TITLE_WIDTH}}  {row['reason']}")
             else:
                 lines.append(f"{line}{title}")
+            lines += failure_lines(row, " " * (id_width + 4))
+    if "opts" in report:
+        lines += spec_opts.render_text(report["opts"])
     lines.append(summary_line(report["summary"]))
     lines += [f"spec check FAILED: {problem}" for problem in report["problems"]]
     return "\n".join(lines) + "\n"
+
+
+def run_name(failure):
+    row = failure.get("row")
+    return f"{failure['test']}/{row}" if row else failure["test"]
+
+
+def failure_lines(row, indent):
+    """Return the lines under a failed entry: its expect, then each failed
+    run's first failure line."""
+    if "failures" not in row:
+        return []
+    lines = [f"{indent}expect: {row['expect']}"]
+    lines += [f"{indent}{run_name(f)}: {f['message']}" for f in row["failures"]]
+    return lines
+
+
+def code(text):
+    """Return text as a Markdown code span that survives backticks and '|'."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_failures(rows):
+    """Return, for each entry with failures, its expect beside each failed
+    run's first failure line."""
+    lines = []
+    for row in (row for row in rows if "failures" in row):
+        lines += ["", f"**{row['id']}** {row['title']}", "",
+                  f"- expect: {row['expect']}"]
+        lines += [f"- {code(run_name(f))}: {code(f['message'])}" for f in row["failures"]]
+    return lines
 
 
 def markdown_row(cells):
@@ -425,6 +567,9 @@ def render_markdown(report):
                   markdown_row(("---",) * 5)]
         lines += [markdown_row((row["id"], row["status"], row["level"], row["title"],
                                 row.get("reason", ""))) for row in rows]
+        lines += markdown_failures(rows)
+    if "opts" in report:
+        lines += spec_opts.render_markdown(report["opts"])
     if report["problems"]:
         lines += ["", "### Spec check FAILED", ""]
         lines += [f"- {problem}" for problem in report["problems"]]
@@ -470,9 +615,10 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         entries = load_spec(args.spec_dir)
+        catalogue = load_opts(args.spec_dir)
         results = load_results(args.junit)
         mark_not_built(entries, results, args.not_built)
-        report = build_report(entries, results)
+        report = build_report(entries, results, catalogue)
         write_report(args.json, json.dumps(report, indent=2) + "\n")
         if args.markdown:
             write_report(args.markdown, render_markdown(report))
