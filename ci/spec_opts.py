@@ -225,12 +225,12 @@ def totals_line(opts):
 
 
 def missing_text(row):
-    """Return "missing: 5, 6 (known gaps); 7 (NOT a known gap)" or ""."""
+    """Return "MISSING 5, 6 (known gaps); 7 (NOT a known gap)" or ""."""
     gaps = row["known_gaps"]
     others = [n for n in row["missing"] if n not in gaps]
     parts = []
     if gaps:
-        parts.append(f"{', '.join(map(str, gaps))} (known gaps)")
+        parts.append(f"{', '.join(map(str, gaps))} (known gap{'s' * (len(gaps) > 1)})")
     if others:
         parts.append(f"{', '.join(map(str, others))} (NOT a known gap)")
     return "MISSING " + "; ".join(parts) if parts else ""
@@ -238,7 +238,7 @@ def missing_text(row):
 
 def render_text(opts):
     """Return the per-interface lines of the text report."""
-    width = max((len(row["interface"]) for row in opts["interfaces"]), default=9)
+    width = max([len("interface")] + [len(row["interface"]) for row in opts["interfaces"]])
     lines = [totals_line(opts),
              f"  {'interface':<{width}}  total  covered  n/a  missing"]
     for row in opts["interfaces"]:
