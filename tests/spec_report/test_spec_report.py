@@ -338,7 +338,7 @@ class FailureLineTest(ScenarioTest):
                        "ASSERT_EQ(read(fds[0], buf, 1), 0): 1 vs 0"}])
         # The child's own check, not the parent's line that relays it.
         self.assertEqual(entries["PIPE-EOF-02"]["failures"][0]["message"],
-                         "child 4242 (pid 4243): tests/conformance/test_pipe_block.c:77: "
+                         "child 4243: tests/conformance/test_pipe_block.c:77: "
                          "ASSERT_SYS_OK(read(fd, buf, 1)) = -1, errno EINTR "
                          "(Interrupted system call); expected success")
         self.assertEqual(entries["PIPE-EOF-03"]["failures"][0]["message"],
