@@ -14,10 +14,10 @@ With --annotate-junit the JUnit files are rewritten in place, each
 <failure> element's message set to the test's first failure line (ctest
 leaves it empty, or a bare "Timeout"), so a JUnit reader shows what failed.
 Exit status 0 when written, 2 when a JUnit file is unusable. Reading JUnit
-is spec_report.py's, so both agree on what passed, failed and skipped, and
-on the failure line.
+is spec_junit.py's, shared with spec_report.py, so both agree on what
+passed, failed and skipped, and on the failure line.
 
-See also: spec_report.py, tests/spec_report/test_junit_tap.py.
+See also: spec_report.py, spec_junit.py, tests/spec_report/test_junit_tap.py.
 """
 
 import argparse
@@ -27,8 +27,8 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spec_report import (ReportError, case_result, first_failure_line,  # noqa: E402
-                         read_testcases)
+from spec_junit import (ReportError, case_result, first_failure_line,  # noqa: E402
+                        read_testcases)
 
 
 def tap_line(number, name, result):

@@ -4,10 +4,12 @@
 Each TestCase class is one scenario, fixtures/<scenario>/ holding its spec
 directory and JUnit files in the shape ctest 3.25 writes. CTest runs each
 class as tool.spec-report.<scenario> (see CMakeLists.txt); by hand:
-    python3 tests/spec_report/test_spec_report.py            # every scenario
+    python3 tests/spec_report/test_spec_report.py            # these scenarios
     python3 tests/spec_report/test_spec_report.py SkipTest   # one scenario
+The scenarios of failure lines and variant rows are in test_failures.py,
+those of the Open POSIX mapping in test_opts.py; both use ScenarioTest.
 
-See also: ci/spec_report.py.
+See also: ci/spec_report.py, ci/spec_entries.py, ci/spec_junit.py.
 """
 
 import json
@@ -318,173 +320,6 @@ class ParseErrorsTest(ScenarioTest):
                                 "all_writers_closed_read_zero/blocking names a variant "
                                 "row: list the case test_pipe_eof_01_all_writers_closed_"
                                 "read_zero, which covers every row")
-
-
-class FailureLineTest(ScenarioTest):
-    """Each failing test's first failure line reaches the JSON, the Markdown
-    and the text, beside its entry's expect: the harness's check in the test
-    process or in a child, a plain cmocka assert, a timeout, an xfail."""
-
-    scenario = "failure-line"
-
-    def test_json_carries_expect_and_failure_lines(self):
-        run = self.run_report("junit.xml")
-        entries = {entry["id"]: entry for entry in run.report["entries"]}
-        self.assertEqual(entries["PIPE-EOF-01"]["expect"], "with every write end "
-                         "closed, read on the read end returns 0")
-        self.assertEqual(entries["PIPE-EOF-01"]["failures"], [{
-            "test": "test_pipe_eof_01_all_writers_closed_read_zero",
-            "message": "tests/conformance/test_pipe_basic.c:41: "
-                       "ASSERT_EQ(read(fds[0], buf, 1), 0): 1 vs 0"}])
-        # The child's own check, not the parent's line that relays it.
-        self.assertEqual(entries["PIPE-EOF-02"]["failures"][0]["message"],
-                         "child 4243: tests/conformance/test_pipe_block.c:77: "
-                         "ASSERT_SYS_OK(read(fd, buf, 1)) = -1, errno EINTR "
-                         "(Interrupted system call); expected success")
-        self.assertEqual(entries["PIPE-EOF-03"]["failures"][0]["message"],
-                         "tests/conformance/test_pipe_basic.c:120: 0x1 != 0x10")
-        self.assertEqual(entries["PIPE-EOF-04"]["failures"][0]["message"], "timeout")
-        self.assertIn("expected -1 with errno EBADF",
-                      entries["PIPE-EOF-05"]["failures"][0]["message"])
-        # The fields that were there keep their values.
-        self.assert_entry(run, "PIPE-EOF-01", "fail",
-                          "test_pipe_eof_01_all_writers_closed_read_zero: failed")
-        self.assert_entry(run, "PIPE-EOF-05", "xfail")
-
-    def test_markdown_shows_failure_line_beside_expect(self):
-        markdown = self.run_report("junit.xml").markdown
-        self.assertIn(
-            "**PIPE-EOF-01** read returns 0 once every write end is closed\n\n"
-            "- expect: with every write end closed, read on the read end returns 0\n"
-            "- `test_pipe_eof_01_all_writers_closed_read_zero`: "
-            "`tests/conformance/test_pipe_basic.c:41: ASSERT_EQ(read(fds[0], buf, 1), 0): "
-            "1 vs 0`\n", markdown)
-
-    def test_text_shows_failure_line_under_the_row(self):
-        lines = self.run_report("junit.xml").stdout.splitlines()
-        row = next(i for i, line in enumerate(lines) if line.startswith("  PIPE-EOF-03 "))
-        self.assertEqual(lines[row + 1].strip(), "expect: poll on the read end returns "
-                         "POLLHUP once every write end is closed")
-        self.assertEqual(lines[row + 2].strip(), "test_pipe_eof_03_all_writers_closed_"
-                         "pollhup: tests/conformance/test_pipe_basic.c:120: 0x1 != 0x10")
-
-    def test_passing_entries_carry_no_failure_fields(self):
-        report = run_spec_report(FIXTURES / "clean" / "spec",
-                                 [FIXTURES / "clean" / "junit.xml"]).report
-        for entry in report["entries"]:
-            self.assertNotIn("failures", entry)
-            self.assertNotIn("expect", entry)
-
-
-class VariantsTest(ScenarioTest):
-    """A case's variant rows ("ID:case/row") cover the entry listing the case:
-    it passes when every row passes, fails naming each failed row, and skips
-    only when every row skipped."""
-
-    scenario = "variants"
-
-    def test_rows_judge_their_entry(self):
-        run = self.run_report("junit.xml")
-        self.assert_entry(run, "SOCK-PAIR-01", "pass")
-        self.assert_entry(run, "SOCK-PAIR-02", "fail",
-                          "test_sock_pair_02_closed_peer_epipe/stream: failed")
-        self.assert_entry(run, "SOCK-PAIR-03", "skip",
-                          "SO_PASSCRED not permitted in this namespace")
-        self.assert_entry(run, "SOCK-PAIR-04", "fail",
-                          "test_sock_pair_04_cloexec_each_type/seqpacket: failed")
-        self.assert_gate(run, 1, [
-            "SOCK-PAIR-02 fails: test_sock_pair_02_closed_peer_epipe/stream: failed",
-            "SOCK-PAIR-04 fails: test_sock_pair_04_cloexec_each_type/seqpacket: failed"])
-
-    def test_failed_row_carries_its_name_and_line(self):
-        run = self.run_report("junit.xml")
-        entry = next(e for e in run.report["entries"] if e["id"] == "SOCK-PAIR-04")
-        self.assertEqual(entry["failures"], [{
-            "test": "test_sock_pair_04_cloexec_each_type", "row": "seqpacket",
-            "message": "tests/conformance/test_sock_pair.c:140: ASSERT_EQ(fcntl(sv[1], "
-                       "F_GETFD) & FD_CLOEXEC, FD_CLOEXEC): 0 vs 1"}])
-        self.assertIn("- `test_sock_pair_04_cloexec_each_type/seqpacket`: ", run.markdown)
-
-
-class OptsTest(ScenarioTest):
-    """The Open POSIX mapping (spec/opts): every assertion covered by one
-    entry or n/a, or a known gap that is really missing. fixtures/opts/clean
-    passes; each other case breaks one rule and fails the gate saying so."""
-
-    scenario = "opts"
-
-    def run_case(self, case):
-        return self.run_report("junit.xml", spec_dir=FIXTURES / "opts" / case / "spec")
-
-    def where(self, case, name):
-        return FIXTURES / "opts" / case / "spec" / name
-
-    def test_clean_mapping_passes_and_prints_gaps_as_missing(self):
-        run = self.run_case("clean")
-        self.assert_gate(run, 0, [])
-        self.assertEqual(run.report["opts"], {
-            "totals": {"assertions": 9, "covered": 5, "na": 2, "missing": 2,
-                       "known_gaps": 2},
-            "interfaces": [
-                {"interface": "mq_close", "assertions": 3, "covered": 2, "na": 0,
-                 "missing": [2], "known_gaps": [2]},
-                {"interface": "mq_send", "assertions": 6, "covered": 3, "na": 2,
-                 "missing": [5], "known_gaps": [5]}]})
-        self.assertIn("  mq_send        6        3    2        1  MISSING 5 (known gap)",
-                      run.stdout.splitlines())
-        self.assertIn("| mq_close | 3 | 2 | 0 | 1 MISSING 2 (known gap) |", run.markdown)
-        entry = next(e for e in run.report["entries"] if e["id"] == "MQ-SEND-01")
-        self.assertEqual(entry["opts"], ["mq_send 1", "mq_send 8"])
-
-    def test_missing_number_fails(self):
-        run = self.run_case("missing")
-        self.assert_gate(run, 1, [
-            f"mq_send 4 is missing: no entry cites it, it is not n/a "
-            f"({self.where('missing', 'opts/mq_send.tsv')}:5) and not a known gap"])
-        self.assertIn("MISSING 5 (known gap); 4 (NOT a known gap)", run.stdout)
-
-    def test_number_cited_twice_fails(self):
-        self.assert_gate(self.run_case("cited-twice"), 1, [
-            "mq_send 1 is cited 2 times (MQ-SEND-01, MQ-PRIO-01): cite it from one entry"])
-
-    def test_number_cited_and_na_fails(self):
-        self.assert_gate(self.run_case("covered-and-na"), 1, [
-            f"mq_send 2 is cited by MQ-SEND-01 and marked n/a at "
-            f"{self.where('covered-and-na', 'opts/mq_send.tsv')}:3: it is one or the other"])
-
-    def test_mention_of_no_entry_fails(self):
-        self.assert_gate(self.run_case("unknown-entry"), 1, [
-            f"{self.where('unknown-entry', 'opts/mq_send.tsv')}:3: mentions MQ-SIZE-01, "
-            "which is no spec entry"])
-
-    def test_stale_gap_fails(self):
-        self.assert_gate(self.run_case("stale-gap"), 1, [
-            f"{self.where('stale-gap', 'opts/gaps.tsv')}:3: known gap mq_close 2 is "
-            "covered by MQ-CLOSE-01: remove the line"])
-
-    def test_cited_number_that_does_not_exist_fails(self):
-        self.assert_gate(self.run_case("unknown-number"), 1, [
-            f"{self.where('unknown-number', 'mq.md')}:22: MQ-CLOSE-01 opts: mq_close 9 "
-            "is no assertion of mq_close (it has 1, 2, 3)"])
-
-    def test_cited_interface_without_list_fails(self):
-        self.assert_gate(self.run_case("unknown-interface"), 1, [
-            f"{self.where('unknown-interface', 'mq.md')}:15: MQ-PRIO-01 opts: mq_recieve "
-            f"has no list ({self.where('unknown-interface', 'opts/mq_recieve.tsv')})"])
-
-    def test_malformed_list_line_stops_the_report(self):
-        run = self.run_case("bad-tsv")
-        self.assertEqual(run.code, 2, run.stdout)
-        self.assertEqual(run.stderr.splitlines(), [
-            f"spec_report.py: error: {self.where('bad-tsv', 'opts/mq_close.tsv')}:4: "
-            "third column must be 'n/a: REASON'"])
-
-    def test_malformed_field_stops_the_report(self):
-        run = self.run_case("bad-field")
-        self.assertEqual(run.code, 2, run.stdout)
-        self.assertEqual(run.stderr.splitlines(), [
-            f"spec_report.py: error: {self.where('bad-field', 'mq.md')}:15: opts: '3': "
-            "a bare number needs an interface before it"])
 
 
 class JunitErrorsTest(ScenarioTest):
