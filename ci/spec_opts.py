@@ -254,6 +254,7 @@ def render_markdown(opts):
              f"**{totals_line(opts)}**", "",
              "| interface | total | covered | n/a | missing |", "|---|---|---|---|---|"]
     for row in opts["interfaces"]:
+        missing = f"{len(row['missing'])} {missing_text(row)}".rstrip()
         lines.append(f"| {row['interface']} | {row['assertions']} | {row['covered']} | "
-                     f"{row['na']} | {len(row['missing'])} {missing_text(row)} |")
+                     f"{row['na']} | {missing} |")
     return lines
