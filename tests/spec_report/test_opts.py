@@ -72,6 +72,16 @@ class OptsTest(ScenarioTest):
             f"{self.where('stale-gap', 'opts/gaps.tsv')}:3: known gap mq_close 2 is "
             "covered by MQ-CLOSE-01: remove the line"])
 
+    def test_gap_marked_na_fails(self):
+        self.assert_gate(self.run_case("gap-na"), 1, [
+            f"{self.where('gap-na', 'opts/gaps.tsv')}:4: known gap mq_send 4 is marked n/a "
+            f"at {self.where('gap-na', 'opts/mq_send.tsv')}:5: remove one of them"])
+
+    def test_gap_that_is_no_assertion_fails(self):
+        self.assert_gate(self.run_case("gap-unknown"), 1, [
+            f"{self.where('gap-unknown', 'opts/gaps.tsv')}:4: known gap mq_send 99 is "
+            "no assertion"])
+
     def test_cited_number_that_does_not_exist_fails(self):
         self.assert_gate(self.run_case("unknown-number"), 1, [
             f"{self.where('unknown-number', 'mq.md')}:22: MQ-CLOSE-01 opts: mq_close 9 "
