@@ -30,6 +30,10 @@ SKIP_MARKER = re.compile(r"^IPCSPEC-SKIP: (.*)$", re.MULTILINE)
 CMOCKA_BANNER = re.compile(r"^\s*\[[ A-Z=]+\]")
 # "file.c:123: ..." (an optional directory before it): where a check failed.
 LOCATION = re.compile(r"(^|\s)[\w./+-]+\.(c|h|cc|py|sh):[0-9]+:")
+# A sanitizer's headline: AddressSanitizer and LeakSanitizer "==PID==ERROR:",
+# ThreadSanitizer "WARNING: ThreadSanitizer:" (UBSan's "file.c:1:2: runtime
+# error:" names its location itself).
+SANITIZER = re.compile(r"^==[0-9]+==ERROR: |^WARNING: ThreadSanitizer: ")
 CMOCKA_ERROR = re.compile(r"\[  ERROR   \] --- (.*)$")
 CMOCKA_LINE = re.compile(r"\[   LINE   \] --- ([\w./+-]+:[0-9]+): error: Failure!")
 FAILURE_LINE_WIDTH = 300
@@ -60,12 +64,14 @@ def first_failure_line(output):
 
     The rule, in order: the first line that is not cmocka's own ("[ RUN ]",
     "[  FAILED  ]", ...) and names a location "file.c:NNN:" (what the
-    harness prints for a failed check, in the test process or a child); else
+    harness prints for a failed check, in the test process or a child) or
+    is a sanitizer's headline (whose stack frames name locations too); else
     cmocka's own "[  ERROR   ] --- text" with the location of its
     "[   LINE   ]" line; else the first line that is not cmocka's."""
     lines = [line.strip() for line in output.splitlines()]
     plain = [line for line in lines if line and not CMOCKA_BANNER.match(line)]
-    found = next((line for line in plain if LOCATION.search(line)), "")
+    found = next((line for line in plain
+                  if LOCATION.search(line) or SANITIZER.match(line)), "")
     if not found:
         errors = [m.group(1).strip() for m in map(CMOCKA_ERROR.search, lines) if m]
         located = CMOCKA_LINE.search(output)

@@ -43,6 +43,10 @@ class FailureLineTest(ScenarioTest):
         self.assertEqual(entries["PIPE-EOF-04"]["failures"][0]["message"], "timeout")
         self.assertIn("expected -1 with errno EBADF",
                       entries["PIPE-EOF-05"]["failures"][0]["message"])
+        # A sanitizer's headline, not the first stack frame under it.
+        self.assertEqual(entries["PIPE-EOF-06"]["failures"][0]["message"],
+                         "==5151==ERROR: AddressSanitizer: stack-buffer-overflow on address "
+                         "0x7ffd3a1c2f80 at pc 0x55d1 bp 0x7ffd sp 0x7ffd")
         # The fields that were there keep their values.
         self.assert_entry(run, "PIPE-EOF-01", "fail",
                           "test_pipe_eof_01_all_writers_closed_read_zero: failed")
