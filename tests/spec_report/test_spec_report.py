@@ -4,10 +4,12 @@
 Each TestCase class is one scenario, fixtures/<scenario>/ holding its spec
 directory and JUnit files in the shape ctest 3.25 writes. CTest runs each
 class as tool.spec-report.<scenario> (see CMakeLists.txt); by hand:
-    python3 tests/spec_report/test_spec_report.py            # every scenario
+    python3 tests/spec_report/test_spec_report.py            # these scenarios
     python3 tests/spec_report/test_spec_report.py SkipTest   # one scenario
+The scenarios of failure lines and variant rows are in test_failures.py,
+those of the Open POSIX mapping in test_opts.py; both use ScenarioTest.
 
-See also: ci/spec_report.py.
+See also: ci/spec_report.py, ci/spec_entries.py, ci/spec_junit.py.
 """
 
 import json
@@ -298,7 +300,7 @@ class ParseErrorsTest(ScenarioTest):
 
     def test_unknown_field(self):
         self.assert_parse_error("unknown-field", "pipe.md:8", "unknown field 'owner' "
-                                "(known: expect, source, level, tests, fault, status)")
+                                "(known: expect, source, level, tests, fault, status, opts)")
 
     def test_listed_test_of_another_entry(self):
         self.assert_parse_error("foreign-test", "pipe.md:7", "tests: test_pipe_eof_02_"
@@ -312,6 +314,12 @@ class ParseErrorsTest(ScenarioTest):
     def test_empty_tests_without_pending(self):
         self.assert_parse_error("empty-tests", "pipe.md:7", "tests: must not be "
                                 "empty unless the entry has status: pending")
+
+    def test_variant_row_listed(self):
+        self.assert_parse_error("variant-row", "pipe.md:7", "tests: test_pipe_eof_01_"
+                                "all_writers_closed_read_zero/blocking names a variant "
+                                "row: list the case test_pipe_eof_01_all_writers_closed_"
+                                "read_zero, which covers every row")
 
 
 class JunitErrorsTest(ScenarioTest):
