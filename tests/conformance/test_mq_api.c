@@ -96,6 +96,7 @@ static void test_mq_api_05_nonpositive_limits_einval(void **state)
     int again = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDONLY | O_CLOEXEC, 0, &bad[0]));
     ASSERT_IPC_OK(ipc_mq_close(again));
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 static long proc_long(const char *path)
@@ -111,12 +112,14 @@ static void test_mq_api_06_limits_or_defaults_applied(void **state)
     long n = -1;
     (void)state;
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 3, 64);
+    const char *given = ipct_ipc_name("mq");
+    int mq = mqt_new_queue(given, 0, 3, 64);
     ASSERT_IPC_OK(ipc_mq_stat(mq, &got, &n));
     ASSERT_EQ(got.maxmsg, 3);
     ASSERT_EQ(got.msgsize, 64);
     ASSERT_EQ(n, 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(given));
 
     const char *name = ipct_ipc_name("mq");
     mq = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600, NULL));
@@ -124,6 +127,7 @@ static void test_mq_api_06_limits_or_defaults_applied(void **state)
     ASSERT_EQ(got.maxmsg, proc_long("/proc/sys/fs/mqueue/msg_default"));
     ASSERT_EQ(got.msgsize, proc_long("/proc/sys/fs/mqueue/msgsize_default"));
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-07 the access mode, O_NONBLOCK and O_CLOEXEC given to ipc_mq_open take effect */
@@ -149,6 +153,7 @@ static void test_mq_api_07_open_flags_applied(void **state)
     ASSERT_IPC_OK(ipc_mq_close(wr));
     ASSERT_IPC_OK(ipc_mq_close(rd));
     ASSERT_IPC_OK(ipc_mq_close(rw));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-08 ipc_mq_open returns mq_open's own errors as negative errnos */
@@ -161,6 +166,7 @@ static void test_mq_api_08_open_errors_passed_through(void **state)
     int mq = mqt_new_queue(name, 0, 2, 16);
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL), EEXIST);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {
