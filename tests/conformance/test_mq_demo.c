@@ -123,7 +123,8 @@ static void test_mq_demo_02_sigterm_exit_zero_no_queue(void **state)
     (void)state;
 
     pid_t server = start_server(base, "2");
-    ASSERT_TRUE(srv_exists(base, "req", 0) && srv_exists(base, "rep", 1));
+    ASSERT_TRUE(srv_exists(base, "req", 0));
+    ASSERT_TRUE(srv_exists(base, "rep", 1));
     stop_server(server, SIGTERM, base, 2);
 }
 

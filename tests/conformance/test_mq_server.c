@@ -170,8 +170,10 @@ static void test_mq_srv_05_destroy_unlinks_every_queue(void **state)
 
     int low = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 4, NULL));
-    for (int i = 0; i < 4; i++)
-        ASSERT_TRUE(srv_exists(base, "req", i) && srv_exists(base, "rep", i));
+    for (int i = 0; i < 4; i++) {
+        ASSERT_TRUE(srv_exists(base, "req", i));
+        ASSERT_TRUE(srv_exists(base, "rep", i));
+    }
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
     srv_assert_none(base, 4);
     ASSERT_EQ(ipct_lowest_free_fd(), low);

@@ -169,9 +169,9 @@ static void fault_mq_fault_07_getattr_ebadf(void **state)
     ipcf_fail_nth("posix/mq/getattr", 1, EBADF);
     ASSERT_IPC_ERR(ipc_mq_stat(mq, &got, &n), EBADF);
     ASSERT_FIRED("posix/mq/getattr", 1);
-    if (got.maxmsg != -3 || got.msgsize != -4 || n != -5)
-        IPCT_FAIL("outputs written on failure: maxmsg %ld msgsize %ld queued %ld",
-                  got.maxmsg, got.msgsize, n);
+    ASSERT_EQ(got.maxmsg, -3); /* no output written on failure */
+    ASSERT_EQ(got.msgsize, -4);
+    ASSERT_EQ(n, -5);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
