@@ -167,25 +167,33 @@ static void test_mq_attr_06_setattr_unknown_flag_einval(void **state)
     ASSERT_SYS_OK(mq_unlink(name));
 }
 
+/* MQ-ATTR-07's rows: a queue descriptor closed, one never valid, and a
+ * descriptor that is not a queue. */
+enum bad_fd { BAD_CLOSED, BAD_NEVER_VALID, BAD_NOT_A_QUEUE };
+static const enum bad_fd bad_closed = BAD_CLOSED, bad_never_valid = BAD_NEVER_VALID,
+                         bad_not_a_queue = BAD_NOT_A_QUEUE;
+
 /* MQ-ATTR-07 mq_getattr and mq_setattr on a descriptor that is no open queue fail with EBADF */
 static void test_mq_attr_07_bad_descriptor_ebadf(void **state)
 {
+    const enum bad_fd *kind = ipct_variant();
     const char *name = ipct_ipc_name("mq");
     struct mq_attr attr = { 0 };
-    int fds[2];
+    int fds[2], bad = -1;
     (void)state;
 
     mqd_t closed = create_queue(name, 0);
     ASSERT_SYS_OK(mq_close(closed));
-    ASSERT_SYS_OK(pipe(fds));
-    const int bad[] = { closed, -1, fds[0] }; /* closed, never valid, not a queue */
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ASSERT_SYS_ERR(mq_getattr(bad[i], &attr), EBADF);
-        ASSERT_SYS_ERR(mq_setattr(bad[i], &attr, NULL), EBADF);
-    }
-    close(fds[0]);
-    close(fds[1]);
     ASSERT_SYS_OK(mq_unlink(name));
+    ASSERT_SYS_OK(pipe(fds));
+    if (*kind == BAD_CLOSED)
+        bad = closed;
+    else if (*kind == BAD_NOT_A_QUEUE)
+        bad = fds[0];
+    ASSERT_SYS_ERR(mq_getattr(bad, &attr), EBADF);
+    ASSERT_SYS_ERR(mq_setattr(bad, &attr, NULL), EBADF);
+    ASSERT_SYS_OK(close(fds[0]));
+    ASSERT_SYS_OK(close(fds[1]));
 }
 
 /* MQ-CREATE-02 O_CREAT on an existing queue opens it and ignores mode and attr */
@@ -380,7 +388,9 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_attr_04_setattr_only_nonblock),
     IPCT_TEST(test_mq_attr_05_setattr_returns_old),
     IPCT_TEST(test_mq_attr_06_setattr_unknown_flag_einval),
-    IPCT_TEST(test_mq_attr_07_bad_descriptor_ebadf),
+    IPCT_VARIANT(test_mq_attr_07_bad_descriptor_ebadf, "closed", &bad_closed),
+    IPCT_VARIANT(test_mq_attr_07_bad_descriptor_ebadf, "never_valid", &bad_never_valid),
+    IPCT_VARIANT(test_mq_attr_07_bad_descriptor_ebadf, "not_a_queue", &bad_not_a_queue),
     IPCT_TEST(test_mq_create_02_existing_keeps_attributes),
     IPCT_TEST(test_mq_create_05_null_attr_defaults),
     IPCT_TEST(test_mq_create_06_owner_and_masked_mode),
