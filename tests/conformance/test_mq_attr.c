@@ -54,12 +54,6 @@ static void assert_attr_at(struct mq_attr got, long flags, long maxmsg, long msg
                   got.mq_curmsgs, flags, maxmsg, msgsize, cur);
 }
 
-/* A number from a /proc/sys file. */
-static long read_sysctl(const char *path)
-{
-    return ipct_read_long(path);
-}
-
 /* MQ-ATTR-01 a new queue has the attr's maxmsg and msgsize, mq_flags 0 and no messages */
 static void test_mq_attr_01_new_queue_attributes(void **state)
 {
@@ -219,10 +213,10 @@ static void test_mq_create_02_existing_keeps_attributes(void **state)
 static void test_mq_create_05_null_attr_defaults(void **state)
 {
     const char *name = ipct_ipc_name("mq");
-    long msg_default = read_sysctl("/proc/sys/fs/mqueue/msg_default");
-    long msg_max = read_sysctl("/proc/sys/fs/mqueue/msg_max");
-    long size_default = read_sysctl("/proc/sys/fs/mqueue/msgsize_default");
-    long size_max = read_sysctl("/proc/sys/fs/mqueue/msgsize_max");
+    long msg_default = ipct_read_long("/proc/sys/fs/mqueue/msg_default");
+    long msg_max = ipct_read_long("/proc/sys/fs/mqueue/msg_max");
+    long size_default = ipct_read_long("/proc/sys/fs/mqueue/msgsize_default");
+    long size_max = ipct_read_long("/proc/sys/fs/mqueue/msgsize_max");
     (void)state;
 
     mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL));
@@ -352,8 +346,8 @@ static void proc_limits_as_nobody(void *arg)
 static void test_mq_limit_02_proc_limits_bind_unprivileged(void **state)
 {
     struct sys_limits lim = { .name = ipct_ipc_name("mq"),
-                              .msg_max = read_sysctl("/proc/sys/fs/mqueue/msg_max"),
-                              .size_max = read_sysctl("/proc/sys/fs/mqueue/msgsize_max") };
+                              .msg_max = ipct_read_long("/proc/sys/fs/mqueue/msg_max"),
+                              .size_max = ipct_read_long("/proc/sys/fs/mqueue/msgsize_max") };
     (void)state;
 
     if (lim.msg_max > 4096 || lim.size_max > 256L * 1024)

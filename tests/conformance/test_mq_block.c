@@ -4,9 +4,10 @@
  * signal handlers that interrupt a waiting call (EINTR, SA_RESTART).
  *
  * Spec: MQ-NBLK-01..03, MQ-BLOCK-01..05, MQ-INTR-01..02 (spec/mq.md).
- * See also: test_mq_timed.c (deadlines), test_pipe_block.c (the same for pipes).
+ * See also: test_mq_timed.c (deadlines), test_pipe_block.c (the same for pipes),
+ *           mq_helpers.h.
  */
-#include "ipctest.h"
+#include "mq_helpers.h"
 
 #include <fcntl.h>
 #include <mqueue.h>
@@ -32,14 +33,6 @@ static mqd_t new_queue(int extra, long maxmsg)
     return q;
 }
 
-static long queued(mqd_t q)
-{
-    struct mq_attr attr;
-
-    ASSERT_SYS_OK(mq_getattr(q, &attr));
-    return attr.mq_curmsgs;
-}
-
 /* Receive one message and check its one-letter text. */
 static void expect_letter(mqd_t q, char letter)
 {
@@ -58,7 +51,7 @@ static void test_mq_nblk_01_empty_queue_receive_eagain(void **state)
     (void)state;
 
     ASSERT_SYS_ERR(mq_receive(q, buf, sizeof buf, NULL), EAGAIN);
-    ASSERT_EQ(queued(q), 0);
+    ASSERT_EQ(mqt_queued(q), 0);
     mq_close(q);
 }
 
@@ -72,7 +65,7 @@ static void test_mq_nblk_02_full_queue_send_eagain(void **state)
     ASSERT_SYS_OK(mq_send(q, "b", 1, 2));
     ASSERT_SYS_OK(mq_send(q, "c", 1, 1));
     ASSERT_SYS_ERR(mq_send(q, "z", 1, 9), EAGAIN); /* even a higher priority finds no room */
-    ASSERT_EQ(queued(q), 3);
+    ASSERT_EQ(mqt_queued(q), 3);
     expect_letter(q, 'b');
     expect_letter(q, 'a');
     expect_letter(q, 'c');
@@ -91,20 +84,17 @@ static void test_mq_nblk_03_timed_calls_eagain(void **state)
     ASSERT_SYS_ERR(mq_timedreceive(q, buf, sizeof buf, NULL, &past), EAGAIN);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     ASSERT_SYS_ERR(mq_timedsend(q, "b", 1, 0, &past), EAGAIN);
-    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(mqt_queued(q), 1);
     mq_close(q);
 }
 
 /* A receiving child: the queue, and the letter it must be the one to get. */
 struct receiver { mqd_t q; char want; };
 
-/* Receives one message (blocking) on the inherited descriptor and checks
- * that it is r->want. */
+/* Receives one message (blocking) on the inherited descriptor: r->want. */
 static void receive_letter(void *arg)
 {
-    const struct receiver *r = arg;
-
-    expect_letter(r->q, r->want);
+    expect_letter(((const struct receiver *)arg)->q, ((const struct receiver *)arg)->want);
 }
 
 /* MQ-BLOCK-01 a blocking receive from an empty queue waits until a message is sent */
@@ -118,7 +108,7 @@ static void test_mq_block_01_receive_waits_for_message(void **state)
     ipct_await_blocked(reader, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "c", 1, 0));
     assert_child_exited(reader, 0);
-    ASSERT_EQ(queued(q), 0);
+    ASSERT_EQ(mqt_queued(q), 0);
     mq_close(q);
 }
 
@@ -142,10 +132,10 @@ static void test_mq_block_02_send_waits_for_room(void **state)
     struct sender s = { .q = q, .letter = 'n' };
     pid_t writer = ipct_spawn(send_letter, &s);
     ipct_await_blocked(writer, SYS_mq_timedsend);
-    ASSERT_EQ(queued(q), 1); /* the waiting message is not in the queue */
+    ASSERT_EQ(mqt_queued(q), 1); /* the waiting message is not in the queue */
     expect_letter(q, 'o');
     assert_child_exited(writer, 0);
-    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(mqt_queued(q), 1);
     expect_letter(q, 'n');
     mq_close(q);
 }
@@ -306,7 +296,7 @@ static void test_mq_intr_01_receive_interrupted_eintr(void **state)
     /* The interrupted receiver is still alive with the queue open: a message
      * sent now must stay queued, not go to a wait the interruption ended. */
     ASSERT_SYS_OK(mq_send(q, "k", 1, 0));
-    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(mqt_queued(q), 1);
     ASSERT_SYS_OK(close(hold[1]));
     assert_child_exited(pid, 0);
     expect_letter(q, 'k');
@@ -327,7 +317,7 @@ static void test_mq_intr_01_send_interrupted_eintr(void **state)
     /* The interrupted sender is still alive: the room made now must stay
      * empty, not take the message whose send the interruption ended. */
     expect_letter(q, 'o');
-    ASSERT_EQ(queued(q), 0);
+    ASSERT_EQ(mqt_queued(q), 0);
     ASSERT_SYS_OK(close(hold[1]));
     assert_child_exited(pid, 0);
     ASSERT_SYS_OK(close(hold[0]));
