@@ -42,7 +42,8 @@ static const struct bad_name name_null = { NULL }, name_empty = { "" }, name_sla
 /* MQ-API-02 a name of the wrong shape is refused with -EINVAL before any call */
 static void test_mq_api_02_bad_shape_einval(void **state)
 {
-    const char *bad = ((const struct bad_name *)ipct_variant())->name;
+    const struct bad_name *row = ipct_variant();
+    const char *bad = row->name;
     (void)state;
 
     int next = ipct_lowest_free_fd();

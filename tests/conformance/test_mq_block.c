@@ -88,13 +88,14 @@ static void test_mq_nblk_03_timed_calls_eagain(void **state)
     mq_close(q);
 }
 
-/* A receiving child: the queue, and the letter it must be the one to get. */
+/* A receiving child's queue, and the letter it must be the one to get: it
+ * receives one message (blocking) on the inherited descriptor. */
 struct receiver { mqd_t q; char want; };
-
-/* Receives one message (blocking) on the inherited descriptor: r->want. */
 static void receive_letter(void *arg)
 {
-    expect_letter(((const struct receiver *)arg)->q, ((const struct receiver *)arg)->want);
+    const struct receiver *r = arg;
+
+    expect_letter(r->q, r->want);
 }
 
 /* MQ-BLOCK-01 a blocking receive from an empty queue waits until a message is sent */
