@@ -124,7 +124,8 @@ static void fault_mq_demo_07_select_eintr(void **state)
     srv_assert_none(base, 1);
 }
 
-#define FAILURE(fn, row, table, i) IPCT_VARIANT_WITH(fn, row, &table[i], ipcf_setup, ipcf_teardown)
+#define FAILURE(fn, row, table, i) \
+    IPCT_VARIANT_WITH(fn, row, &(table)[i], ipcf_setup, ipcf_teardown)
 #define SERVER_FAILURE(row, i) \
     FAILURE(fault_mq_demo_06_server_calls_reported, row, server_failures, i)
 #define CLIENT_FAILURE(row, i) \
