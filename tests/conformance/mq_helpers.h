@@ -2,7 +2,8 @@
  * mq_helpers.h - what the message queue tests share: a queue created afresh
  * with the raw calls (MQT_MAXMSG x MQT_MSGSIZE), a receive that checks text
  * and priority, the count of messages queued, and a queue created afresh
- * through impl/'s layer. Header-only (static inline functions).
+ * through impl/'s layer. Header-only (static inline functions); each is a
+ * macro that passes the caller's file and line, so a failure names the test.
  *
  * See also: test_mq_open.c, test_mq_name.c (raw calls), test_mq_api.c,
  *           test_mq_api_io.c (the layer), mq_server_helpers.h (the N:1 server).
@@ -20,41 +21,55 @@
 enum { MQT_MAXMSG = 4, MQT_MSGSIZE = 64 };
 
 /* Creates name afresh (O_EXCL): MQT_MAXMSG x MQT_MSGSIZE, mode 0600, O_RDWR | flags. */
-static inline mqd_t mqt_create_queue(const char *name, int flags)
+#define mqt_create_queue(name, flags) mqt__create_queue(name, flags, __FILE__, __LINE__)
+static inline mqd_t mqt__create_queue(const char *name, int flags, const char *file, int line)
 {
     struct mq_attr attr = { .mq_maxmsg = MQT_MAXMSG, .mq_msgsize = MQT_MSGSIZE };
 
-    return (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, &attr));
+    return (mqd_t)ipct__sys_ok(mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, &attr),
+                               "mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, &attr)",
+                               file, line);
 }
 
 /* Receives one message from q and asserts its text and priority. */
-static inline void mqt_assert_receives(mqd_t q, const char *text, unsigned prio)
+#define mqt_assert_receives(q, text, prio) \
+    mqt__assert_receives(q, text, prio, __FILE__, __LINE__)
+static inline void mqt__assert_receives(mqd_t q, const char *text, unsigned prio,
+                                        const char *file, int line)
 {
     char buf[MQT_MSGSIZE + 1];
     unsigned got_prio = 0;
-    ssize_t n = ASSERT_SYS_OK(mq_receive(q, buf, MQT_MSGSIZE, &got_prio));
+    ssize_t n = ipct__sys_ok(mq_receive(q, buf, MQT_MSGSIZE, &got_prio),
+                             "mq_receive(q, buf, MQT_MSGSIZE, &got_prio)", file, line);
 
     buf[n] = '\0';
-    ASSERT_STR_EQ(buf, text);
-    ASSERT_EQ(got_prio, prio);
+    ipct__str(buf, 1, text, "mqt_assert_receives: the text", file, line);
+    ipct__cmp(IPCT__INT(got_prio), IPCT_EQ, IPCT__INT(prio), "mqt_assert_receives: the priority",
+              file, line);
 }
 
 /* The messages on q, by mq_getattr. */
-static inline long mqt_queued(mqd_t q)
+#define mqt_queued(q) mqt__queued(q, __FILE__, __LINE__)
+static inline long mqt__queued(mqd_t q, const char *file, int line)
 {
     struct mq_attr attr;
 
-    ASSERT_SYS_OK(mq_getattr(q, &attr));
+    ipct__sys_ok(mq_getattr(q, &attr), "mq_getattr(q, &attr)", file, line);
     return attr.mq_curmsgs;
 }
 
 /* A new queue through the layer (O_CREAT|O_EXCL|O_CLOEXEC plus extra) with maxmsg x msgsize. */
-static inline int mqt_new_queue(const char *name, int extra, long maxmsg, long msgsize)
+#define mqt_new_queue(name, extra, maxmsg, msgsize) \
+    mqt__new_queue(name, extra, maxmsg, msgsize, __FILE__, __LINE__)
+static inline int mqt__new_queue(const char *name, int extra, long maxmsg, long msgsize,
+                                 const char *file, int line)
 {
     struct ipc_mq_limits lim = { .maxmsg = maxmsg, .msgsize = msgsize };
 
-    return (int)ASSERT_IPC_OK(
-        ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | extra, 0600, &lim));
+    return (int)ipct__ipc_ok(
+        ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | extra, 0600, &lim),
+        "ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | extra, 0600, &lim)", file,
+        line);
 }
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * pipe_helpers.h - small pipe measurements the pipe tests share.
+ * pipe_helpers.h - small pipe measurements the pipe tests share. Each is a
+ * macro that passes the caller's file and line, so a failure names the test.
  *
  * See also: test_pipe_block.c, test_pipe_size.c, test_pipe_api.c.
  */
@@ -14,23 +15,26 @@
 #include <unistd.h>
 
 /* The capacity of the pipe behind fd, by F_GETPIPE_SZ. */
-static inline int pipe_capacity(int fd)
+#define pipe_capacity(fd) pipe__capacity(fd, __FILE__, __LINE__)
+static inline int pipe__capacity(int fd, const char *file, int line)
 {
-    return (int)ASSERT_SYS_OK(fcntl(fd, F_GETPIPE_SZ));
+    return (int)ipct__sys_ok(fcntl(fd, F_GETPIPE_SZ), "fcntl(fd, F_GETPIPE_SZ)", file, line);
 }
 
 /* The bytes waiting in the pipe, by FIONREAD. */
-static inline int pipe_unread(int fd)
+#define pipe_unread(fd) pipe__unread(fd, __FILE__, __LINE__)
+static inline int pipe__unread(int fd, const char *file, int line)
 {
     int n = -1;
 
-    ASSERT_SYS_OK(ioctl(fd, FIONREAD, &n));
+    ipct__sys_ok(ioctl(fd, FIONREAD, &n), "ioctl(fd, FIONREAD, &n)", file, line);
     return n;
 }
 
 /* Write PIPE_BUF-sized chunks to a non-blocking write end until EAGAIN;
  * returns the bytes the pipe took. */
-static inline long pipe_fill_nonblocking(int wfd)
+#define pipe_fill_nonblocking(wfd) pipe__fill_nonblocking(wfd, __FILE__, __LINE__)
+static inline long pipe__fill_nonblocking(int wfd, const char *file, int line)
 {
     static const char chunk[PIPE_BUF];
     long total = 0;
@@ -38,7 +42,8 @@ static inline long pipe_fill_nonblocking(int wfd)
 
     while ((n = write(wfd, chunk, sizeof chunk)) > 0)
         total += n;
-    ASSERT_SYS_ERR(n, EAGAIN);
+    ipct__sys_err(n, EAGAIN, "write(wfd, chunk, PIPE_BUF) on the full pipe", "EAGAIN", file,
+                  line);
     return total;
 }
 

@@ -31,19 +31,25 @@ static void test_mq_api_01_well_formed_names_accepted(void **state)
     ASSERT_EQ(ipc_mq_name_check(longest), 0);
 }
 
+/* MQ-API-02's rows: names of the wrong shape. "/a/b" and "//" would fail
+ * mq_open with EACCES, "/" with ENOENT. */
+struct bad_name { const char *name; };
+static const struct bad_name name_null = { NULL }, name_empty = { "" }, name_slash = { "/" },
+                             name_no_slash = { "a" }, name_inner_slash = { "ab/c" },
+                             name_two_parts = { "/a/b" }, name_double_slash = { "//" },
+                             name_trailing_slash = { "/a/" };
+
 /* MQ-API-02 a name of the wrong shape is refused with -EINVAL before any call */
 static void test_mq_api_02_bad_shape_einval(void **state)
 {
-    /* "/a/b" and "//" would fail mq_open with EACCES, "/" with ENOENT. */
-    static const char *const bad[] = { NULL, "", "/", "a", "ab/c", "/a/b", "//", "/a/" };
+    const struct bad_name *row = ipct_variant();
+    const char *bad = row->name;
     (void)state;
 
     int next = ipct_lowest_free_fd();
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ASSERT_IPC_ERR(ipc_mq_name_check(bad[i]), EINVAL);
-        ASSERT_IPC_ERR(ipc_mq_open(bad[i], O_RDWR | O_CREAT, 0600, NULL), EINVAL);
-        ASSERT_IPC_ERR(ipc_mq_unlink(bad[i]), EINVAL);
-    }
+    ASSERT_IPC_ERR(ipc_mq_name_check(bad), EINVAL);
+    ASSERT_IPC_ERR(ipc_mq_open(bad, O_RDWR | O_CREAT, 0600, NULL), EINVAL);
+    ASSERT_IPC_ERR(ipc_mq_unlink(bad), EINVAL);
     ASSERT_EQ(ipct_lowest_free_fd(), next);
 }
 
@@ -65,37 +71,43 @@ static void test_mq_api_03_too_long_enametoolong(void **state)
     ASSERT_IPC_ERR(ipc_mq_name_check(name), EINVAL);
 }
 
+/* MQ-API-04's rows: flags outside ipc_mq_open's set. O_ACCMODE (3) as
+ * access mode: Linux's mq_open itself accepts it. */
+static const int flags_accmode3 = O_ACCMODE, flags_trunc = O_RDWR | O_TRUNC,
+                 flags_append = O_RDWR | O_APPEND, flags_sync = O_WRONLY | O_SYNC,
+                 flags_directory = O_RDONLY | O_DIRECTORY, flags_noctty = O_RDWR | O_NOCTTY;
+
 /* MQ-API-04 ipc_mq_open refuses flags outside its set with -EINVAL and creates nothing */
 static void test_mq_api_04_bad_flags_einval(void **state)
 {
-    /* O_ACCMODE (3) as access mode: Linux's mq_open itself accepts it. */
-    static const int bad[] = { O_ACCMODE, O_RDWR | O_TRUNC, O_RDWR | O_APPEND,
-                               O_WRONLY | O_SYNC, O_RDONLY | O_DIRECTORY, O_RDWR | O_NOCTTY };
+    const int *bad = ipct_variant();
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ASSERT_IPC_ERR(ipc_mq_open(name, bad[i] | O_CREAT, 0600, NULL), EINVAL);
-        ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* nothing created */
-    }
+    ASSERT_IPC_ERR(ipc_mq_open(name, *bad | O_CREAT, 0600, NULL), EINVAL);
+    ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* nothing created */
 }
+
+/* MQ-API-05's rows: limits of 0 or less. */
+static const struct ipc_mq_limits limits_maxmsg_0 = { 0, 16 }, limits_msgsize_0 = { 2, 0 },
+                                  limits_maxmsg_minus_1 = { -1, 16 },
+                                  limits_msgsize_minus_8 = { 2, -8 },
+                                  limits_both_long_min = { LONG_MIN, LONG_MIN };
 
 /* MQ-API-05 with O_CREAT, limits of 0 or less are refused with -EINVAL; without it they are ignored */
 static void test_mq_api_05_nonpositive_limits_einval(void **state)
 {
-    static const struct ipc_mq_limits bad[] = { { 0, 16 }, { 2, 0 }, { -1, 16 }, { 2, -8 },
-                                                { LONG_MIN, LONG_MIN } };
+    const struct ipc_mq_limits *bad = ipct_variant();
     const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT, 0600, &bad[i]), EINVAL);
-        ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* nothing created */
-    }
+    ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT, 0600, bad), EINVAL);
+    ASSERT_SYS_ERR(mq_open(name, O_RDONLY), ENOENT); /* nothing created */
     int mq = mqt_new_queue(name, 0, 2, 16);
-    int again = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDONLY | O_CLOEXEC, 0, &bad[0]));
+    int again = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDONLY | O_CLOEXEC, 0, bad));
     ASSERT_IPC_OK(ipc_mq_close(again));
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 static long proc_long(const char *path)
@@ -111,12 +123,14 @@ static void test_mq_api_06_limits_or_defaults_applied(void **state)
     long n = -1;
     (void)state;
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 3, 64);
+    const char *given = ipct_ipc_name("mq");
+    int mq = mqt_new_queue(given, 0, 3, 64);
     ASSERT_IPC_OK(ipc_mq_stat(mq, &got, &n));
     ASSERT_EQ(got.maxmsg, 3);
     ASSERT_EQ(got.msgsize, 64);
     ASSERT_EQ(n, 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(given));
 
     const char *name = ipct_ipc_name("mq");
     mq = (int)ASSERT_IPC_OK(ipc_mq_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600, NULL));
@@ -124,6 +138,7 @@ static void test_mq_api_06_limits_or_defaults_applied(void **state)
     ASSERT_EQ(got.maxmsg, proc_long("/proc/sys/fs/mqueue/msg_default"));
     ASSERT_EQ(got.msgsize, proc_long("/proc/sys/fs/mqueue/msgsize_default"));
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-07 the access mode, O_NONBLOCK and O_CLOEXEC given to ipc_mq_open take effect */
@@ -149,6 +164,7 @@ static void test_mq_api_07_open_flags_applied(void **state)
     ASSERT_IPC_OK(ipc_mq_close(wr));
     ASSERT_IPC_OK(ipc_mq_close(rd));
     ASSERT_IPC_OK(ipc_mq_close(rw));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-08 ipc_mq_open returns mq_open's own errors as negative errnos */
@@ -161,14 +177,31 @@ static void test_mq_api_08_open_errors_passed_through(void **state)
     int mq = mqt_new_queue(name, 0, 2, 16);
     ASSERT_IPC_ERR(ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL), EEXIST);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_api_01_well_formed_names_accepted),
-    IPCT_TEST(test_mq_api_02_bad_shape_einval),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "null", &name_null),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "empty", &name_empty),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "slash", &name_slash),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "no_slash", &name_no_slash),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "inner_slash", &name_inner_slash),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "two_parts", &name_two_parts),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "double_slash", &name_double_slash),
+    IPCT_VARIANT(test_mq_api_02_bad_shape_einval, "trailing_slash", &name_trailing_slash),
     IPCT_TEST(test_mq_api_03_too_long_enametoolong),
-    IPCT_TEST(test_mq_api_04_bad_flags_einval),
-    IPCT_TEST(test_mq_api_05_nonpositive_limits_einval),
+    IPCT_VARIANT(test_mq_api_04_bad_flags_einval, "accmode3", &flags_accmode3),
+    IPCT_VARIANT(test_mq_api_04_bad_flags_einval, "trunc", &flags_trunc),
+    IPCT_VARIANT(test_mq_api_04_bad_flags_einval, "append", &flags_append),
+    IPCT_VARIANT(test_mq_api_04_bad_flags_einval, "sync", &flags_sync),
+    IPCT_VARIANT(test_mq_api_04_bad_flags_einval, "directory", &flags_directory),
+    IPCT_VARIANT(test_mq_api_04_bad_flags_einval, "noctty", &flags_noctty),
+    IPCT_VARIANT(test_mq_api_05_nonpositive_limits_einval, "maxmsg_0", &limits_maxmsg_0),
+    IPCT_VARIANT(test_mq_api_05_nonpositive_limits_einval, "msgsize_0", &limits_msgsize_0),
+    IPCT_VARIANT(test_mq_api_05_nonpositive_limits_einval, "maxmsg_minus_1", &limits_maxmsg_minus_1),
+    IPCT_VARIANT(test_mq_api_05_nonpositive_limits_einval, "msgsize_minus_8", &limits_msgsize_minus_8),
+    IPCT_VARIANT(test_mq_api_05_nonpositive_limits_einval, "both_long_min", &limits_both_long_min),
     IPCT_TEST(test_mq_api_06_limits_or_defaults_applied),
     IPCT_TEST(test_mq_api_07_open_flags_applied),
     IPCT_TEST(test_mq_api_08_open_errors_passed_through),

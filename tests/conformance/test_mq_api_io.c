@@ -32,9 +32,10 @@ static void test_mq_api_09_message_and_priority_carried(void **state)
 {
     char buf[16] = "";
     unsigned prio = 0;
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 3, 16);
+    int mq = mqt_new_queue(name, 0, 3, 16);
     ASSERT_IPC_OK(ipc_mq_send(mq, "low", 3, 1));
     ASSERT_IPC_OK(ipc_mq_send(mq, "high!", 5, 7));
     ASSERT_IPC_OK(ipc_mq_send(mq, "", 0, 0));
@@ -46,15 +47,17 @@ static void test_mq_api_09_message_and_priority_carried(void **state)
     ASSERT_EQ(ipc_mq_receive(mq, buf, sizeof buf, &prio), 0);
     ASSERT_EQ(prio, 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-10 send and receive errors come back as negative errnos and change nothing */
 static void test_mq_api_10_send_receive_errors(void **state)
 {
     char buf[8];
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), O_NONBLOCK, 1, 8);
+    int mq = mqt_new_queue(name, O_NONBLOCK, 1, 8);
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf, NULL), EAGAIN);
     ASSERT_IPC_ERR(ipc_mq_send(mq, "123456789", 9, 0), EMSGSIZE);
     ASSERT_IPC_ERR(ipc_mq_send(mq, "m", 1, MQ_PRIO_MAX), EINVAL);
@@ -66,6 +69,7 @@ static void test_mq_api_10_send_receive_errors(void **state)
     ASSERT_IPC_OK(ipc_mq_close(mq));
     ASSERT_IPC_ERR(ipc_mq_send(mq, "m", 1, 0), EBADF);
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf, NULL), EBADF);
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-11 the timed variants deliver in time, else -ETIMEDOUT; a bad or NULL deadline is -EINVAL */
@@ -75,11 +79,12 @@ static void test_mq_api_11_timed_variants(void **state)
     struct timespec later;
     char buf[8];
     unsigned prio = 0;
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
     ASSERT_SYS_OK(clock_gettime(CLOCK_REALTIME, &later));
     later.tv_sec += 3600; /* never reached: each timed call below can finish at once */
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 1, 8); /* blocking */
+    int mq = mqt_new_queue(name, 0, 1, 8); /* blocking */
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "m", 1, 0, NULL), EINVAL);
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "m", 1, 0, &bad), EINVAL);
     ASSERT_IPC_OK(ipc_mq_timedsend(mq, "m", 1, 4, &later));
@@ -92,6 +97,7 @@ static void test_mq_api_11_timed_variants(void **state)
     ASSERT_EQ(prio, 4);
     ASSERT_IPC_ERR(ipc_mq_timedreceive(mq, buf, sizeof buf, NULL, &past), ETIMEDOUT);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-12 ipc_mq_stat reports the limits and the messages queued */
@@ -99,14 +105,15 @@ static void test_mq_api_12_stat_reports_limits_and_count(void **state)
 {
     struct ipc_mq_limits lim = { 0, 0 };
     long n = -1;
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 4, 32);
+    int mq = mqt_new_queue(name, 0, 4, 32);
     for (long i = 0; i < 3; i++) {
         ASSERT_IPC_OK(ipc_mq_stat(mq, &lim, &n));
-        if (lim.maxmsg != 4 || lim.msgsize != 32 || n != i)
-            IPCT_FAIL("after %ld sends: maxmsg %ld msgsize %ld queued %ld", i, lim.maxmsg,
-                      lim.msgsize, n);
+        ASSERT_EQ(lim.maxmsg, 4);
+        ASSERT_EQ(lim.msgsize, 32);
+        ASSERT_EQ(n, i); /* messages sent so far */
         ASSERT_IPC_OK(ipc_mq_send(mq, "m", 1, 0));
     }
     ASSERT_IPC_OK(ipc_mq_stat(mq, NULL, NULL));
@@ -114,6 +121,7 @@ static void test_mq_api_12_stat_reports_limits_and_count(void **state)
     n = -7;
     ASSERT_IPC_ERR(ipc_mq_stat(mq, &lim, &n), EBADF);
     ASSERT_EQ(n, -7);
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 static long mq_flags(int mq)
@@ -121,8 +129,8 @@ static long mq_flags(int mq)
     struct mq_attr attr;
 
     ASSERT_SYS_OK(mq_getattr(mq, &attr));
-    if (attr.mq_maxmsg != 2 || attr.mq_msgsize != 16)
-        IPCT_FAIL("limits changed: maxmsg %ld msgsize %ld", attr.mq_maxmsg, attr.mq_msgsize);
+    ASSERT_EQ(attr.mq_maxmsg, 2); /* the limits unchanged */
+    ASSERT_EQ(attr.mq_msgsize, 16);
     return attr.mq_flags;
 }
 
@@ -130,9 +138,10 @@ static long mq_flags(int mq)
 static void test_mq_api_13_set_nonblock_only_flag(void **state)
 {
     char buf[16];
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 2, 16);
+    int mq = mqt_new_queue(name, 0, 2, 16);
     ASSERT_IPC_OK(ipc_mq_set_nonblock(mq, 1));
     ASSERT_EQ(mq_flags(mq), O_NONBLOCK);
     ASSERT_IPC_ERR(ipc_mq_receive(mq, buf, sizeof buf, NULL), EAGAIN);
@@ -143,20 +152,23 @@ static void test_mq_api_13_set_nonblock_only_flag(void **state)
     ASSERT_EQ(ASSERT_SYS_OK(fcntl(mq, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
     ASSERT_IPC_OK(ipc_mq_close(mq));
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 1), EBADF);
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-14 ipc_mq_close releases the descriptor; a second close is -EBADF */
 static void test_mq_api_14_close_releases_descriptor(void **state)
 {
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
     int next = ipct_lowest_free_fd();
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 2, 16);
+    int mq = mqt_new_queue(name, 0, 2, 16);
     ASSERT_EQ(mq, next);
     ASSERT_IPC_OK(ipc_mq_close(mq));
     ASSERT_EQ(ipct_lowest_free_fd(), next);
     ASSERT_IPC_ERR(ipc_mq_close(mq), EBADF);
     ASSERT_IPC_ERR(ipc_mq_close(-1), EBADF);
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-API-15 ipc_mq_unlink removes the name; open descriptors keep the queue */
@@ -183,30 +195,29 @@ static void on_usr1(int sig)
 }
 
 /* arg: the queue (blocking, 1 x 16) and what to do: 'r' receive from it
- * empty, 's' send to it full. Exit 0: the call returned -EINTR after the
- * handler ran; 1: sigaction failed; 2: another result; 3: handler not run. */
-static int blocked_call(void *arg)
+ * empty, 's' send to it full. The call must return -EINTR after the
+ * handler ran. */
+static void blocked_call(void *arg)
 {
     const int *a = arg;
     struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART */
     long rc;
 
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGUSR1, &sa, NULL) == -1)
-        return 1;
+    ASSERT_SYS_OK(sigaction(SIGUSR1, &sa, NULL));
     if (a[1] == 'r') {
         char buf[16];
         rc = ipc_mq_receive(a[0], buf, sizeof buf, NULL);
     } else
         rc = ipc_mq_send(a[0], "x", 1, 0);
-    if (rc != -EINTR)
-        return 2;
-    return handled ? 0 : 3;
+    ASSERT_IPC_ERR(rc, EINTR);
+    ASSERT_TRUE(handled);
 }
 
 /* MQ-API-16 a blocked send or receive interrupted by a handler returns -EINTR; the layer does not retry */
 static void test_mq_api_16_interrupted_call_eintr_not_retried(void **state)
 {
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
     if (IPCT_TSAN)
@@ -214,20 +225,21 @@ static void test_mq_api_16_interrupted_call_eintr_not_retried(void **state)
                   "mq_timedsend/mq_timedreceive are not intercepted: the call returns EINTR "
                   "before the handler has run");
 
-    int mq = mqt_new_queue(ipct_ipc_name("mq"), 0, 1, 16);
+    int mq = mqt_new_queue(name, 0, 1, 16);
     int recv_arg[2] = { mq, 'r' }, send_arg[2] = { mq, 's' };
-    pid_t pid = ipct_spawn_rc(blocked_call, recv_arg);
+    pid_t pid = ipct_spawn(blocked_call, recv_arg);
     ipct_await_blocked(pid, SYS_mq_timedreceive);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0); /* a retrying layer would block again: the wait times out */
 
     ASSERT_IPC_OK(ipc_mq_send(mq, "full", 4, 0));
-    pid = ipct_spawn_rc(blocked_call, send_arg);
+    pid = ipct_spawn(blocked_call, send_arg);
     ipct_await_blocked(pid, SYS_mq_timedsend);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
     ASSERT_EQ(queued(mq), 1);
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum { MAXMSG = 4, MSGSIZE = 64, RACERS = 4 };
@@ -42,20 +41,17 @@ static struct mq_attr attr_of(mqd_t q)
     return attr;
 }
 
-/* Asserts all four fields of *got. */
-static void assert_attr(struct mq_attr got, long flags, long maxmsg, long msgsize, long cur)
+/* Asserts all four fields of got, failing at the caller's line. */
+#define assert_attr(got, flags, maxmsg, msgsize, cur) \
+    assert_attr_at(got, flags, maxmsg, msgsize, cur, __FILE__, __LINE__)
+static void assert_attr_at(struct mq_attr got, long flags, long maxmsg, long msgsize, long cur,
+                           const char *file, int line)
 {
     if (got.mq_flags != flags || got.mq_maxmsg != maxmsg || got.mq_msgsize != msgsize ||
         got.mq_curmsgs != cur)
-        IPCT_FAIL("mq_attr {flags %#lx, maxmsg %ld, msgsize %ld, curmsgs %ld}, expected "
+        ipct__fail_at(file, line, "mq_attr {flags %#lx, maxmsg %ld, msgsize %ld, curmsgs %ld}, expected "
                   "{%#lx, %ld, %ld, %ld}", got.mq_flags, got.mq_maxmsg, got.mq_msgsize,
                   got.mq_curmsgs, flags, maxmsg, msgsize, cur);
-}
-
-/* A number from a /proc/sys file. */
-static long read_sysctl(const char *path)
-{
-    return ipct_read_long(path);
 }
 
 /* MQ-ATTR-01 a new queue has the attr's maxmsg and msgsize, mq_flags 0 and no messages */
@@ -71,6 +67,7 @@ static void test_mq_attr_01_new_queue_attributes(void **state)
     ASSERT_EQ(ASSERT_SYS_OK(mq_getattr(q, &got)), 0);
     assert_attr(got, 0, 3, 100, 0);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-ATTR-02 mq_curmsgs counts the messages in the queue */
@@ -90,6 +87,7 @@ static void test_mq_attr_02_curmsgs_tracks_queue(void **state)
         ASSERT_EQ(attr_of(q).mq_curmsgs, i);
     }
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-ATTR-03 mq_flags shows the O_NONBLOCK given to mq_open */
@@ -104,6 +102,7 @@ static void test_mq_attr_03_flags_from_open(void **state)
     ASSERT_EQ(attr_of(plain).mq_flags, 0);
     ASSERT_SYS_OK(mq_close(plain));
     ASSERT_SYS_OK(mq_close(nb));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-ATTR-04 mq_setattr changes O_NONBLOCK and nothing else */
@@ -125,6 +124,7 @@ static void test_mq_attr_04_setattr_only_nonblock(void **state)
     ASSERT_SYS_OK(mq_setattr(q, &off, NULL));
     assert_attr(attr_of(q), 0, MAXMSG, MSGSIZE, 0);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-ATTR-05 mq_setattr returns the previous attributes in omqstat */
@@ -144,6 +144,7 @@ static void test_mq_attr_05_setattr_returns_old(void **state)
     ASSERT_SYS_OK(mq_setattr(q, &plain, &old));
     assert_attr(old, O_NONBLOCK, MAXMSG, MSGSIZE, 2);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-ATTR-06 mq_setattr with a flag other than O_NONBLOCK fails with EINVAL and changes nothing */
@@ -157,26 +158,36 @@ static void test_mq_attr_06_setattr_unknown_flag_einval(void **state)
     ASSERT_SYS_ERR(mq_setattr(q, &bad, NULL), EINVAL);
     assert_attr(attr_of(q), 0, MAXMSG, MSGSIZE, 0);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
+
+/* MQ-ATTR-07's rows: a queue descriptor closed, one never valid, and a
+ * descriptor that is not a queue. */
+enum bad_fd { BAD_CLOSED, BAD_NEVER_VALID, BAD_NOT_A_QUEUE };
+static const enum bad_fd bad_closed = BAD_CLOSED, bad_never_valid = BAD_NEVER_VALID,
+                         bad_not_a_queue = BAD_NOT_A_QUEUE;
 
 /* MQ-ATTR-07 mq_getattr and mq_setattr on a descriptor that is no open queue fail with EBADF */
 static void test_mq_attr_07_bad_descriptor_ebadf(void **state)
 {
+    const enum bad_fd *kind = ipct_variant();
     const char *name = ipct_ipc_name("mq");
     struct mq_attr attr = { 0 };
-    int fds[2];
+    int fds[2], bad = -1;
     (void)state;
 
     mqd_t closed = create_queue(name, 0);
     ASSERT_SYS_OK(mq_close(closed));
+    ASSERT_SYS_OK(mq_unlink(name));
     ASSERT_SYS_OK(pipe(fds));
-    const int bad[] = { closed, -1, fds[0] }; /* closed, never valid, not a queue */
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ASSERT_SYS_ERR(mq_getattr(bad[i], &attr), EBADF);
-        ASSERT_SYS_ERR(mq_setattr(bad[i], &attr, NULL), EBADF);
-    }
-    close(fds[0]);
-    close(fds[1]);
+    if (*kind == BAD_CLOSED)
+        bad = closed;
+    else if (*kind == BAD_NOT_A_QUEUE)
+        bad = fds[0];
+    ASSERT_SYS_ERR(mq_getattr(bad, &attr), EBADF);
+    ASSERT_SYS_ERR(mq_setattr(bad, &attr, NULL), EBADF);
+    ASSERT_SYS_OK(close(fds[0]));
+    ASSERT_SYS_OK(close(fds[1]));
 }
 
 /* MQ-CREATE-02 O_CREAT on an existing queue opens it and ignores mode and attr */
@@ -195,94 +206,103 @@ static void test_mq_create_02_existing_keeps_attributes(void **state)
     ASSERT_EQ(st.st_mode & 07777, 0600);
     ASSERT_SYS_OK(mq_close(again));
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-CREATE-05 with attr NULL, the limits come from msg_default and msgsize_default */
 static void test_mq_create_05_null_attr_defaults(void **state)
 {
     const char *name = ipct_ipc_name("mq");
-    long msg_default = read_sysctl("/proc/sys/fs/mqueue/msg_default");
-    long msg_max = read_sysctl("/proc/sys/fs/mqueue/msg_max");
-    long size_default = read_sysctl("/proc/sys/fs/mqueue/msgsize_default");
-    long size_max = read_sysctl("/proc/sys/fs/mqueue/msgsize_max");
+    long msg_default = ipct_read_long("/proc/sys/fs/mqueue/msg_default");
+    long msg_max = ipct_read_long("/proc/sys/fs/mqueue/msg_max");
+    long size_default = ipct_read_long("/proc/sys/fs/mqueue/msgsize_default");
+    long size_max = ipct_read_long("/proc/sys/fs/mqueue/msgsize_max");
     (void)state;
 
     mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL));
     assert_attr(attr_of(q), 0, msg_default < msg_max ? msg_default : msg_max,
                 size_default < size_max ? size_default : size_max, 0);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
-/* As nobody, under umask 027: create the queue *arg with mode 0666 and
- * check it with fstat. Exit 0: owned by nobody's uid and gid, mode 0640;
- * 1: dropping privileges failed; 2: mq_open failed; 3: fstat failed;
- * 4: another owner; 5: another mode. */
-static int create_as_nobody(void *arg)
+/* As nobody, under umask 027: create the queue arg names with mode 0666
+ * and check with fstat that nobody owns it, with mode 0640. */
+static void create_as_nobody(void *arg)
 {
     struct stat st;
 
-    if (ipct_drop_privileges() != 0)
-        return 1;
+    ASSERT_IPC_OK(ipct_drop_privileges());
     umask(027);
     struct mq_attr attr = { .mq_maxmsg = MAXMSG, .mq_msgsize = MSGSIZE };
-    mqd_t q = mq_open(arg, O_RDWR | O_CREAT | O_EXCL, 0666, &attr);
-    if (q == (mqd_t)-1)
-        return 2;
-    if (fstat(q, &st) == -1)
-        return 3;
-    if (st.st_uid != geteuid() || st.st_gid != getegid())
-        return 4;
-    return (st.st_mode & 07777) == 0640 ? 0 : 5; /* q closes as the child exits */
+    mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(arg, O_RDWR | O_CREAT | O_EXCL, 0666, &attr));
+    ASSERT_SYS_OK(fstat(q, &st));
+    ASSERT_EQ(st.st_uid, geteuid());
+    ASSERT_EQ(st.st_gid, getegid());
+    ASSERT_EQ(st.st_mode & 07777, 0640); /* q closes as the child exits */
 }
 
 /* MQ-CREATE-06 a new queue belongs to its creator's effective uid and gid, with the mode less the umask */
 static void test_mq_create_06_owner_and_masked_mode(void **state)
 {
+    const char *name = ipct_ipc_name("mq");
     (void)state;
-    assert_child_exited(ipct_spawn_rc(create_as_nobody, (void *)ipct_ipc_name("mq")), 0);
+
+    assert_child_exited(ipct_spawn(create_as_nobody, (void *)name), 0);
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
+/* A racer's start line and where it tells its outcome. */
+struct racer { const char *name; int go[2]; int outcome_wfd; };
+
 /* In a child: wait for the start (end of file on go[0]), then try
- * O_CREAT|O_EXCL on arg's name. Exit 0: created it; 1: EEXIST; 2: another
- * error; 3: the start was not end of file. */
-static int race_to_create(void *arg)
+ * O_CREAT|O_EXCL on the name, and write 'c' (created it) or 'e' (EEXIST). */
+static void race_to_create(void *arg)
 {
-    const char *name = ((const char **)arg)[0];
-    int *go = (int *)((const char **)arg)[1];
+    const struct racer *r = arg;
     char byte;
 
-    close(go[1]);
-    if (read(go[0], &byte, 1) != 0)
-        return 3;
-    mqd_t q = open_with(name, 0, MAXMSG, MSGSIZE);
-    if (q != (mqd_t)-1)
-        return mq_close(q) == 0 ? 0 : 2;
-    return errno == EEXIST ? 1 : 2;
+    ASSERT_SYS_OK(close(r->go[1]));
+    ASSERT_EQ(ASSERT_SYS_OK(read(r->go[0], &byte, 1)), 0);
+    mqd_t q = open_with(r->name, 0, MAXMSG, MSGSIZE);
+    if (q == (mqd_t)-1) {
+        ASSERT_ERRNO_EQ(errno, EEXIST);
+        byte = 'e';
+    } else {
+        ASSERT_SYS_OK(mq_close(q));
+        byte = 'c';
+    }
+    ASSERT_EQ(ASSERT_SYS_OK(write(r->outcome_wfd, &byte, 1)), 1);
 }
 
 /* MQ-CREATE-03 of several processes racing O_CREAT|O_EXCL on one name, exactly one creates it */
 static void test_mq_create_03_exclusive_create_is_atomic(void **state)
 {
-    const char *name = ipct_ipc_name("mq");
-    int go[2], outcome[4] = { 0 };
+    struct racer r = { .name = ipct_ipc_name("mq") };
+    int outcome[2], created = 0, refused_eexist = 0;
     pid_t racers[RACERS];
     (void)state;
 
-    ASSERT_SYS_OK(pipe(go));
-    const void *arg[] = { name, go };
+    ASSERT_SYS_OK(pipe(r.go));
+    ASSERT_SYS_OK(pipe(outcome));
+    r.outcome_wfd = outcome[1];
     for (int i = 0; i < RACERS; i++)
-        racers[i] = ipct_spawn_rc(race_to_create, arg);
+        racers[i] = ipct_spawn(race_to_create, &r);
     for (int i = 0; i < RACERS; i++)
         ipct_await_blocked(racers[i], SYS_read); /* all at the start line */
-    close(go[1]);
-    close(go[0]);
+    ASSERT_SYS_OK(close(r.go[1]));
+    ASSERT_SYS_OK(close(r.go[0]));
     for (int i = 0; i < RACERS; i++) {
-        int status = ipct_wait(racers[i]);
-        outcome[WIFEXITED(status) && WEXITSTATUS(status) < 3 ? WEXITSTATUS(status) : 3]++;
+        assert_child_exited(racers[i], 0);
+        char byte = ipct_await_byte(outcome[0]);
+        created += byte == 'c';
+        refused_eexist += byte == 'e';
     }
-    if (outcome[0] != 1 || outcome[1] != RACERS - 1)
-        IPCT_FAIL("%d created, %d got EEXIST, %d failed otherwise, %d went wrong; expected 1 "
-                  "and %d", outcome[0], outcome[1], outcome[2], outcome[3], RACERS - 1);
+    ASSERT_EQ(created, 1);
+    ASSERT_EQ(refused_eexist, RACERS - 1);
+    ASSERT_SYS_OK(close(outcome[0]));
+    ASSERT_SYS_OK(close(outcome[1]));
+    ASSERT_SYS_OK(mq_unlink(r.name));
 }
 
 /* MQ-LIMIT-01 mq_maxmsg or mq_msgsize of zero or less fails with EINVAL */
@@ -303,57 +323,45 @@ struct sys_limits {
     long msg_max, size_max;
 };
 
-/* True when open_with(name, maxmsg, msgsize) fails with EINVAL. */
-static int refused(const char *name, long maxmsg, long msgsize)
+/* A queue of maxmsg x msgsize can be created under name (and is removed again). */
+static void assert_accepted(const char *name, long maxmsg, long msgsize)
 {
-    errno = 0;
-    return open_with(name, 0, maxmsg, msgsize) == (mqd_t)-1 && errno == EINVAL;
+    ASSERT_SYS_OK(mq_close((mqd_t)ASSERT_SYS_OK(open_with(name, 0, maxmsg, msgsize))));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
-/* True when a queue of maxmsg x msgsize can be created (and is removed again). */
-static int accepted(const char *name, long maxmsg, long msgsize)
-{
-    mqd_t q = open_with(name, 0, maxmsg, msgsize);
-
-    return q != (mqd_t)-1 && mq_close(q) == 0 && mq_unlink(name) == 0;
-}
-
-/* As nobody: queues at msg_max / msgsize_max are accepted, one above refused.
- * Exit 0: so; 1: dropping privileges failed; 2: a queue at a limit was
- * refused; 3: one above a limit was not refused with EINVAL. */
-static int proc_limits_as_nobody(void *arg)
+/* As nobody: queues at msg_max / msgsize_max are accepted, one above refused. */
+static void proc_limits_as_nobody(void *arg)
 {
     const struct sys_limits *lim = arg;
 
-    if (ipct_drop_privileges() != 0)
-        return 1;
-    if (!accepted(lim->name, lim->msg_max, 1) || !accepted(lim->name, 1, lim->size_max))
-        return 2;
-    return refused(lim->name, lim->msg_max + 1, 1) && refused(lim->name, 1, lim->size_max + 1)
-               ? 0 : 3;
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    assert_accepted(lim->name, lim->msg_max, 1);
+    assert_accepted(lim->name, 1, lim->size_max);
+    ASSERT_SYS_ERR(open_with(lim->name, 0, lim->msg_max + 1, 1), EINVAL);
+    ASSERT_SYS_ERR(open_with(lim->name, 0, 1, lim->size_max + 1), EINVAL);
 }
 
 /* MQ-LIMIT-02 without CAP_SYS_RESOURCE, msg_max and msgsize_max are the largest accepted */
 static void test_mq_limit_02_proc_limits_bind_unprivileged(void **state)
 {
     struct sys_limits lim = { .name = ipct_ipc_name("mq"),
-                              .msg_max = read_sysctl("/proc/sys/fs/mqueue/msg_max"),
-                              .size_max = read_sysctl("/proc/sys/fs/mqueue/msgsize_max") };
+                              .msg_max = ipct_read_long("/proc/sys/fs/mqueue/msg_max"),
+                              .size_max = ipct_read_long("/proc/sys/fs/mqueue/msgsize_max") };
     (void)state;
 
     if (lim.msg_max > 4096 || lim.size_max > 256L * 1024)
         IPCT_SKIP("msg_max %ld / msgsize_max %ld: a queue at the limit would not fit in "
                   "nobody's RLIMIT_MSGQUEUE (800 KiB by default)", lim.msg_max, lim.size_max);
-    assert_child_exited(ipct_spawn_rc(proc_limits_as_nobody, &lim), 0);
+    assert_child_exited(ipct_spawn(proc_limits_as_nobody, &lim), 0);
 }
 
-/* As nobody: attributes above the hard caps are refused. Exit 0: so;
- * 1: dropping privileges failed; 2: one was not refused with EINVAL. */
-static int hard_caps_as_nobody(void *arg)
+/* As nobody: attributes above the hard caps are refused with EINVAL. */
+static void hard_caps_as_nobody(void *arg)
 {
-    if (ipct_drop_privileges() != 0)
-        return 1;
-    return refused(arg, HARD_MSGMAX + 1, 1) && refused(arg, 1, HARD_MSGSIZEMAX + 1L) ? 0 : 2;
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_SYS_ERR(open_with(arg, 0, HARD_MSGMAX + 1, 1), EINVAL);
+    ASSERT_SYS_ERR(open_with(arg, 0, 1, HARD_MSGSIZEMAX + 1L), EINVAL);
 }
 
 /* MQ-LIMIT-03 above HARD_MSGMAX or HARD_MSGSIZEMAX every process gets EINVAL */
@@ -364,7 +372,7 @@ static void test_mq_limit_03_hard_caps_einval_for_all(void **state)
 
     ASSERT_SYS_ERR(open_with(name, 0, HARD_MSGMAX + 1, 1), EINVAL); /* caps or none */
     ASSERT_SYS_ERR(open_with(name, 0, 1, HARD_MSGSIZEMAX + 1L), EINVAL);
-    assert_child_exited(ipct_spawn_rc(hard_caps_as_nobody, (void *)name), 0);
+    assert_child_exited(ipct_spawn(hard_caps_as_nobody, (void *)name), 0);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -374,7 +382,9 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_attr_04_setattr_only_nonblock),
     IPCT_TEST(test_mq_attr_05_setattr_returns_old),
     IPCT_TEST(test_mq_attr_06_setattr_unknown_flag_einval),
-    IPCT_TEST(test_mq_attr_07_bad_descriptor_ebadf),
+    IPCT_VARIANT(test_mq_attr_07_bad_descriptor_ebadf, "closed", &bad_closed),
+    IPCT_VARIANT(test_mq_attr_07_bad_descriptor_ebadf, "never_valid", &bad_never_valid),
+    IPCT_VARIANT(test_mq_attr_07_bad_descriptor_ebadf, "not_a_queue", &bad_not_a_queue),
     IPCT_TEST(test_mq_create_02_existing_keeps_attributes),
     IPCT_TEST(test_mq_create_05_null_attr_defaults),
     IPCT_TEST(test_mq_create_06_owner_and_masked_mode),

@@ -123,7 +123,8 @@ static void test_mq_demo_02_sigterm_exit_zero_no_queue(void **state)
     (void)state;
 
     pid_t server = start_server(base, "2");
-    ASSERT_TRUE(srv_exists(base, "req", 0) && srv_exists(base, "rep", 1));
+    ASSERT_TRUE(srv_exists(base, "req", 0));
+    ASSERT_TRUE(srv_exists(base, "rep", 1));
     stop_server(server, SIGTERM, base, 2);
 }
 
@@ -155,31 +156,30 @@ static void test_mq_demo_03_bad_number_err_exit_one(void **state)
     stop_server(server, SIGTERM, base, 1);
 }
 
+/* MQ-DEMO-04's rows: one wrong command line each. */
+struct usage_row { char *argv[5]; };
+static const struct usage_row usage_server_no_args = { { IPCSPEC_MQ_SERVER_DEMO, NULL } },
+    usage_server_0_clients = { { IPCSPEC_MQ_SERVER_DEMO, "/b", "0", NULL } },
+    usage_server_17_clients = { { IPCSPEC_MQ_SERVER_DEMO, "/b", "17", NULL } },
+    usage_server_3x_clients = { { IPCSPEC_MQ_SERVER_DEMO, "/b", "3x", NULL } },
+    usage_server_empty_count = { { IPCSPEC_MQ_SERVER_DEMO, "/b", "", NULL } },
+    usage_client_no_numbers = { { IPCSPEC_MQ_CLIENT_DEMO, "/b", "0", NULL } },
+    usage_client_id_x = { { IPCSPEC_MQ_CLIENT_DEMO, "/b", "x", "1", NULL } },
+    usage_client_id_empty = { { IPCSPEC_MQ_CLIENT_DEMO, "/b", "", "1", NULL } },
+    usage_client_id_0x = { { IPCSPEC_MQ_CLIENT_DEMO, "/b", "0x", "1", NULL } },
+    usage_client_id_minus_1 = { { IPCSPEC_MQ_CLIENT_DEMO, "/b", "-1", "1", NULL } },
+    usage_client_id_16 = { { IPCSPEC_MQ_CLIENT_DEMO, "/b", "16", "1", NULL } };
+
 /* MQ-DEMO-04 both demos exit 2 with a usage line on wrong arguments */
 static void test_mq_demo_04_usage_exit_two(void **state)
 {
-    char *const argvs[][5] = {
-        { IPCSPEC_MQ_SERVER_DEMO, NULL },
-        { IPCSPEC_MQ_SERVER_DEMO, "/b", "0", NULL },
-        { IPCSPEC_MQ_SERVER_DEMO, "/b", "17", NULL },
-        { IPCSPEC_MQ_SERVER_DEMO, "/b", "3x", NULL },
-        { IPCSPEC_MQ_SERVER_DEMO, "/b", "", NULL },
-        { IPCSPEC_MQ_CLIENT_DEMO, "/b", "0", NULL },
-        { IPCSPEC_MQ_CLIENT_DEMO, "/b", "x", "1", NULL },
-        { IPCSPEC_MQ_CLIENT_DEMO, "/b", "", "1", NULL },
-        { IPCSPEC_MQ_CLIENT_DEMO, "/b", "0x", "1", NULL },
-        { IPCSPEC_MQ_CLIENT_DEMO, "/b", "-1", "1", NULL },
-        { IPCSPEC_MQ_CLIENT_DEMO, "/b", "16", "1", NULL },
-    };
+    const struct usage_row *r = ipct_variant();
     struct run run;
     (void)state;
 
-    for (size_t k = 0; k < sizeof argvs / sizeof argvs[0]; k++) {
-        int code = run_to_end(argvs[k], &run);
-        if (code != 2 || strncmp(run.err, "usage: ", 7) != 0)
-            IPCT_FAIL("case %zu: exit %d, stderr \"%s\"; expected exit 2 and a usage line", k,
-                      code, run.err);
-    }
+    ASSERT_EQ(run_to_end(r->argv, &run), 2);
+    if (strncmp(run.err, "usage: ", 7) != 0)
+        IPCT_FAIL("stderr \"%s\"; expected a usage line", run.err);
 }
 
 /* MQ-DEMO-05 the demo client reports a missing server and an oversized request */
@@ -211,7 +211,17 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_demo_02_sigterm_exit_zero_no_queue),
     IPCT_TEST(test_mq_demo_02_sigint_exit_zero_no_queue),
     IPCT_TEST(test_mq_demo_03_bad_number_err_exit_one),
-    IPCT_TEST(test_mq_demo_04_usage_exit_two),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "server_no_args", &usage_server_no_args),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "server_0_clients", &usage_server_0_clients),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "server_17_clients", &usage_server_17_clients),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "server_3x_clients", &usage_server_3x_clients),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "server_empty_count", &usage_server_empty_count),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "client_no_numbers", &usage_client_no_numbers),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "client_id_x", &usage_client_id_x),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "client_id_empty", &usage_client_id_empty),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "client_id_0x", &usage_client_id_0x),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "client_id_minus_1", &usage_client_id_minus_1),
+    IPCT_VARIANT(test_mq_demo_04_usage_exit_two, "client_id_16", &usage_client_id_16),
     IPCT_TEST(test_mq_demo_05_client_failures_reported),
 };
 

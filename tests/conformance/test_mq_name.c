@@ -96,6 +96,7 @@ static void test_mq_create_01_excl_existing_eexist(void **state)
     ASSERT_EQ(mqt_queued(q), 1);
     mqt_assert_receives(q, "kept", 5);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-CREATE-04 O_EXCL without O_CREAT is ignored */
@@ -111,6 +112,7 @@ static void test_mq_create_04_excl_without_creat_ignored(void **state)
     mqt_assert_receives(q, "e", 0);
     ASSERT_SYS_OK(mq_close(again));
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-UNLINK-06 mq_unlink of a name that does not exist fails with ENOENT */

@@ -18,22 +18,24 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum { MSGSIZE = 32, COOKIE = 4242 };
 
-/* A new, empty queue open O_RDWR, holding 4 messages; SIGUSR1 blocked. */
+/* A new, empty queue open O_RDWR, holding 4 messages; SIGUSR1 blocked. Its
+ * name is unlinked at once: the test and its children use the descriptor. */
 static mqd_t new_queue(void)
 {
     struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = MSGSIZE };
+    const char *name = ipct_ipc_name("mq");
     sigset_t usr1;
     mqd_t q;
 
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
     ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &usr1, NULL));
-    ASSERT_SYS_OK(q = mq_open(ipct_ipc_name("mq"), O_CREAT | O_EXCL | O_RDWR, 0600, &attr));
+    ASSERT_SYS_OK(q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr));
+    ASSERT_SYS_OK(mq_unlink(name));
     return q;
 }
 
@@ -78,33 +80,41 @@ static void expect_not_notified(void)
         IPCT_FAIL("a notification came (si_code %d, from pid %d)", info.si_code, (int)info.si_pid);
 }
 
-/* Tries to register with SIGEV_NONE on the inherited descriptor, and if that
- * worked, unregisters. Exit 0: EBUSY (another registration exists); 1:
- * registered (none existed); 2: another errno. */
-static int try_register(void *arg)
+/* What the registration probe asks, and whose line a failure names. */
+struct probe { mqd_t q; int held; const char *file; int line; };
+
+/* In a child: tries to register with SIGEV_NONE on the inherited descriptor.
+ * With a registration held that fails with EBUSY; without, it works (and is
+ * undone). A wrong answer fails at the test's line. */
+static void try_register(void *arg)
 {
+    const struct probe *p = arg;
     struct sigevent sev = { .sigev_notify = SIGEV_NONE };
-    mqd_t q = *(mqd_t *)arg;
 
-    if (mq_notify(q, &sev) == 0)
-        return mq_notify(q, NULL) == 0 ? 1 : 2;
-    return errno == EBUSY ? 0 : 2;
+    if (p->held) {
+        ipct__sys_err(mq_notify(p->q, &sev), EBUSY, "mq_notify(q, SIGEV_NONE) from another "
+                      "process, a registration held", "EBUSY", p->file, p->line);
+    } else {
+        ipct__sys_ok(mq_notify(p->q, &sev), "mq_notify(q, SIGEV_NONE) from another process, "
+                     "no registration held", p->file, p->line);
+        ipct__sys_ok(mq_notify(p->q, NULL), "mq_notify(q, NULL)", p->file, p->line);
+    }
 }
 
-/* Whether the queue holds a registration (asked of a child). */
-static int registered(mqd_t q)
+/* Assert that q holds a registration (held 1) or none (held 0), as a child
+ * finds it. */
+#define expect_registered(q, held) expect_registered_at(q, held, __FILE__, __LINE__)
+static void expect_registered_at(mqd_t q, int held, const char *file, int line)
 {
-    int status = ipct_wait(ipct_spawn_rc(try_register, &q));
+    struct probe p = { .q = q, .held = held, .file = file, .line = line };
 
-    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
-        IPCT_FAIL("registration probe: status 0x%x", status);
-    return WEXITSTATUS(status) == 0;
+    ipct__assert_exited(ipct__spawn(try_register, &p, file, line), 0, file, line);
 }
 
-/* Sends "m" on the inherited descriptor. Exit 0: sent; 1: mq_send failed. */
-static int send_one(void *arg)
+/* Sends "m" on the inherited descriptor. */
+static void send_one(void *arg)
 {
-    return mq_send(*(mqd_t *)arg, "m", 1, 0) == 0 ? 0 : 1;
+    ASSERT_SYS_OK(mq_send(*(mqd_t *)arg, "m", 1, 0));
 }
 
 /* MQ-NOTIFY-01 a message arriving on an empty queue sends the registered signal, with SI_MESGQ and the value */
@@ -115,7 +125,7 @@ static void test_mq_notify_01_signal_on_arrival_si_mesgq(void **state)
     (void)state;
 
     register_signal(q);
-    pid_t sender = ipct_spawn_rc(send_one, &q);
+    pid_t sender = ipct_spawn(send_one, &q);
     if (!take_sigusr1(ipct_deadline_ms(), &info))
         IPCT_FAIL("no notification within %d ms", ipct_deadline_ms());
     assert_child_exited(sender, 0);
@@ -133,9 +143,9 @@ static void test_mq_notify_02_second_process_ebusy(void **state)
     mqd_t q = new_queue();
     (void)state;
 
-    ASSERT_FALSE(registered(q));
+    expect_registered(q, 0);
     register_signal(q);
-    assert_child_exited(ipct_spawn_rc(try_register, &q), 0); /* EBUSY */
+    expect_registered(q, 1); /* the other process gets EBUSY */
     mq_close(q);
 }
 
@@ -164,7 +174,7 @@ static void test_mq_notify_04_only_empty_to_nonempty(void **state)
     register_signal(q);
     ASSERT_SYS_OK(mq_send(q, "b", 1, 0)); /* 1 -> 2 messages */
     expect_not_notified();
-    ASSERT_TRUE(registered(q)); /* no notification spent it */
+    expect_registered(q, 1); /* no notification spent it */
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_OK(mq_send(q, "c", 1, 0)); /* 0 -> 1 */
@@ -182,7 +192,7 @@ static void test_mq_notify_05_one_shot(void **state)
     register_signal(q);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     expect_notified();
-    ASSERT_FALSE(registered(q)); /* another process may register now */
+    expect_registered(q, 0); /* another process may register now */
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     ASSERT_SYS_OK(mq_send(q, "b", 1, 0)); /* empty -> non-empty again */
     expect_not_notified();
@@ -196,24 +206,21 @@ static void test_mq_notify_06_null_unregisters(void **state)
     (void)state;
 
     register_signal(q);
-    ASSERT_TRUE(registered(q));
+    expect_registered(q, 1);
     ASSERT_SYS_OK(mq_notify(q, NULL));
-    ASSERT_FALSE(registered(q));
+    expect_registered(q, 0);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     expect_not_notified();
     mq_close(q);
 }
 
-/* Receives one message on the inherited descriptor.
- * Exit 0: got "w"; 1: mq_receive failed; 2: got something else. */
-static int receive_one(void *arg)
+/* Receives one message on the inherited descriptor: "w". */
+static void receive_one(void *arg)
 {
     char buf[MSGSIZE];
-    ssize_t n = mq_receive(*(mqd_t *)arg, buf, sizeof buf, NULL);
 
-    if (n == -1)
-        return 1;
-    return n == 1 && buf[0] == 'w' ? 0 : 2;
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(*(mqd_t *)arg, buf, sizeof buf, NULL)), 1);
+    ASSERT_EQ(buf[0], 'w');
 }
 
 /* MQ-NOTIFY-07 a message taken by a waiting receiver notifies nobody, and the registration stays */
@@ -223,12 +230,12 @@ static void test_mq_notify_07_waiting_receiver_takes_it(void **state)
     (void)state;
 
     register_signal(q);
-    pid_t reader = ipct_spawn_rc(receive_one, &q);
+    pid_t reader = ipct_spawn(receive_one, &q);
     ipct_await_blocked(reader, SYS_mq_timedreceive);
     ASSERT_SYS_OK(mq_send(q, "w", 1, 0));
     assert_child_exited(reader, 0);
     expect_not_notified();
-    ASSERT_TRUE(registered(q));
+    expect_registered(q, 1);
     ASSERT_SYS_OK(mq_send(q, "x", 1, 0)); /* nobody waits now */
     expect_notified();
     mq_close(q);
@@ -254,7 +261,7 @@ static void test_mq_notify_09_bad_sigevent_einval(void **state)
 
     ASSERT_SYS_ERR(mq_notify(q, &bad_kind), EINVAL);
     ASSERT_SYS_ERR(mq_notify(q, &bad_signo), EINVAL);
-    ASSERT_FALSE(registered(q));
+    expect_registered(q, 0);
     mq_close(q);
 }
 
@@ -278,37 +285,34 @@ static void test_mq_notify_11_sigev_none_silent_one_shot(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_notify(q, &sev));
-    ASSERT_TRUE(registered(q));
+    expect_registered(q, 1);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     expect_not_notified();
-    ASSERT_FALSE(registered(q));
+    expect_registered(q, 0);
     mq_close(q);
 }
 
-/* Runs in the thread glibc starts for the notification: a thread other than
- * the child's main one, with the value registered. Ends the child.
- * Exit 0: both hold; 2: the value differs; 3: it runs in the main thread. */
+/* Runs in the thread glibc starts for the notification: it must be a thread
+ * other than the child's main one, given the value registered. Ends the child. */
 static void on_message_thread(union sigval value)
 {
-    if (value.sival_int != COOKIE)
-        ipct_child_exit(2);
-    ipct_child_exit(gettid() == getpid() ? 3 : 0);
+    ASSERT_EQ(value.sival_int, COOKIE);
+    ASSERT_NE(gettid(), getpid());
+    ipct_child_exit(0);
 }
 
 /* Registers SIGEV_THREAD on the inherited descriptor, says it is ready, and
- * waits; on_message_thread ends it. Exit 1: mq_notify failed; 4: pause
- * returned (a signal, not the notification). */
-static int register_thread(void *arg)
+ * waits; on_message_thread ends it. */
+static void register_thread(void *arg)
 {
     struct sigevent sev = { .sigev_notify = SIGEV_THREAD };
 
     sev.sigev_notify_function = on_message_thread;
     sev.sigev_value.sival_int = COOKIE;
-    if (mq_notify(*(mqd_t *)arg, &sev) == -1)
-        return 1;
+    ASSERT_SYS_OK(mq_notify(*(mqd_t *)arg, &sev));
     ipct_child_ready();
     pause();
-    return 4;
+    IPCT_FAIL("pause returned: a signal came, not the notification's thread");
 }
 
 /* MQ-NOTIFY-12 a SIGEV_THREAD registration runs the function in a new thread with the value */
@@ -322,7 +326,7 @@ static void test_mq_notify_12_sigev_thread_runs_function(void **state)
     mqd_t q = new_queue();
 
     /* in a child: glibc keeps a netlink socket and a helper thread for good */
-    pid_t pid = ipct_spawn_rc(register_thread, &q);
+    pid_t pid = ipct_spawn(register_thread, &q);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(mq_send(q, "m", 1, 0));
     assert_child_exited(pid, 0);

@@ -25,30 +25,30 @@ struct tag {
     int seq;
 };
 
-/* A new, empty queue open O_RDWR, holding maxmsg messages of msgsize bytes. */
+/* A new, empty queue open O_RDWR, holding maxmsg messages of msgsize bytes.
+ * Its name is unlinked at once: the descriptor is all the test uses. */
 static mqd_t new_queue(long maxmsg, long msgsize)
 {
     struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
+    const char *name = ipct_ipc_name("mq");
     mqd_t q;
 
-    ASSERT_SYS_OK(q = mq_open(ipct_ipc_name("mq"), O_CREAT | O_EXCL | O_RDWR, 0600, &attr));
+    ASSERT_SYS_OK(q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr));
+    ASSERT_SYS_OK(mq_unlink(name));
     return q;
 }
 
 struct sender { mqd_t q; int id; unsigned prio; };
 
-/* Sends PER_SENDER tagged messages (blocking) with its priority.
- * Exit 0: all sent; 1: a send failed. */
-static int send_tagged(void *arg)
+/* Sends PER_SENDER tagged messages (blocking) with its priority. */
+static void send_tagged(void *arg)
 {
     const struct sender *s = arg;
 
     for (int seq = 0; seq < PER_SENDER; seq++) {
         struct tag t = { .sender = s->id, .seq = seq };
-        if (mq_send(s->q, (const char *)&t, sizeof t, s->prio) == -1)
-            return 1;
+        ASSERT_SYS_OK(mq_send(s->q, (const char *)&t, sizeof t, s->prio));
     }
-    return 0;
 }
 
 /* Receive one tag, waiting at most the harness deadline (a safety net: a
@@ -61,8 +61,7 @@ static struct tag receive_tag(mqd_t q)
     clock_gettime(CLOCK_REALTIME, &bound);
     bound.tv_sec += ipct_deadline_ms() / 1000 + 1;
     ssize_t n = ASSERT_SYS_OK(mq_timedreceive(q, (char *)&t, sizeof t, NULL, &bound));
-    if (n != (ssize_t)sizeof t)
-        IPCT_FAIL("a message of %zd bytes; every sender sends %zu", n, sizeof t);
+    ASSERT_EQ(n, sizeof t); /* what every sender sends */
     return t;
 }
 
@@ -78,14 +77,14 @@ static void check_many_to_one(int distinct_prios)
 
     for (int i = 0; i < SENDERS; i++) {
         s[i] = (struct sender){ .q = q, .id = i, .prio = distinct_prios ? (unsigned)i : 0 };
-        pid[i] = ipct_spawn_rc(send_tagged, &s[i]);
+        pid[i] = ipct_spawn(send_tagged, &s[i]);
     }
     for (int i = 0; i < SENDERS; i++)
         ipct_await_blocked(pid[i], SYS_mq_timedsend); /* nothing is read yet */
     for (int n = 0; n < SENDERS * PER_SENDER; n++) {
         struct tag t = receive_tag(q);
-        if (t.sender < 0 || t.sender >= SENDERS)
-            IPCT_FAIL("message %d names sender %d", n, t.sender);
+        ASSERT_GE(t.sender, 0);
+        ASSERT_LT(t.sender, SENDERS);
         if (t.seq != next[t.sender])
             IPCT_FAIL("message %d: sender %d's number %d; expected %d (lost, repeated or reordered)",
                       n, t.sender, t.seq, next[t.sender]);
@@ -175,15 +174,13 @@ static void test_mq_select_01_poll_tracks_fill(void **state)
     check_readiness(1);
 }
 
-/* Polls the queue for POLLIN with no timeout.
- * Exit 0: POLLIN; 1: poll failed; 2: some other event. */
-static int poll_for_input(void *arg)
+/* Polls the queue with no timeout; it must wake with POLLIN alone. */
+static void poll_for_input(void *arg)
 {
     struct pollfd pfd = { .fd = *(mqd_t *)arg, .events = POLLIN };
 
-    if (poll(&pfd, 1, -1) == -1)
-        return 1;
-    return pfd.revents == POLLIN ? 0 : 2;
+    ASSERT_EQ(ASSERT_SYS_OK(poll(&pfd, 1, -1)), 1);
+    ASSERT_EQ(pfd.revents, POLLIN);
 }
 
 #ifdef SYS_poll
@@ -199,7 +196,7 @@ static void test_mq_select_02_poll_wakes_on_message(void **state)
     struct mq_attr attr;
     (void)state;
 
-    pid_t pid = ipct_spawn_rc(poll_for_input, &q);
+    pid_t pid = ipct_spawn(poll_for_input, &q);
     ipct_await_blocked(pid, POLL_SYSCALL);
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
     assert_child_exited(pid, 0);
@@ -209,18 +206,17 @@ static void test_mq_select_02_poll_wakes_on_message(void **state)
 }
 
 /* Selects the queue for writing with no timeout, by pselect: its system call
- * is pselect6 in every libc (select's may be select or pselect6).
- * Exit 0: writable; 1: pselect failed; 2: returned without it. */
-static int select_for_output(void *arg)
+ * is pselect6 in every libc (select's may be select or pselect6). It must
+ * wake with the queue writable. */
+static void select_for_output(void *arg)
 {
     mqd_t q = *(mqd_t *)arg;
     fd_set w;
 
     FD_ZERO(&w);
     FD_SET(q, &w);
-    if (pselect(q + 1, NULL, &w, NULL, NULL, NULL) == -1)
-        return 1;
-    return FD_ISSET(q, &w) ? 0 : 2;
+    ASSERT_EQ(ASSERT_SYS_OK(pselect(q + 1, NULL, &w, NULL, NULL, NULL)), 1);
+    ASSERT_TRUE(FD_ISSET(q, &w));
 }
 
 /* MQ-SELECT-03 a select waiting on a full queue wakes when a receive makes room */
@@ -231,7 +227,7 @@ static void test_mq_select_03_select_wakes_on_room(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_send(q, "a", 1, 0));
-    pid_t pid = ipct_spawn_rc(select_for_output, &q);
+    pid_t pid = ipct_spawn(select_for_output, &q);
     ipct_await_blocked(pid, SYS_pselect6);
     ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL));
     assert_child_exited(pid, 0);

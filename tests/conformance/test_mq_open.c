@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -30,6 +29,7 @@ static void test_mq_open_01_second_open_reaches_same_queue(void **state)
     mqt_assert_receives(again, "hello", 3);
     ASSERT_SYS_OK(mq_close(again));
     ASSERT_SYS_OK(mq_close(created));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-OPEN-02 without O_CREAT, a name that does not exist fails with ENOENT */
@@ -57,6 +57,7 @@ static void test_mq_open_03_rdonly_send_ebadf(void **state)
     mqt_assert_receives(ro, "y", 0);
     ASSERT_SYS_OK(mq_close(ro));
     ASSERT_SYS_OK(mq_close(rw));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-OPEN-04 a descriptor opened O_WRONLY sends but refuses mq_receive with EBADF */
@@ -74,6 +75,7 @@ static void test_mq_open_04_wronly_receive_ebadf(void **state)
     mqt_assert_receives(rw, "z", 2);
     ASSERT_SYS_OK(mq_close(wo));
     ASSERT_SYS_OK(mq_close(rw));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-OPEN-05 a descriptor opened O_RDWR both sends and receives */
@@ -87,21 +89,17 @@ static void test_mq_open_05_rdwr_sends_and_receives(void **state)
     ASSERT_SYS_OK(mq_send(rw, "both", 4, 1));
     mqt_assert_receives(rw, "both", 1);
     ASSERT_SYS_OK(mq_close(rw));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
-/* In a child: open the queue *arg by name, receive "ping", answer "pong".
- * Exit 0: done; 1: open failed; 2: receive failed or got something else;
- * 3: send failed. */
-static int answer_ping(void *arg)
+/* In a child: open the queue arg names, receive "ping", answer "pong". */
+static void answer_ping(void *arg)
 {
-    char buf[MQT_MSGSIZE];
-    mqd_t q = mq_open(arg, O_RDWR);
+    mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(arg, O_RDWR));
 
-    if (q == (mqd_t)-1)
-        return 1;
-    if (mq_receive(q, buf, sizeof buf, NULL) != 4 || memcmp(buf, "ping", 4) != 0)
-        return 2;
-    return mq_send(q, "pong", 4, 0) == 0 && mq_close(q) == 0 ? 0 : 3;
+    mqt_assert_receives(q, "ping", 0);
+    ASSERT_SYS_OK(mq_send(q, "pong", 4, 0));
+    ASSERT_SYS_OK(mq_close(q));
 }
 
 /* MQ-OPEN-06 another process opening the name reaches the same queue */
@@ -112,9 +110,10 @@ static void test_mq_open_06_other_process_same_queue(void **state)
 
     mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "ping", 4, 0));
-    assert_child_exited(ipct_spawn_rc(answer_ping, (void *)name), 0);
+    assert_child_exited(ipct_spawn(answer_ping, (void *)name), 0);
     mqt_assert_receives(q, "pong", 0);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-OPEN-07 mq_open neither adds nor removes messages */
@@ -135,22 +134,19 @@ static void test_mq_open_07_open_leaves_messages(void **state)
     ASSERT_SYS_OK(mq_close(creat));
     ASSERT_SYS_OK(mq_close(plain));
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* In a forked child, on the inherited descriptor *arg: receive "ping",
- * send "pong", turn O_NONBLOCK on. Exit 0: done; 1: receive failed or got
- * something else; 2: send failed; 3: mq_setattr failed. */
-static int use_inherited(void *arg)
+ * send "pong", turn O_NONBLOCK on. */
+static void use_inherited(void *arg)
 {
     mqd_t q = *(mqd_t *)arg;
-    char buf[MQT_MSGSIZE];
     struct mq_attr nb = { .mq_flags = O_NONBLOCK };
 
-    if (mq_receive(q, buf, sizeof buf, NULL) != 4 || memcmp(buf, "ping", 4) != 0)
-        return 1;
-    if (mq_send(q, "pong", 4, 0) != 0)
-        return 2;
-    return mq_setattr(q, &nb, NULL) == 0 ? 0 : 3;
+    mqt_assert_receives(q, "ping", 0);
+    ASSERT_SYS_OK(mq_send(q, "pong", 4, 0));
+    ASSERT_SYS_OK(mq_setattr(q, &nb, NULL));
 }
 
 /* MQ-OPEN-08 a forked child inherits working descriptors that share mq_flags */
@@ -162,11 +158,12 @@ static void test_mq_open_08_fork_inherits_shared_descriptor(void **state)
 
     mqd_t q = mqt_create_queue(name, 0);
     ASSERT_SYS_OK(mq_send(q, "ping", 4, 0));
-    assert_child_exited(ipct_spawn_rc(use_inherited, &q), 0);
+    assert_child_exited(ipct_spawn(use_inherited, &q), 0);
     ASSERT_SYS_OK(mq_getattr(q, &attr));
     ASSERT_EQ(attr.mq_flags, O_NONBLOCK); /* set by the child */
     mqt_assert_receives(q, "pong", 0);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* Exec ipcspec-fdcheck on fd; it exits 0 when fd is closed, 1 when open. */
@@ -193,6 +190,7 @@ static void test_mq_open_09_closed_across_exec(void **state)
     assert_child_exited(exec_fdcheck(cloexec), 0);
     ASSERT_SYS_OK(mq_close(cloexec));
     ASSERT_SYS_OK(mq_close(plain));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* MQ-OPEN-10 on an existing queue, the access mode O_WRONLY|O_RDWR fails with EINVAL */
@@ -206,30 +204,27 @@ static void test_mq_open_10_both_access_bits_einval(void **state)
     ASSERT_SYS_ERR(mq_open(name, O_WRONLY | O_RDWR), EINVAL);
     ASSERT_EQ(ipct_lowest_free_fd(), free_fd);
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 enum { SPARE_FDS = 5 };
 
 /* In a child with SPARE_FDS descriptor numbers free under RLIMIT_NOFILE:
- * open the queue *arg until mq_open fails. Exit 0: SPARE_FDS opens, then
- * EMFILE; 1: setup failed; 2: fewer opens; 3: more; 4: another errno. */
-static int open_until_emfile(void *arg)
+ * open the queue arg names SPARE_FDS times; the next open fails with EMFILE. */
+static void open_until_emfile(void *arg)
 {
     struct rlimit lim;
-    int opened = 0, first_free = dup(0);
+    int first_free = (int)ASSERT_SYS_OK(dup(0));
 
-    if (first_free == -1 || close(first_free) == -1 || getrlimit(RLIMIT_NOFILE, &lim) == -1)
-        return 1;
+    ASSERT_SYS_OK(close(first_free));
+    ASSERT_SYS_OK(getrlimit(RLIMIT_NOFILE, &lim));
     for (int fd = first_free + 1; fd < 1024; fd++)
         close(fd); /* every number below first_free is in use, every one above free */
     lim.rlim_cur = (rlim_t)first_free + SPARE_FDS; /* the soft limit: valgrind keeps the hard */
-    if (setrlimit(RLIMIT_NOFILE, &lim) == -1)
-        return 1;
-    while (opened <= SPARE_FDS && mq_open(arg, O_RDONLY) != (mqd_t)-1)
-        opened++;
-    if (opened != SPARE_FDS)
-        return opened < SPARE_FDS ? 2 : 3;
-    return errno == EMFILE ? 0 : 4; /* the descriptors close as the child exits */
+    ASSERT_SYS_OK(setrlimit(RLIMIT_NOFILE, &lim));
+    for (int i = 0; i < SPARE_FDS; i++)
+        ASSERT_SYS_OK(mq_open(arg, O_RDONLY));
+    ASSERT_SYS_ERR(mq_open(arg, O_RDONLY), EMFILE); /* the descriptors close as the child exits */
 }
 
 /* MQ-LIMIT-05 mq_open takes every free descriptor slot, then fails with EMFILE */
@@ -239,7 +234,8 @@ static void test_mq_limit_05_rlimit_nofile_emfile(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mq_close(mqt_create_queue(name, 0)));
-    assert_child_exited(ipct_spawn_rc(open_until_emfile, (void *)name), 0);
+    assert_child_exited(ipct_spawn(open_until_emfile, (void *)name), 0);
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 static const struct CMUnitTest tests[] = {

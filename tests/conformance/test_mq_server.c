@@ -16,10 +16,9 @@ static const char *child_base; /* set before the children fork */
 
 /*
  * A client process: CALLS calls "SUM <i*1000+k> <k>" through the client API,
- * each answer checked. Exit codes: 0 all right, 1 open failed, 2 a call
- * failed, 3 a reply was not this client's.
+ * each answer checked to be this client's own.
  */
-static int client_child(void *arg)
+static void client_child(void *arg)
 {
     int i = (int)(long)arg;
     const char *base = child_base;
@@ -27,20 +26,16 @@ static int client_child(void *arg)
     struct timespec deadline;
     char req[64], reply[64], want[64];
 
-    if (ipc_mq_client_open(&c, base, i) < 0)
-        return 1;
-    clock_gettime(CLOCK_REALTIME, &deadline);
+    ASSERT_IPC_OK(ipc_mq_client_open(&c, base, i));
+    ASSERT_SYS_OK(clock_gettime(CLOCK_REALTIME, &deadline));
     deadline.tv_sec += ipct_deadline_ms() / 1000;
     for (int k = 0; k < CALLS; k++) {
         snprintf(req, sizeof req, "SUM %d %d", i * 1000 + k, k);
         snprintf(want, sizeof want, "OK %d", i * 1000 + 2 * k);
-        if (ipc_mq_client_call(&c, req, reply, sizeof reply, &deadline) < 0)
-            return 2;
-        if (strcmp(reply, want) != 0)
-            return 3;
+        ASSERT_IPC_OK(ipc_mq_client_call(&c, req, reply, sizeof reply, &deadline));
+        ASSERT_STR_EQ(reply, want);
     }
     ipc_mq_client_close(&c);
-    return 0;
 }
 
 /* MQ-SRV-01 one server answers n client processes at once, each with only its own replies */
@@ -54,7 +49,7 @@ static void test_mq_srv_01_three_client_processes_own_replies(void **state)
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, NCHILD, NULL));
     child_base = base;
     for (long i = 0; i < NCHILD; i++)
-        kids[i] = ipct_spawn_rc(client_child, (void *)i);
+        kids[i] = ipct_spawn(client_child, (void *)i);
     srv_serve(s, NCHILD * CALLS);
     for (int i = 0; i < NCHILD; i++)
         assert_child_exited(kids[i], 0);
@@ -175,8 +170,10 @@ static void test_mq_srv_05_destroy_unlinks_every_queue(void **state)
 
     int low = ipct_lowest_free_fd();
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 4, NULL));
-    for (int i = 0; i < 4; i++)
-        ASSERT_TRUE(srv_exists(base, "req", i) && srv_exists(base, "rep", i));
+    for (int i = 0; i < 4; i++) {
+        ASSERT_TRUE(srv_exists(base, "req", i));
+        ASSERT_TRUE(srv_exists(base, "rep", i));
+    }
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
     srv_assert_none(base, 4);
     ASSERT_EQ(ipct_lowest_free_fd(), low);

@@ -69,27 +69,22 @@ static const char *fdset_base; /* set before the child forks */
 
 /*
  * With descriptors 0..FD_SETSIZE-2 taken, create one client: its request
- * queue gets FD_SETSIZE-1, its reply queue would get FD_SETSIZE. Exit codes:
- * 0 refused with -EMFILE and both queues gone, 1 could not fill the table,
- * 2 another result, 3 a queue is left.
+ * queue gets FD_SETSIZE-1, its reply queue would get FD_SETSIZE. Refused
+ * with -EMFILE, and both queues gone.
  */
-static int fdset_child(void *arg)
+static void fdset_child(void *arg)
 {
     struct ipc_mq_server *s;
     int fd;
     (void)arg;
 
     do {
-        fd = dup(STDERR_FILENO);
-    } while (fd >= 0 && fd < FD_SETSIZE - 2);
-    if (fd != FD_SETSIZE - 2)
-        return 1;
-    if (ipc_mq_server_create(&s, fdset_base, 1, NULL) != -EMFILE)
-        return 2;
-    if (ipc_mq_open(srv_name(fdset_base, "req", 0), O_RDONLY, 0, NULL) != -ENOENT ||
-        ipc_mq_open(srv_name(fdset_base, "rep", 0), O_RDONLY, 0, NULL) != -ENOENT)
-        return 3;
-    return 0;
+        fd = (int)ASSERT_SYS_OK(dup(STDERR_FILENO));
+    } while (fd < FD_SETSIZE - 2);
+    ASSERT_EQ(fd, FD_SETSIZE - 2);
+    ASSERT_IPC_ERR(ipc_mq_server_create(&s, fdset_base, 1, NULL), EMFILE);
+    ASSERT_IPC_ERR(ipc_mq_open(srv_name(fdset_base, "req", 0), O_RDONLY, 0, NULL), ENOENT);
+    ASSERT_IPC_ERR(ipc_mq_open(srv_name(fdset_base, "rep", 0), O_RDONLY, 0, NULL), ENOENT);
 }
 
 /* MQ-SRV-10 no descriptor at or above FD_SETSIZE is ever watched */
@@ -100,7 +95,7 @@ static void test_mq_srv_10_fd_beyond_fd_setsize_emfile(void **state)
     (void)state;
 
     fdset_base = base;
-    assert_child_exited(ipct_spawn_rc(fdset_child, NULL), 0);
+    assert_child_exited(ipct_spawn(fdset_child, NULL), 0);
     ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 1, NULL));
     ASSERT_IPC_ERR(ipc_mq_server_run(s, FD_SETSIZE), EMFILE);
     ASSERT_IPC_ERR(ipc_mq_server_run(s, -1), EBADF);

@@ -90,25 +90,20 @@ struct held {
 };
 
 /* In a child: open the queue h->name by name, say ready, wait until the
- * parent closes the control pipe, then receive "left" and round-trip "own".
- * Exit 0: done; 1: open failed; 2: "left" not received; 3: round trip failed. */
-static int hold_then_drain(void *arg)
+ * parent closes the control pipe, then receive "left" and round-trip "own". */
+static void hold_then_drain(void *arg)
 {
     struct held *h = arg;
-    char buf[MSGSIZE], byte;
+    char byte;
 
-    close(h->control[1]);
-    mqd_t q = mq_open(h->name, O_RDWR | O_NONBLOCK);
-    if (q == (mqd_t)-1)
-        return 1;
+    ASSERT_SYS_OK(close(h->control[1]));
+    mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(h->name, O_RDWR | O_NONBLOCK));
     ipct_child_ready();
-    if (read(h->control[0], &byte, 1) != 0) /* end of file: the parent is done */
-        return 1;
-    if (mq_receive(q, buf, sizeof buf, NULL) != 4 || memcmp(buf, "left", 4) != 0)
-        return 2;
-    if (mq_send(q, "own", 3, 0) != 0 || mq_receive(q, buf, sizeof buf, NULL) != 3)
-        return 3;
-    return mq_close(q) == 0 ? 0 : 1;
+    ASSERT_EQ(ASSERT_SYS_OK(read(h->control[0], &byte, 1)), 0); /* end of file: the parent is done */
+    assert_receives(q, "left");
+    ASSERT_SYS_OK(mq_send(q, "own", 3, 0));
+    assert_receives(q, "own");
+    ASSERT_SYS_OK(mq_close(q));
 }
 
 /* MQ-UNLINK-03 another process's descriptor outlives the name and every other descriptor */
@@ -119,7 +114,7 @@ static void test_mq_unlink_03_other_process_keeps_queue(void **state)
 
     ASSERT_SYS_OK(pipe(h.control));
     mqd_t q = create_queue(h.name, 0600);
-    pid_t holder = ipct_spawn_rc(hold_then_drain, &h);
+    pid_t holder = ipct_spawn(hold_then_drain, &h);
     close(h.control[0]);
     ipct_await_ready(holder);
     ASSERT_SYS_OK(mq_unlink(h.name));
@@ -148,6 +143,7 @@ static void test_mq_unlink_04_recreate_is_new_queue(void **state)
     assert_receives(fresh, "new");
     ASSERT_SYS_OK(mq_close(fresh));
     ASSERT_SYS_OK(mq_close(old));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* One queue of 1 x 4096 bytes and its bookkeeping fit in this RLIMIT_MSGQUEUE; two do not. */
@@ -164,31 +160,22 @@ static int become_private_user(void)
 }
 
 /* In a child with room for one queue: A fits and B does not; after unlink
- * of A, B still does not; once A's last descriptor closes, B fits.
- * Exit 0: so; 1: setup failed; 2: A refused; 3: B accepted beside A;
- * 4: unlink failed, or B accepted after it with A still open; 5: B refused
- * after the close. */
-static int memory_freed_on_last_close(void *arg)
+ * of A, B still does not; once A's last descriptor closes, B fits. */
+static void memory_freed_on_last_close(void *arg)
 {
     const char *const *names = arg;
     struct rlimit lim = { ONE_QUEUE_BUDGET, ONE_QUEUE_BUDGET };
 
-    if (become_private_user() != 0 || setrlimit(RLIMIT_MSGQUEUE, &lim) == -1)
-        return 1;
-    mqd_t a = open_with(names[0], 1, ONE_QUEUE_BYTES, 0600);
-    if (a == (mqd_t)-1)
-        return 2;
-    if (open_with(names[1], 1, ONE_QUEUE_BYTES, 0600) != (mqd_t)-1 || errno != EMFILE)
-        return 3;
-    if (mq_unlink(names[0]) == -1 ||
-        open_with(names[1], 1, ONE_QUEUE_BYTES, 0600) != (mqd_t)-1 || errno != EMFILE)
-        return 4;
-    if (mq_close(a) == -1)
-        return 1;
-    mqd_t b = open_with(names[1], 1, ONE_QUEUE_BYTES, 0600);
-    if (b == (mqd_t)-1)
-        return 5;
-    return mq_close(b) == 0 && mq_unlink(names[1]) == 0 ? 0 : 1;
+    ASSERT_SYS_OK(become_private_user());
+    ASSERT_SYS_OK(setrlimit(RLIMIT_MSGQUEUE, &lim));
+    mqd_t a = (mqd_t)ASSERT_SYS_OK(open_with(names[0], 1, ONE_QUEUE_BYTES, 0600));
+    ASSERT_SYS_ERR(open_with(names[1], 1, ONE_QUEUE_BYTES, 0600), EMFILE);
+    ASSERT_SYS_OK(mq_unlink(names[0]));
+    ASSERT_SYS_ERR(open_with(names[1], 1, ONE_QUEUE_BYTES, 0600), EMFILE); /* A still open */
+    ASSERT_SYS_OK(mq_close(a));
+    mqd_t b = (mqd_t)ASSERT_SYS_OK(open_with(names[1], 1, ONE_QUEUE_BYTES, 0600));
+    ASSERT_SYS_OK(mq_close(b));
+    ASSERT_SYS_OK(mq_unlink(names[1]));
 }
 
 /* MQ-UNLINK-05 an unlinked queue is destroyed, its memory freed, when its last descriptor closes */
@@ -199,7 +186,7 @@ static void test_mq_unlink_05_destroyed_on_last_close(void **state)
 
     if (!ipct_has_cap(CAP_SETUID) || !ipct_has_cap(CAP_SETGID))
         IPCT_SKIP("needs CAP_SETUID and CAP_SETGID to count queue memory under a private uid");
-    assert_child_exited(ipct_spawn_rc(memory_freed_on_last_close, names), 0);
+    assert_child_exited(ipct_spawn(memory_freed_on_last_close, names), 0);
 }
 
 /* Skips the test unless /dev/mqueue is an mqueue file system. */
@@ -225,8 +212,7 @@ static void test_mq_attr_08_dev_mqueue_shows_queue(void **state)
     ASSERT_SYS_OK(mq_send(q, "hello", 5, 0));
     ASSERT_SYS_OK(mq_send(q, "message", 7, 4));
     const char *want = "QSIZE:12 "; /* 5 + 7 bytes of data */
-    if (strncmp(ipct_read_text(path, text, sizeof text), want, strlen(want)) != 0)
-        IPCT_FAIL("%s reads \"%s\", expected it to begin \"%s\"", path, text, want);
+    ASSERT_EQ(strncmp(ipct_read_text(path, text, sizeof text), want, strlen(want)), 0);
     ASSERT_SYS_OK(mq_unlink(name));
     ASSERT_SYS_ERR(access(path, F_OK), ENOENT); /* gone, though q is still open */
     ASSERT_SYS_OK(mq_close(q));
@@ -247,28 +233,25 @@ static void test_mq_close_01_closed_descriptor_ebadf(void **state)
     ASSERT_SYS_ERR(mq_getattr(q, &attr), EBADF);
     ASSERT_SYS_ERR(mq_close(q), EBADF);
     ASSERT_SYS_ERR(mq_close((mqd_t)-1), EBADF);
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* In a child: register for notification on the queue h->name (SIGEV_NONE)
- * while the parent holds the registration, then again after the parent
- * closed its descriptor. Exit 0: EBUSY, then success; 1: open failed;
- * 2: the first attempt did not fail with EBUSY; 3: the second failed. */
-static int notify_after_close(void *arg)
+ * while the parent holds the registration (EBUSY), then again after the
+ * parent closed its descriptor (success). */
+static void notify_after_close(void *arg)
 {
     struct held *h = arg;
     struct sigevent none = { .sigev_notify = SIGEV_NONE };
     char byte;
 
-    close(h->control[1]);
-    mqd_t q = mq_open(h->name, O_RDONLY);
-    if (q == (mqd_t)-1)
-        return 1;
-    if (mq_notify(q, &none) != -1 || errno != EBUSY)
-        return 2;
+    ASSERT_SYS_OK(close(h->control[1]));
+    mqd_t q = (mqd_t)ASSERT_SYS_OK(mq_open(h->name, O_RDONLY));
+    ASSERT_SYS_ERR(mq_notify(q, &none), EBUSY);
     ipct_child_ready();
-    if (read(h->control[0], &byte, 1) != 0)
-        return 1;
-    return mq_notify(q, &none) == 0 && mq_close(q) == 0 ? 0 : 3;
+    ASSERT_EQ(ASSERT_SYS_OK(read(h->control[0], &byte, 1)), 0);
+    ASSERT_SYS_OK(mq_notify(q, &none));
+    ASSERT_SYS_OK(mq_close(q));
 }
 
 /* MQ-CLOSE-02 closing the descriptor that registered mq_notify ends the registration */
@@ -281,60 +264,59 @@ static void test_mq_close_02_close_removes_notification(void **state)
     ASSERT_SYS_OK(pipe(h.control));
     mqd_t q = create_queue(h.name, 0600);
     ASSERT_SYS_OK(mq_notify(q, &none));
-    pid_t child = ipct_spawn_rc(notify_after_close, &h);
+    pid_t child = ipct_spawn(notify_after_close, &h);
     close(h.control[0]);
     ipct_await_ready(child); /* it was refused with EBUSY */
     ASSERT_SYS_OK(mq_close(q));
-    close(h.control[1]);
+    ASSERT_SYS_OK(close(h.control[1]));
     assert_child_exited(child, 0);
+    ASSERT_SYS_OK(mq_unlink(h.name));
 }
 
-struct perm_case { const char *name; mode_t mode; int may_read, may_write; };
+/* A row of MQ-PERM-01: the queue's mode, and what it lets others do. */
+struct perm_row { mode_t mode; int may_read, may_write; };
+static const struct perm_row perm_none = { 0600, 0, 0 }, perm_read = { 0604, 1, 0 },
+                             perm_write = { 0602, 0, 1 }, perm_both = { 0606, 1, 1 };
 
-/* As nobody: open the queue c->name O_RDONLY, O_WRONLY, O_RDWR; each must
- * succeed or fail with EACCES as c says. Exit 0: all as expected;
- * 1: dropping privileges failed; 2 + i: access mode i did otherwise. */
-static int open_modes_as_nobody(void *arg)
+/* One access mode's outcome as nobody: opened, or refused with EACCES. */
+static void open_as_expected(const char *name, int access_mode, int allowed)
 {
-    const struct perm_case *c = arg;
-    static const int access_modes[] = { O_RDONLY, O_WRONLY, O_RDWR };
+    if (allowed)
+        ASSERT_SYS_OK(mq_open(name, access_mode)); /* it closes as the child exits */
+    else
+        ASSERT_SYS_ERR(mq_open(name, access_mode), EACCES);
+}
 
-    if (ipct_drop_privileges() != 0)
-        return 1;
-    for (int i = 0; i < 3; i++) {
-        int want = i == 0 ? c->may_read : i == 1 ? c->may_write : c->may_read && c->may_write;
-        mqd_t q = mq_open(c->name, access_modes[i]);
-        if (want ? q == (mqd_t)-1 : q != (mqd_t)-1 || errno != EACCES)
-            return 2 + i; /* an opened q closes as the child exits */
-    }
-    return 0;
+/* As nobody: open the queue arg names O_RDONLY, O_WRONLY, O_RDWR; each must
+ * succeed or fail with EACCES as the case's row says. */
+static void open_modes_as_nobody(void *arg)
+{
+    const struct perm_row *r = ipct_variant();
+
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    open_as_expected(arg, O_RDONLY, r->may_read);
+    open_as_expected(arg, O_WRONLY, r->may_write);
+    open_as_expected(arg, O_RDWR, r->may_read && r->may_write);
 }
 
 /* MQ-PERM-01 the mode's read and write bits decide who may receive and send; others get EACCES */
 static void test_mq_perm_01_mode_bits_decide_access(void **state)
 {
-    struct perm_case cases[] = { { ipct_ipc_name("mq"), 0600, 0, 0 },
-                                 { ipct_ipc_name("mq"), 0604, 1, 0 },
-                                 { ipct_ipc_name("mq"), 0602, 0, 1 },
-                                 { ipct_ipc_name("mq"), 0606, 1, 1 } };
+    const struct perm_row *r = ipct_variant();
+    const char *name = ipct_ipc_name("mq");
     (void)state;
 
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        mqd_t q = create_queue(cases[i].name, cases[i].mode);
-        assert_child_exited(ipct_spawn_rc(open_modes_as_nobody, &cases[i]), 0);
-        ASSERT_SYS_OK(mq_close(q));
-    }
+    mqd_t q = create_queue(name, r->mode);
+    assert_child_exited(ipct_spawn(open_modes_as_nobody, (void *)name), 0);
+    ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
-/* As nobody: mq_unlink(arg) must fail with EACCES. Exit 0: so; 1: dropping
- * privileges failed; 2: it succeeded; 3: another errno. */
-static int unlink_as_nobody(void *arg)
+/* As nobody: mq_unlink(arg) must fail with EACCES. */
+static void unlink_as_nobody(void *arg)
 {
-    if (ipct_drop_privileges() != 0)
-        return 1;
-    if (mq_unlink(arg) == 0)
-        return 2;
-    return errno == EACCES ? 0 : 3;
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_SYS_ERR(mq_unlink(arg), EACCES);
 }
 
 /* MQ-PERM-02 mq_unlink by a user who may not remove the queue fails with EACCES and changes nothing */
@@ -345,30 +327,24 @@ static void test_mq_perm_02_unlink_by_other_user_eacces(void **state)
 
     mqd_t q = create_queue(name, 0666);
     ASSERT_SYS_OK(mq_send(q, "stay", 4, 0));
-    assert_child_exited(ipct_spawn_rc(unlink_as_nobody, (void *)name), 0);
+    assert_child_exited(ipct_spawn(unlink_as_nobody, (void *)name), 0);
     mqd_t again = (mqd_t)ASSERT_SYS_OK(mq_open(name, O_RDONLY | O_NONBLOCK));
     assert_receives(again, "stay");
     ASSERT_SYS_OK(mq_close(again));
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(name));
 }
 
 /* In a child with RLIMIT_MSGQUEUE below any queue's size: creating fails
- * with EMFILE, opening the existing queue names[0] works. Exit 0: so;
- * 1: setrlimit failed; 2: the creation succeeded; 3: another errno;
- * 4: opening the existing queue failed. */
-static int create_over_rlimit(void *arg)
+ * with EMFILE, opening the existing queue names[0] works. */
+static void create_over_rlimit(void *arg)
 {
     const char *const *names = arg;
     struct rlimit lim = { 512, 512 };
 
-    if (setrlimit(RLIMIT_MSGQUEUE, &lim) == -1)
-        return 1;
-    if (open_with(names[1], 1, 1024, 0600) != (mqd_t)-1)
-        return 2;
-    if (errno != EMFILE)
-        return 3;
-    mqd_t q = mq_open(names[0], O_RDWR);
-    return q != (mqd_t)-1 && mq_close(q) == 0 ? 0 : 4;
+    ASSERT_SYS_OK(setrlimit(RLIMIT_MSGQUEUE, &lim));
+    ASSERT_SYS_ERR(open_with(names[1], 1, 1024, 0600), EMFILE);
+    ASSERT_SYS_OK(mq_close((mqd_t)ASSERT_SYS_OK(mq_open(names[0], O_RDWR))));
 }
 
 /* MQ-LIMIT-04 creating a queue beyond RLIMIT_MSGQUEUE fails with EMFILE; opening one is not charged */
@@ -378,9 +354,10 @@ static void test_mq_limit_04_rlimit_msgqueue_emfile(void **state)
     (void)state;
 
     mqd_t q = create_queue(names[0], 0600);
-    assert_child_exited(ipct_spawn_rc(create_over_rlimit, names), 0);
+    assert_child_exited(ipct_spawn(create_over_rlimit, names), 0);
     ASSERT_SYS_ERR(mq_open(names[1], O_RDONLY), ENOENT); /* nothing was created */
     ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(names[0]));
 }
 
 static const struct CMUnitTest tests[] = {
@@ -392,7 +369,10 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_attr_08_dev_mqueue_shows_queue),
     IPCT_TEST(test_mq_close_01_closed_descriptor_ebadf),
     IPCT_TEST(test_mq_close_02_close_removes_notification),
-    IPCT_TEST(test_mq_perm_01_mode_bits_decide_access),
+    IPCT_VARIANT(test_mq_perm_01_mode_bits_decide_access, "0600", &perm_none),
+    IPCT_VARIANT(test_mq_perm_01_mode_bits_decide_access, "0604", &perm_read),
+    IPCT_VARIANT(test_mq_perm_01_mode_bits_decide_access, "0602", &perm_write),
+    IPCT_VARIANT(test_mq_perm_01_mode_bits_decide_access, "0606", &perm_both),
     IPCT_TEST(test_mq_perm_02_unlink_by_other_user_eacces),
     IPCT_TEST(test_mq_limit_04_rlimit_msgqueue_emfile),
 };

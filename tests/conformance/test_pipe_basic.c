@@ -40,17 +40,15 @@ static void test_pipe_create_02_wrong_direction_ebadf(void **state)
     close(fds[1]);
 }
 
-/* In a child: leave exactly one descriptor number free, try pipe().
- * Exit 0: EMFILE and the free number still free; 1: pipe succeeded;
- * 2: another errno; 3: the free slot was taken; 4: setup failed. */
-static int pipe_with_one_free_slot(void *arg)
+/* In a child: leave exactly one descriptor number free, try pipe(): EMFILE,
+ * and the free number still free. */
+static void pipe_with_one_free_slot(void *arg)
 {
     int fds[2] = { -1, -1 };
-    int free_fd = dup(0);
+    int free_fd = (int)ASSERT_SYS_OK(dup(0));
     (void)arg;
 
-    if (free_fd == -1 || close(free_fd) == -1)
-        return 4;
+    ASSERT_SYS_OK(close(free_fd));
     /* every number below free_fd is in use, and free_fd is the only one
      * under the limit that is not */
     for (int fd = free_fd + 1; fd < 1024; fd++)
@@ -58,23 +56,18 @@ static int pipe_with_one_free_slot(void *arg)
     /* EMFILE is about the soft limit; the hard one stays (valgrind, for one,
      * refuses to let it move). */
     struct rlimit lim;
-    if (getrlimit(RLIMIT_NOFILE, &lim) == -1)
-        return 4;
+    ASSERT_SYS_OK(getrlimit(RLIMIT_NOFILE, &lim));
     lim.rlim_cur = (rlim_t)free_fd + 1;
-    if (setrlimit(RLIMIT_NOFILE, &lim) == -1)
-        return 4;
-    if (pipe(fds) == 0)
-        return 1;
-    if (errno != EMFILE)
-        return 2;
-    return fcntl(free_fd, F_GETFD) == -1 && errno == EBADF ? 0 : 3;
+    ASSERT_SYS_OK(setrlimit(RLIMIT_NOFILE, &lim));
+    ASSERT_SYS_ERR(pipe(fds), EMFILE);
+    ASSERT_SYS_ERR(fcntl(free_fd, F_GETFD), EBADF); /* the free slot was not taken */
 }
 
 /* PIPE-CREATE-03 with one descriptor slot free, pipe fails with EMFILE and takes nothing */
 static void test_pipe_create_03_one_free_slot_emfile(void **state)
 {
     (void)state;
-    assert_child_exited(ipct_spawn_rc(pipe_with_one_free_slot, NULL), 0);
+    assert_child_exited(ipct_spawn(pipe_with_one_free_slot, NULL), 0);
 }
 
 /* PIPE-CREATE-04 pipe2 with an unknown flag fails with EINVAL */
@@ -112,7 +105,8 @@ static unsigned char stream_byte(size_t i)
     return (unsigned char)((i * 131u) ^ (i >> 9));
 }
 
-static int write_stream(void *arg)
+/* Writes STREAM_LEN bytes of stream_byte to the inherited write end. */
+static void write_stream(void *arg)
 {
     int wfd = *(int *)arg;
     unsigned char chunk[3001]; /* odd size: writes straddle pipe pages */
@@ -123,12 +117,10 @@ static int write_stream(void *arg)
             n = STREAM_LEN - sent;
         for (size_t i = 0; i < n; i++)
             chunk[i] = stream_byte(sent + i);
-        ssize_t w = write(wfd, chunk, n);
-        if (w <= 0)
-            return 1;
+        ssize_t w = ASSERT_SYS_OK(write(wfd, chunk, n));
+        ASSERT_GT(w, 0);
         sent += (size_t)w;
     }
-    return 0;
 }
 
 /* PIPE-ORDER-01 bytes come out in the order they went in */
@@ -141,7 +133,7 @@ static void test_pipe_order_01_stream_from_child_intact(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t writer = ipct_spawn_rc(write_stream, &fds[1]);
+    pid_t writer = ipct_spawn(write_stream, &fds[1]);
     close(fds[1]);
     while ((n = ASSERT_SYS_OK(read(fds[0], buf, sizeof buf))) > 0) {
         for (ssize_t i = 0; i < n; i++, got++) {
@@ -154,9 +146,9 @@ static void test_pipe_order_01_stream_from_child_intact(void **state)
     close(fds[0]);
 }
 
-static int write_x_and_exit(void *arg)
+static void write_x_and_exit(void *arg)
 {
-    return write(*(int *)arg, "x", 1) == 1 ? 0 : 1;
+    ASSERT_EQ(ASSERT_SYS_OK(write(*(int *)arg, "x", 1)), 1);
 }
 
 /* PIPE-EOF-01 read returns 0 once every write end is closed */
@@ -167,7 +159,7 @@ static void test_pipe_eof_01_all_writers_closed_read_zero(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t writer = ipct_spawn_rc(write_x_and_exit, &fds[1]);
+    pid_t writer = ipct_spawn(write_x_and_exit, &fds[1]);
     close(fds[1]);
     assert_child_exited(writer, 0);
     ASSERT_EQ(ASSERT_SYS_OK(read(fds[0], &byte, 1)), 1);
@@ -177,14 +169,14 @@ static void test_pipe_eof_01_all_writers_closed_read_zero(void **state)
 }
 
 /* Holds its inherited write end until the parent closes the control pipe. */
-static int hold_writer(void *arg)
+static void hold_writer(void *arg)
 {
     int *control = arg;
     char byte;
 
-    close(control[1]); /* else our own copy would withhold the end of file */
+    ASSERT_SYS_OK(close(control[1])); /* else our own copy would withhold the end of file */
     ipct_child_ready();
-    return read(control[0], &byte, 1) == 0 ? 0 : 1;
+    ASSERT_EQ(ASSERT_SYS_OK(read(control[0], &byte, 1)), 0);
 }
 
 /* PIPE-EOF-02 a write end open in any process withholds end of file */
@@ -196,7 +188,7 @@ static void test_pipe_eof_02_writer_in_child_withholds_eof(void **state)
 
     ASSERT_SYS_OK(pipe2(fds, O_NONBLOCK));
     ASSERT_SYS_OK(pipe(control));
-    pid_t holder = ipct_spawn_rc(hold_writer, control);
+    pid_t holder = ipct_spawn(hold_writer, control);
     close(fds[1]);
     close(control[0]);
     ipct_await_ready(holder);
@@ -207,11 +199,15 @@ static void test_pipe_eof_02_writer_in_child_withholds_eof(void **state)
     close(fds[0]);
 }
 
-/* Writes to a pipe nobody reads: SIGPIPE kills it first; exit 0 only if the
- * write fails with EPIPE instead, 1 if it succeeds. */
-static int write_to_readerless_pipe(void *arg)
+/* Writes to a pipe nobody reads. The behaviour under test is this child's
+ * death by SIGPIPE's default action, inside the write: returning at all is
+ * the failure. */
+static void write_to_readerless_pipe(void *arg)
 {
-    return write(*(int *)arg, "x", 1) == -1 && errno == EPIPE ? 0 : 1;
+    ssize_t n = write(*(int *)arg, "x", 1);
+
+    IPCT_FAIL("write with no reader returned %zd (%s): SIGPIPE did not kill the writer", n,
+              n == -1 ? ipct_errname(errno) : "no error");
 }
 
 /* PIPE-SIGPIPE-01 a write with no reader raises SIGPIPE */
@@ -224,7 +220,7 @@ static void test_pipe_sigpipe_01_no_reader_kills_writer(void **state)
     ASSERT_SYS_OK(sigaction(SIGPIPE, &dfl, NULL));
     ASSERT_SYS_OK(pipe(fds));
     close(fds[0]); /* before the fork: no reader may exist anywhere */
-    pid_t writer = ipct_spawn_rc(write_to_readerless_pipe, &fds[1]);
+    pid_t writer = ipct_spawn(write_to_readerless_pipe, &fds[1]);
     close(fds[1]);
     assert_child_signaled(writer, SIGPIPE);
 }

@@ -102,16 +102,13 @@ static void test_pipe_nblk_05_small_write_all_or_nothing(void **state)
     close(fds[1]);
 }
 
-/* Reads one byte from the empty pipe.
- * Exit 0: read returned "x"; 1: read failed; 2: read returned something else. */
-static int read_one_byte(void *arg)
+/* Reads one byte from the empty pipe: "x". */
+static void read_one_byte(void *arg)
 {
     char byte = 0;
-    ssize_t n = read(*(int *)arg, &byte, 1);
 
-    if (n == -1)
-        return 1;
-    return n == 1 && byte == 'x' ? 0 : 2;
+    ASSERT_EQ(ASSERT_SYS_OK(read(*(int *)arg, &byte, 1)), 1);
+    ASSERT_EQ(byte, 'x');
 }
 
 /* PIPE-BLOCK-01 a blocking read of an empty pipe waits for data */
@@ -121,7 +118,7 @@ static void test_pipe_block_01_read_waits_for_data(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t reader = ipct_spawn_rc(read_one_byte, &fds[0]);
+    pid_t reader = ipct_spawn(read_one_byte, &fds[0]);
     ipct_await_blocked(reader, SYS_read);
     ASSERT_EQ(ASSERT_SYS_OK(write(fds[1], "x", 1)), 1);
     assert_child_exited(reader, 0);
@@ -131,21 +128,18 @@ static void test_pipe_block_01_read_waits_for_data(void **state)
 
 struct filler { int wfd; size_t cap; };
 
-/* Fills the empty pipe with one write of its capacity, then writes "z".
- * Exit 0: both writes complete in full; 1: out of memory; 2: the fill
- * failed or fell short; 3: the write of "z" failed. */
-static int fill_then_write_one(void *arg)
+/* Fills the empty pipe with one write of its capacity, then writes "z":
+ * both complete in full. */
+static void fill_then_write_one(void *arg)
 {
     const struct filler *f = arg;
     char *buf = calloc(1, f->cap);
 
-    if (buf == NULL)
-        return 1;
+    ASSERT_NOT_NULL(buf);
     ssize_t n = write(f->wfd, buf, f->cap);
     free(buf);
-    if (n != (ssize_t)f->cap)
-        return 2;
-    return write(f->wfd, "z", 1) == 1 ? 0 : 3;
+    ASSERT_EQ(ASSERT_SYS_OK(n), f->cap);
+    ASSERT_EQ(ASSERT_SYS_OK(write(f->wfd, "z", 1)), 1);
 }
 
 /* PIPE-BLOCK-02 a blocking write to a full pipe waits until the reader drains it */
@@ -158,7 +152,7 @@ static void test_pipe_block_02_write_waits_for_room(void **state)
 
     ASSERT_SYS_OK(pipe(fds));
     struct filler f = { .wfd = fds[1], .cap = (size_t)pipe_capacity(fds[1]) };
-    pid_t writer = ipct_spawn_rc(fill_then_write_one, &f);
+    pid_t writer = ipct_spawn(fill_then_write_one, &f);
     ipct_await_blocked(writer, SYS_write);
     char *buf = malloc(f.cap);
     ASSERT_NOT_NULL(buf);
@@ -177,21 +171,17 @@ static void on_sigusr1(int sig)
     (void)sig;
 }
 
-/* Installs a SIGUSR1 handler without SA_RESTART, then reads the empty pipe.
- * Exit 0: read failed with EINTR; 1: sigaction failed; 2: read returned;
- * 3: read failed with another errno. */
-static int read_until_interrupted(void *arg)
+/* Installs a SIGUSR1 handler without SA_RESTART, then reads the empty
+ * pipe: the read fails with EINTR. */
+static void read_until_interrupted(void *arg)
 {
     struct sigaction sa = { .sa_handler = on_sigusr1, .sa_flags = 0 };
     char byte;
 
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGUSR1, &sa, NULL) == -1)
-        return 1;
+    ASSERT_SYS_OK(sigaction(SIGUSR1, &sa, NULL));
     ipct_child_ready();
-    if (read(*(int *)arg, &byte, 1) != -1)
-        return 2;
-    return errno == EINTR ? 0 : 3;
+    ASSERT_SYS_ERR(read(*(int *)arg, &byte, 1), EINTR);
 }
 
 /* PIPE-BLOCK-03 a handler without SA_RESTART interrupts a blocked read with EINTR */
@@ -201,7 +191,7 @@ static void test_pipe_block_03_handler_interrupts_read_eintr(void **state)
     (void)state;
 
     ASSERT_SYS_OK(pipe(fds));
-    pid_t reader = ipct_spawn_rc(read_until_interrupted, &fds[0]);
+    pid_t reader = ipct_spawn(read_until_interrupted, &fds[0]);
     ipct_await_ready(reader);
     ipct_await_blocked(reader, SYS_read);
     ASSERT_SYS_OK(kill(reader, SIGUSR1));
@@ -225,10 +215,9 @@ static void notify_parent(int sig)
 
 struct restart_ctx { int data_rfd; int notify_wfd; };
 
-/* Installs the notifying SIGUSR1 handler with SA_RESTART, then reads one byte.
- * Exit 0: read returned "y"; 1: sigaction failed; 2: read failed with EINTR
- * (not restarted); 3: read failed otherwise; 4: read returned something else. */
-static int read_restarted(void *arg)
+/* Installs the notifying SIGUSR1 handler with SA_RESTART, then reads one
+ * byte: "y", the interrupted read restarted rather than failed with EINTR. */
+static void read_restarted(void *arg)
 {
     const struct restart_ctx *ctx = arg;
     struct sigaction sa = { .sa_handler = notify_parent, .sa_flags = SA_RESTART };
@@ -236,13 +225,10 @@ static int read_restarted(void *arg)
 
     notify_fd = ctx->notify_wfd; /* set before the handler can run */
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGUSR1, &sa, NULL) == -1)
-        return 1;
+    ASSERT_SYS_OK(sigaction(SIGUSR1, &sa, NULL));
     ipct_child_ready();
-    ssize_t n = read(ctx->data_rfd, &byte, 1);
-    if (n == -1)
-        return errno == EINTR ? 2 : 3;
-    return n == 1 && byte == 'y' ? 0 : 4;
+    ASSERT_EQ(ASSERT_SYS_OK(read(ctx->data_rfd, &byte, 1)), 1);
+    ASSERT_EQ(byte, 'y');
 }
 
 /* PIPE-BLOCK-04 with SA_RESTART the interrupted read resumes and gets the data */
@@ -257,7 +243,7 @@ static void test_pipe_block_04_sa_restart_resumes_read(void **state)
     ASSERT_SYS_OK(pipe(data));
     ASSERT_SYS_OK(pipe(notify));
     struct restart_ctx ctx = { .data_rfd = data[0], .notify_wfd = notify[1] };
-    pid_t reader = ipct_spawn_rc(read_restarted, &ctx);
+    pid_t reader = ipct_spawn(read_restarted, &ctx);
     ipct_await_ready(reader);
     ipct_await_blocked(reader, SYS_read);
     ASSERT_SYS_OK(kill(reader, SIGUSR1));
@@ -275,23 +261,17 @@ enum { WRITERS = 4, BLOCKS = 64 };
 
 struct writer { int wfd; int rfd; char letter; };
 
-/* Writes BLOCKS blocks of PIPE_BUF bytes of its letter, one write(2) each.
- * Exit 0: every write was whole; 1: a write failed; 2: a write was short. */
-static int write_letter_blocks(void *arg)
+/* Writes BLOCKS blocks of PIPE_BUF bytes of its letter, one write(2) each;
+ * every write is whole. */
+static void write_letter_blocks(void *arg)
 {
     const struct writer *w = arg;
     char block[PIPE_BUF];
 
-    close(w->rfd);
+    ASSERT_SYS_OK(close(w->rfd));
     memset(block, w->letter, sizeof block);
-    for (int i = 0; i < BLOCKS; i++) {
-        ssize_t n = write(w->wfd, block, sizeof block);
-        if (n == -1)
-            return 1;
-        if (n != PIPE_BUF)
-            return 2;
-    }
-    return 0;
+    for (int i = 0; i < BLOCKS; i++)
+        ASSERT_EQ(ASSERT_SYS_OK(write(w->wfd, block, sizeof block)), PIPE_BUF);
 }
 
 /* Read PIPE_BUF-aligned blocks until end of file; each must hold one
@@ -303,10 +283,9 @@ static void read_blocks(int rfd, int count[WRITERS])
     ssize_t n;
 
     for (int b = 0; (n = ASSERT_IPC_OK(ipc_read_full(rfd, block, sizeof block, &done))) > 0; b++) {
-        if (n != PIPE_BUF)
-            IPCT_FAIL("block %d is %zd bytes; expected %d", b, n, PIPE_BUF);
-        if (block[0] < 'A' || block[0] >= 'A' + WRITERS)
-            IPCT_FAIL("block %d starts with 0x%02x, no writer's letter", b, (unsigned char)block[0]);
+        ASSERT_EQ(n, PIPE_BUF);
+        ASSERT_GE(block[0], 'A'); /* a writer's letter */
+        ASSERT_LT(block[0], 'A' + WRITERS);
         for (int i = 1; i < PIPE_BUF; i++) {
             if (block[i] != block[0])
                 IPCT_FAIL("block %d interleaved: '%c' at 0, '%c' at offset %d",
@@ -327,23 +306,19 @@ static void test_pipe_atomic_01_concurrent_blocks_never_interleave(void **state)
     ASSERT_SYS_OK(pipe(fds));
     for (int i = 0; i < WRITERS; i++) {
         w[i] = (struct writer){ .wfd = fds[1], .rfd = fds[0], .letter = (char)('A' + i) };
-        pid[i] = ipct_spawn_rc(write_letter_blocks, &w[i]);
+        pid[i] = ipct_spawn(write_letter_blocks, &w[i]);
     }
     close(fds[1]);
     /* nothing is read yet: the writers fill the pipe and every one sleeps */
     for (int i = 0; i < WRITERS; i++)
         ipct_await_blocked(pid[i], SYS_write);
-    for (int i = 0; i < WRITERS; i++) {
-        if (!ipct_is_blocked_in(pid[i], SYS_write))
-            IPCT_FAIL("writer %c woke with nothing read", w[i].letter);
-    }
+    for (int i = 0; i < WRITERS; i++)
+        ASSERT_TRUE(ipct_is_blocked_in(pid[i], SYS_write)); /* none woke, nothing read */
     read_blocks(fds[0], count);
     for (int i = 0; i < WRITERS; i++)
         assert_child_exited(pid[i], 0);
-    for (int i = 0; i < WRITERS; i++) {
-        if (count[i] != BLOCKS)
-            IPCT_FAIL("letter %c came in %d blocks; expected %d", 'A' + i, count[i], BLOCKS);
-    }
+    for (int i = 0; i < WRITERS; i++)
+        ASSERT_EQ(count[i], BLOCKS); /* writer 'A' + i's blocks */
     close(fds[0]);
 }
 

@@ -28,6 +28,7 @@ static void test_fifo_make_01_fifo_with_mode_less_umask(void **state)
     ASSERT_SYS_OK(lstat(path, &st));
     ASSERT_TRUE(S_ISFIFO(st.st_mode));
     ASSERT_EQ(st.st_mode & 07777, 0644);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 /* FIFO-MAKE-02 mkfifo on an existing path fails with EEXIST */
@@ -52,6 +53,7 @@ static void test_fifo_make_02_existing_path_eexist(void **state)
     ASSERT_EQ(ASSERT_SYS_OK(pread(fd, got, sizeof got - 1, 0)), 4);
     ASSERT_STR_EQ(got, "data");
     close(fd);
+    ASSERT_SYS_OK(unlink(fifo));
 }
 
 /* FIFO-MAKE-03 mkfifo in a missing directory fails with ENOENT */
@@ -66,17 +68,13 @@ struct open_arg {
     int flags;
 };
 
-/* Opens path with flags (blocking as fifo(7) says), closes it again.
- * Exit 0: open returned a descriptor; 1: open failed. */
-static int open_fifo(void *arg)
+/* Opens path with flags (blocking as fifo(7) says): it must return a
+ * descriptor, which is closed again. */
+static void open_fifo(void *arg)
 {
     const struct open_arg *a = arg;
-    int fd = open(a->path, a->flags);
 
-    if (fd == -1)
-        return 1;
-    close(fd);
-    return 0;
+    ASSERT_SYS_OK(close((int)ASSERT_SYS_OK(open(a->path, a->flags))));
 }
 
 /* A child opens the FIFO with child_flags and is seen asleep in open; the
@@ -86,13 +84,14 @@ static void open_waits_for_partner(int child_flags, int parent_flags)
     struct open_arg arg = { ipct_path("fifo"), child_flags };
 
     ASSERT_SYS_OK(mkfifo(arg.path, 0600));
-    pid_t child = ipct_spawn_rc(open_fifo, &arg);
+    pid_t child = ipct_spawn(open_fifo, &arg);
     ipct_await_blocked(child, IPCT_SYS_OPEN);
     /* The child is counted as a partner while it waits: this open does not
      * block, and the child's open returns even if we close before it runs. */
     int fd = (int)ASSERT_SYS_OK(open(arg.path, parent_flags | O_CLOEXEC));
     assert_child_exited(child, 0);
     close(fd);
+    ASSERT_SYS_OK(unlink(arg.path));
 }
 
 /* FIFO-OPEN-01 opening a FIFO for reading waits for a writer */
@@ -120,6 +119,7 @@ static void test_fifo_open_03_nonblocking_reader_no_wait(void **state)
     int fd = (int)ASSERT_SYS_OK(open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     ASSERT_EQ(ASSERT_SYS_OK(read(fd, &byte, 1)), 0);
     close(fd);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 /* FIFO-OPEN-04 a non-blocking open for writing with no reader fails with ENXIO */
@@ -134,25 +134,21 @@ static void test_fifo_open_04_nonblocking_writer_enxio(void **state)
     int wfd = (int)ASSERT_SYS_OK(open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC));
     close(wfd);
     close(rfd);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 /* Opens the FIFO read-write with no other end open, writes a byte through
  * the descriptor and reads it back. Run in a child so that an open that
- * blocked would end in a bounded wait, not a hung test.
- * Exit 0: it did; 1: open failed; 2: write failed; 3: read did not give it back. */
-static int open_read_write(void *arg)
+ * blocked would end in a bounded wait, not a hung test. */
+static void open_read_write(void *arg)
 {
     char byte = 0;
-    int fd = open(arg, O_RDWR);
+    int fd = (int)ASSERT_SYS_OK(open(arg, O_RDWR));
 
-    if (fd == -1)
-        return 1;
-    if (write(fd, "x", 1) != 1)
-        return 2;
-    if (read(fd, &byte, 1) != 1 || byte != 'x')
-        return 3;
-    close(fd);
-    return 0;
+    ASSERT_EQ(ASSERT_SYS_OK(write(fd, "x", 1)), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(read(fd, &byte, 1)), 1);
+    ASSERT_EQ(byte, 'x');
+    ASSERT_SYS_OK(close(fd));
 }
 
 /* FIFO-OPEN-05 on Linux, opening a FIFO read-write never blocks */
@@ -162,27 +158,22 @@ static void test_fifo_open_05_read_write_never_blocks(void **state)
     (void)state;
 
     ASSERT_SYS_OK(mkfifo(path, 0600));
-    assert_child_exited(ipct_spawn_rc(open_read_write, (void *)path), 0);
+    assert_child_exited(ipct_spawn(open_read_write, (void *)path), 0);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 static const char *const chunks[] = { "one ", "two ", "three" };
 
 /* Opens the FIFO for writing (the parent's reader is already open, so this
- * does not wait), says ready, then writes each chunk with its own write.
- * Exit 0: all written; 1: open failed; 2: a write failed or was short. */
-static int write_chunks(void *arg)
+ * does not wait), says ready, then writes each chunk whole with its own write. */
+static void write_chunks(void *arg)
 {
-    int fd = open(arg, O_WRONLY);
+    int fd = (int)ASSERT_SYS_OK(open(arg, O_WRONLY));
 
-    if (fd == -1)
-        return 1;
     ipct_child_ready();
-    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
-        ssize_t len = (ssize_t)strlen(chunks[i]);
-        if (write(fd, chunks[i], (size_t)len) != len)
-            return 2;
-    }
-    return 0; /* exit closes the last write end: the parent sees end of file */
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++)
+        ASSERT_EQ(ASSERT_SYS_OK(write(fd, chunks[i], strlen(chunks[i]))), strlen(chunks[i]));
+    /* exit closes the last write end: the parent sees end of file */
 }
 
 /* FIFO-DATA-01 a FIFO carries bytes between processes in order, then end of file */
@@ -198,7 +189,7 @@ static void test_fifo_data_01_between_processes_in_order(void **state)
     /* Non-blocking, so this open cannot hang; blocking again once the
      * writer is known to be open, so read waits for its bytes. */
     int fd = (int)ASSERT_SYS_OK(open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    pid_t writer = ipct_spawn_rc(write_chunks, (void *)path);
+    pid_t writer = ipct_spawn(write_chunks, (void *)path);
     ipct_await_ready(writer);
     ASSERT_SYS_OK(fcntl(fd, F_SETFL, 0));
     while ((n = ASSERT_SYS_OK(read(fd, got + len, sizeof got - 1 - len))) > 0)
@@ -206,6 +197,7 @@ static void test_fifo_data_01_between_processes_in_order(void **state)
     ASSERT_STR_EQ(got, "one two three");
     assert_child_exited(writer, 0);
     close(fd);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 /* FIFO-UNLINK-01 unlinking an open FIFO leaves its open ends working */
@@ -228,22 +220,14 @@ static void test_fifo_unlink_01_open_ends_survive(void **state)
 }
 
 /* As nobody: stat the FIFO (proving the directory lets us through, so any
- * refusal comes from the FIFO's own mode), then open it.
- * Exit 0: open failed with EACCES; 1: could not drop privileges;
- * 2: stat failed (the path, not the FIFO, refused us); 3: open succeeded;
- * 4: open failed with another errno. */
-static int open_as_nobody(void *arg)
+ * refusal comes from the FIFO's own mode), then open it: EACCES. */
+static void open_as_nobody(void *arg)
 {
     struct stat st;
 
-    if (ipct_drop_privileges() < 0)
-        return 1;
-    if (stat(arg, &st) == -1)
-        return 2;
-    int fd = open(arg, O_RDONLY | O_NONBLOCK);
-    if (fd != -1)
-        return 3;
-    return errno == EACCES ? 0 : 4;
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_SYS_OK(stat(arg, &st)); /* the path does not refuse us */
+    ASSERT_SYS_ERR(open(arg, O_RDONLY | O_NONBLOCK), EACCES);
 }
 
 /* FIFO-PERM-01 a FIFO's mode is enforced: another user gets EACCES */
@@ -260,7 +244,8 @@ static void test_fifo_perm_01_other_user_eacces(void **state)
     ASSERT_SYS_OK(chmod(path, 0600)); /* exactly 0600, whatever the umask */
     ASSERT_SYS_OK(lstat(path, &st));
     ASSERT_EQ(st.st_uid, 0);
-    assert_child_exited(ipct_spawn_rc(open_as_nobody, (void *)path), 0);
+    assert_child_exited(ipct_spawn(open_as_nobody, (void *)path), 0);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 static const struct CMUnitTest tests[] = {

@@ -2,7 +2,8 @@
  * fault_fiu_mq_points.c - the message queue failure points of ipcspec's
  * preload extension: each fails its call once, as pinned, then lets it
  * through (off, on for one call, off again); unpinned, each fails with the
- * default errno spec/faults.md documents.
+ * default errno spec/faults.md documents. Each point is a variant row, so
+ * each is a case of its own ("fault_fiu_ext_03_.../send").
  *
  * Spec: FIU-EXT-03..04 (spec/faults.md).
  * See also: tests/fault/preload/mq_points.c, fault_fiu_preload.c (the
@@ -39,9 +40,8 @@ static int call_open_creat(void)
     ASSERT_SYS_OK(mq_getattr(m, &got));
     ASSERT_SYS_OK(mq_close(m));
     ASSERT_SYS_OK(mq_unlink(name));
-    if (got.mq_maxmsg != 3 || got.mq_msgsize != 32)
-        IPCT_FAIL("mq_open(O_CREAT) through the wrapper gave maxmsg %ld msgsize %ld, not 3 32",
-                  got.mq_maxmsg, got.mq_msgsize);
+    ASSERT_EQ(got.mq_maxmsg, 3); /* passed on by the wrapper */
+    ASSERT_EQ(got.mq_msgsize, 32);
     return 0;
 }
 
@@ -153,12 +153,15 @@ static int call_notify(void)
     return 0;
 }
 
-static const struct {
+/* A variant row: one point, the call that goes through it, and its errnos. */
+struct mq_point {
     const char *point;
     int (*call)(void);
     int err;         /* pinned for FIU-EXT-03 */
     int default_err; /* documented in spec/faults.md, for FIU-EXT-04 */
-} mq_points[] = {
+};
+
+static const struct mq_point mq_points[] = {
     { "posix/mq/open", call_open_creat, ENOSPC, EMFILE },
     { "posix/mq/open", call_open_existing, EACCES, EMFILE },
     { "posix/mq/send", call_send, EINTR, EAGAIN },
@@ -172,8 +175,6 @@ static const struct {
     { "posix/mq/notify", call_notify, EINVAL, EBUSY },
 };
 
-enum { NPOINTS = sizeof mq_points / sizeof mq_points[0] };
-
 static void open_queue(void)
 {
     struct mq_attr attr = { .mq_maxmsg = 2, .mq_msgsize = 32 };
@@ -183,49 +184,56 @@ static void open_queue(void)
         mq_open(qname, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC, 0600, &attr));
 }
 
+static void close_queue(void)
+{
+    ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(mq_unlink(qname));
+}
+
 /* FIU-EXT-03 each mq extension point fails its call once with the pinned errno, then lets it through */
 static void fault_fiu_ext_03_mq_points_fail_once_then_pass(void **state)
 {
+    const struct mq_point *p = ipct_variant();
     (void)state;
+
     open_queue();
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = mq_points[i].point;
-        if (mq_points[i].call() != 0)
-            IPCT_FAIL("%s: unarmed call failed: %s", point, ipct_errname(errno));
-        ipcf_fail_nth(point, 1, mq_points[i].err);
-        if (mq_points[i].call() != -1 || errno != mq_points[i].err)
-            IPCT_FAIL("%s: armed call did not fail with %s (errno %s)",
-                      point, ipct_errname(mq_points[i].err), ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        if (mq_points[i].call() != 0)
-            IPCT_FAIL("%s: call after the one-shot failed: %s", point, ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        ipcf_disarm_all();
-    }
-    ASSERT_SYS_OK(mq_close(q));
+    ASSERT_SYS_OK(p->call()); /* unarmed */
+    ipcf_fail_nth(p->point, 1, p->err);
+    ASSERT_SYS_ERR(p->call(), p->err);
+    ASSERT_FIRED(p->point, 1);
+    ASSERT_SYS_OK(p->call()); /* after the one-shot */
+    ASSERT_FIRED(p->point, 1);
+    ipcf_disarm_all();
+    close_queue();
 }
 
 /* FIU-EXT-04 each mq extension point fails with its documented default errno when none is pinned */
 static void fault_fiu_ext_04_mq_points_default_errno(void **state)
 {
+    const struct mq_point *p = ipct_variant();
     (void)state;
+
     open_queue();
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = mq_points[i].point;
-        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
-        int rc = mq_points[i].call();
-        int err = errno;
-        fiu_disable(point);
-        if (rc != -1 || err != mq_points[i].default_err)
-            IPCT_FAIL("%s: unpinned call returned %d, errno %s; expected -1, %s", point, rc,
-                      ipct_errname(err), ipct_errname(mq_points[i].default_err));
-    }
-    ASSERT_SYS_OK(mq_close(q));
+    ASSERT_EQ(fiu_enable(p->point, 1, NULL, FIU_ONETIME), 0);
+    int rc = p->call();
+    int err = errno;
+    fiu_disable(p->point);
+    ASSERT_EQ(rc, -1);
+    ASSERT_ERRNO_EQ(err, p->default_err);
+    close_queue();
 }
 
+/* Both entries' cases, one per point: "<fn>/<row>". */
+#define MQ_POINT(fn, row, i) IPCT_VARIANT_WITH(fn, row, &mq_points[i], ipcf_setup, ipcf_teardown)
+#define MQ_POINT_CASES(fn) \
+    MQ_POINT(fn, "open_creat", 0), MQ_POINT(fn, "open_existing", 1), MQ_POINT(fn, "send", 2), \
+    MQ_POINT(fn, "timedsend", 3), MQ_POINT(fn, "receive", 4), MQ_POINT(fn, "timedreceive", 5), \
+    MQ_POINT(fn, "unlink", 6), MQ_POINT(fn, "close", 7), MQ_POINT(fn, "getattr", 8), \
+    MQ_POINT(fn, "setattr", 9), MQ_POINT(fn, "notify", 10)
+
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_fiu_ext_03_mq_points_fail_once_then_pass),
-    IPCF_TEST(fault_fiu_ext_04_mq_points_default_errno),
+    MQ_POINT_CASES(fault_fiu_ext_03_mq_points_fail_once_then_pass),
+    MQ_POINT_CASES(fault_fiu_ext_04_mq_points_default_errno),
 };
 
 IPCT_MAIN("fiu_mq_points", tests)

@@ -80,11 +80,14 @@ static int call_fstat(void)
     return fstat(STDIN_FILENO, &st);
 }
 
-static const struct {
+/* A variant row of FIU-EXT-01: a point, a call through it, the pinned errno. */
+struct ext_point {
     const char *point;
     int (*call)(void);
     int err;
-} ext_points[] = {
+};
+
+static const struct ext_point ext_points[] = {
     { "posix/pipe/pipe", call_pipe, ENFILE },
     { "posix/pipe/pipe2", call_pipe2, EMFILE },
     { "posix/io/fifo/mkfifo", call_mkfifo, EDQUOT },
@@ -95,19 +98,14 @@ static const struct {
 /* FIU-EXT-01 each extension point fails its call once with the pinned errno, then lets it through */
 static void fault_fiu_ext_01_points_fail_once_then_pass(void **state)
 {
+    const struct ext_point *p = ipct_variant();
     (void)state;
-    for (size_t i = 0; i < sizeof ext_points / sizeof ext_points[0]; i++) {
-        const char *point = ext_points[i].point;
-        if (ext_points[i].call() != 0)
-            IPCT_FAIL("%s: unarmed call failed: %s", point, ipct_errname(errno));
-        ipcf_fail_nth(point, 1, ext_points[i].err);
-        if (ext_points[i].call() != -1 || errno != ext_points[i].err)
-            IPCT_FAIL("%s: armed call did not fail with %s (errno %s)",
-                      point, ipct_errname(ext_points[i].err), ipct_errname(errno));
-        if (ext_points[i].call() != 0)
-            IPCT_FAIL("%s: call after the one-shot failed: %s", point, ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-    }
+
+    ASSERT_SYS_OK(p->call()); /* unarmed */
+    ipcf_fail_nth(p->point, 1, p->err);
+    ASSERT_SYS_ERR(p->call(), p->err);
+    ASSERT_SYS_OK(p->call()); /* after the one-shot */
+    ASSERT_FIRED(p->point, 1);
 }
 
 /* FIU-EXT-02 an extension point fails with its default errno when none is pinned */
@@ -168,10 +166,17 @@ static void fault_fiu_env_02_malformed_spec_refused(void **state)
         IPCT_FAIL("standard error does not name the variable and item: \"%s\"", err);
 }
 
+#define EXT_POINT(row, i) IPCT_VARIANT_WITH(fault_fiu_ext_01_points_fail_once_then_pass, row, \
+                                           &ext_points[i], ipcf_setup, ipcf_teardown)
+
 static const struct CMUnitTest tests[] = {
     IPCF_TEST(fault_fiu_canary_01_posix_preload_active),
     IPCF_TEST(fault_fiu_canary_02_ipcspec_preload_active),
-    IPCF_TEST(fault_fiu_ext_01_points_fail_once_then_pass),
+    EXT_POINT("pipe", 0),
+    EXT_POINT("pipe2", 1),
+    EXT_POINT("mkfifo", 2),
+    EXT_POINT("fcntl", 3),
+    EXT_POINT("fstat", 4),
     IPCF_TEST(fault_fiu_ext_02_default_errno_when_unpinned),
     IPCF_TEST(fault_fiu_env_01_exec_faults_by_call_number),
     IPCF_TEST(fault_fiu_env_02_malformed_spec_refused),

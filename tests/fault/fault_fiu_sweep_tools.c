@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char *pipe_demo[] = { IPCSPEC_PIPE_DEMO, "a", "b", NULL };
@@ -41,7 +40,7 @@ static void fault_fiu_env_03_trace_logs_calls(void **state)
     snprintf(tracev, sizeof tracev, "IPCSPEC_FAULT_TRACE=%s", list);
 
     run_demo(env, NULL, &run);
-    ASSERT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0);
+    ASSERT_PROG_EXITED(&run, 0, NULL);
     ASSERT_STR_EQ(run.out, "A B\n");
     char expect_pipe[64], expect_fork[64];
     snprintf(expect_pipe, sizeof expect_pipe, " posix/pipe/pipe2 1\n");
@@ -93,7 +92,7 @@ static void fault_fiu_env_05_failing_close_releases(void **state)
         IPCT_SKIP("valgrind makes calls of its own through the program's libc, so call numbers differ");
 
     run_demo(env, "posix/io/oc/close:1:5", &run);
-    ASSERT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0);
+    ASSERT_PROG_EXITED(&run, 0, NULL);
     ASSERT_STR_EQ(run.out, "A B\n");
     ASSERT_STR_EQ(run.log, "posix/io/oc/close 1 5\nposix/io/oc/close 1 5\n");
 }

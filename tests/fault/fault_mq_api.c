@@ -22,6 +22,17 @@ static int new_queue(const char *name, int extra)
         ipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | extra, 0600, &lim));
 }
 
+/* A new queue whose name is unlinked at once, before any point is armed:
+ * for the tests that reach it only through the descriptor. */
+static int anon_queue(int extra)
+{
+    const char *name = ipct_ipc_name("mq");
+    int mq = new_queue(name, extra);
+
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
+    return mq;
+}
+
 static long queued(int mq)
 {
     long n = -1;
@@ -73,6 +84,7 @@ static void fault_mq_fault_02_open_eacces(void **state)
     ASSERT_EQ(queued(again), 1);
     ASSERT_IPC_OK(ipc_mq_close(again));
     ASSERT_IPC_OK(ipc_mq_close(mq));
+    ASSERT_IPC_OK(ipc_mq_unlink(name));
 }
 
 /* MQ-FAULT-03 ipc_mq_send returns mq_send's error and queues nothing */
@@ -80,7 +92,7 @@ static void fault_mq_fault_03_send_eagain(void **state)
 {
     (void)state;
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_nth("posix/mq/send", 1, EAGAIN);
     ASSERT_IPC_ERR(ipc_mq_send(mq, "m", 1, 0), EAGAIN);
     ASSERT_FIRED("posix/mq/send", 1);
@@ -97,7 +109,7 @@ static void fault_mq_fault_04_timedsend_etimedout(void **state)
     const struct timespec past = { .tv_sec = 1 };
     (void)state;
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_nth("posix/mq/timedsend", 1, ETIMEDOUT);
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "m", 1, 0, &past), ETIMEDOUT);
     ASSERT_FIRED("posix/mq/timedsend", 1);
@@ -117,7 +129,7 @@ static void receive_interrupted(const char *point, int timed)
     unsigned prio = 0;
     char buf[16];
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ASSERT_IPC_OK(ipc_mq_send(mq, "msg", 3, 6));
     ipcf_fail_nth(point, 1, EINTR);
     ASSERT_IPC_ERR(timed ? ipc_mq_timedreceive(mq, buf, sizeof buf, &prio, &past)
@@ -153,13 +165,13 @@ static void fault_mq_fault_07_getattr_ebadf(void **state)
     long n = -5;
     (void)state;
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_nth("posix/mq/getattr", 1, EBADF);
     ASSERT_IPC_ERR(ipc_mq_stat(mq, &got, &n), EBADF);
     ASSERT_FIRED("posix/mq/getattr", 1);
-    if (got.maxmsg != -3 || got.msgsize != -4 || n != -5)
-        IPCT_FAIL("outputs written on failure: maxmsg %ld msgsize %ld queued %ld",
-                  got.maxmsg, got.msgsize, n);
+    ASSERT_EQ(got.maxmsg, -3); /* no output written on failure */
+    ASSERT_EQ(got.msgsize, -4);
+    ASSERT_EQ(n, -5);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 }
 
@@ -176,7 +188,7 @@ static void fault_mq_fault_08_getattr_eio(void **state)
 {
     (void)state;
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_nth("posix/mq/getattr", 1, EIO);
     ipcf_fail_nth("posix/mq/setattr", 1, EPERM); /* armed only to count its calls */
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 1), EIO);
@@ -192,14 +204,14 @@ static void fault_mq_fault_09_setattr_einval(void **state)
 {
     (void)state;
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_nth("posix/mq/setattr", 1, EINVAL);
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 1), EINVAL);
     ASSERT_FIRED("posix/mq/setattr", 1);
     ASSERT_EQ(flags_of(mq), 0);
     ASSERT_IPC_OK(ipc_mq_close(mq));
 
-    mq = new_queue(ipct_ipc_name("mq"), O_NONBLOCK); /* and the other way */
+    mq = anon_queue(O_NONBLOCK); /* and the other way */
     ipcf_fail_nth("posix/mq/setattr", 1, EINVAL);
     ASSERT_IPC_ERR(ipc_mq_set_nonblock(mq, 0), EINVAL);
     ASSERT_FIRED("posix/mq/setattr", 1);
@@ -212,7 +224,7 @@ static void fault_mq_fault_10_close_eintr(void **state)
 {
     (void)state;
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_nth("posix/mq/close", 1, EINTR);
     ASSERT_IPC_ERR(ipc_mq_close(mq), EINTR);
     ASSERT_FIRED("posix/mq/close", 1);
@@ -242,7 +254,7 @@ static void null_deadline_makes_no_call(void)
 {
     char buf[16];
 
-    int mq = new_queue(ipct_ipc_name("mq"), 0);
+    int mq = anon_queue(0);
     ipcf_fail_from("posix/mq/timedsend", 1, ENOSPC);
     ipcf_fail_from("posix/mq/timedreceive", 1, ENOSPC);
     ASSERT_IPC_ERR(ipc_mq_timedsend(mq, "m", 1, 0, NULL), EINVAL);

@@ -4,6 +4,7 @@
  * leaves no queue (or, when mq_unlink itself failed, only that one). Faults
  * are armed in the demo's process through IPCSPEC_FAULTS (spec/faults.md);
  * the log proves each one fired (struct ipcf_prog, tests/lib/fault_prog.c).
+ * Each fault is a variant row: a case of its own, named after the call.
  *
  * Spec: MQ-DEMO-06..07 (spec/mq.md).
  * See also: impl/demo/mq_server_demo.c, impl/demo/mq_client_demo.c,
@@ -38,10 +39,13 @@ static void run_client(const char *faults, const char *base, struct ipcf_prog *r
     ipcf_prog_run(run);
 }
 
-static const struct {
-    const char *faults; /* IPCSPEC_FAULTS */
+/* A variant row: the fault armed in the demo, and what it must report. */
+struct failure {
+    const char *faults;  /* IPCSPEC_FAULTS */
     const char *message; /* what standard error must say */
-} server_failures[] = {
+};
+
+static const struct failure server_failures[] = {
     { "posix/proc/signalfd:1:24", "ipcspec-mq-server: stop signals: Too many open files" },
     { "posix/proc/sigaction:1:22", "ipcspec-mq-server: sigaction: Invalid argument" },
     { "posix/proc/sigprocmask:1:22", "ipcspec-mq-server: stop signals: Invalid argument" },
@@ -53,15 +57,14 @@ static const struct {
 /* MQ-DEMO-06 each demo reports a failing call, exits 1 and leaves no queue */
 static void fault_mq_demo_06_server_calls_reported(void **state)
 {
+    const struct failure *f = ipct_variant();
     const char *base = ipct_ipc_name("mqsrv");
     struct ipcf_prog run;
     (void)state;
 
-    for (size_t k = 0; k < sizeof server_failures / sizeof server_failures[0]; k++) {
-        run_server(server_failures[k].faults, base, 0, &run);
-        ASSERT_PROG_EXITED(&run, 1, server_failures[k].message);
-        srv_assert_none(base, 1);
-    }
+    run_server(f->faults, base, 0, &run);
+    ASSERT_PROG_EXITED(&run, 1, f->message);
+    srv_assert_none(base, 1);
 }
 
 /* MQ-DEMO-06 each demo reports a failing call, exits 1 and leaves no queue */
@@ -79,10 +82,7 @@ static void fault_mq_demo_06_server_unlink_reported(void **state)
     srv_assert_none(base, 1);
 }
 
-static const struct {
-    const char *faults;
-    const char *message;
-} client_failures[] = {
+static const struct failure client_failures[] = {
     { "posix/mq/open:1:24", "ipcspec-mq-client: open: Too many open files" },
     { "posix/mq/timedsend:1:110", "ipcspec-mq-client: call: Connection timed out" },
     { "posix/mq/timedreceive:1:4", "ipcspec-mq-client: call: Interrupted system call" },
@@ -97,17 +97,14 @@ static void fault_mq_demo_06_client_calls_reported(void **state)
     const char *base = ipct_ipc_name("mqsrv");
     char *argv[] = { IPCSPEC_MQ_SERVER_DEMO, (char *)base, "1", NULL };
     struct ipcf_prog server = { .argv = argv, .pipe_out = 1 }, run;
+    const struct failure *f = ipct_variant();
     (void)state;
 
-    /* Every request is "SUM 1 2": a reply a failed call left behind is the
-     * same "OK 3" the next call expects. */
     ipcf_prog_start(&server);
     ASSERT_PROG_SAID(&server, "ready\n");
     ASSERT_STR_EQ(server.out, "ready\n");
-    for (size_t k = 0; k < sizeof client_failures / sizeof client_failures[0]; k++) {
-        run_client(client_failures[k].faults, base, &run);
-        ASSERT_PROG_EXITED(&run, 1, client_failures[k].message);
-    }
+    run_client(f->faults, base, &run);
+    ASSERT_PROG_EXITED(&run, 1, f->message);
     ASSERT_SYS_OK(kill(server.pid, SIGTERM));
     ipcf_prog_collect(&server);
     ASSERT_PROG_EXITED(&server, 0, NULL);
@@ -127,10 +124,27 @@ static void fault_mq_demo_07_select_eintr(void **state)
     srv_assert_none(base, 1);
 }
 
+#define FAILURE(fn, row, table, i) \
+    IPCT_VARIANT_WITH(fn, row, &(table)[i], ipcf_setup, ipcf_teardown)
+#define SERVER_FAILURE(row, i) \
+    FAILURE(fault_mq_demo_06_server_calls_reported, row, server_failures, i)
+#define CLIENT_FAILURE(row, i) \
+    FAILURE(fault_mq_demo_06_client_calls_reported, row, client_failures, i)
+
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_mq_demo_06_server_calls_reported),
+    SERVER_FAILURE("signalfd", 0),
+    SERVER_FAILURE("sigaction", 1),
+    SERVER_FAILURE("sigprocmask", 2),
+    SERVER_FAILURE("mq_open", 3),
+    SERVER_FAILURE("write", 4),
+    SERVER_FAILURE("select", 5),
     IPCF_TEST(fault_mq_demo_06_server_unlink_reported),
-    IPCF_TEST(fault_mq_demo_06_client_calls_reported),
+    CLIENT_FAILURE("mq_open", 0),
+    CLIENT_FAILURE("mq_timedsend", 1),
+    CLIENT_FAILURE("mq_timedreceive", 2),
+    CLIENT_FAILURE("write", 3),
+    CLIENT_FAILURE("mq_close_1st", 4),
+    CLIENT_FAILURE("mq_close_2nd", 5),
     IPCF_TEST(fault_mq_demo_07_select_eintr),
 };
 

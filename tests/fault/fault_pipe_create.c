@@ -102,6 +102,7 @@ static void fault_fifo_fault_02_open_emfile(void **state)
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK), EMFILE);
     ASSERT_FIRED("posix/io/oc/open", 1);
     ASSERT_EQ(ipct_lowest_free_fd(), next);
+    ASSERT_SYS_OK(unlink(path));
 }
 
 /* FIFO-FAULT-03 ipc_fifo_open closes the descriptor when fstat fails */
@@ -116,6 +117,7 @@ static void fault_fifo_fault_03_fstat_eio_closes(void **state)
     ASSERT_IPC_ERR(ipc_fifo_open(path, O_RDONLY | O_NONBLOCK), EIO);
     ASSERT_FIRED("posix/io/stat/fstat", 1);
     ASSERT_EQ(ipct_lowest_free_fd(), next); /* open()'s descriptor was closed */
+    ASSERT_SYS_OK(unlink(path));
 }
 
 static const struct CMUnitTest tests[] = {
