@@ -138,8 +138,7 @@ static void reap_children(int n, int block_first)
     if (block_first)
         ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGCHLD));
     for (int i = 0; i < n; i++) {
-        pids[i] = fork();
-        ASSERT_NE(pids[i], -1);
+        pids[i] = ASSERT_SYS_OK(fork());
         if (pids[i] == 0)
             _exit(i + 1);
     }

@@ -154,8 +154,7 @@ static void chld_on_exit(void *arg)
     (void)arg;
 
     ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGCHLD));
-    pid_t pid = fork();
-    ASSERT_NE(pid, -1);
+    pid_t pid = ASSERT_SYS_OK(fork());
     if (pid == 0)
         _exit(7);
     ASSERT_TRUE(sig_await(SIGCHLD, &info));
@@ -181,16 +180,14 @@ static void wait_statuses(void *arg)
     int status;
     (void)arg;
 
-    pid_t exiter = fork();
-    ASSERT_NE(exiter, -1);
+    pid_t exiter = ASSERT_SYS_OK(fork());
     if (exiter == 0)
         _exit(3);
     ASSERT_EQ(waitpid(exiter, &status, 0), exiter);
     ASSERT_TRUE(WIFEXITED(status));
     ASSERT_FALSE(WIFSIGNALED(status));
     ASSERT_EQ(WEXITSTATUS(status), 3);
-    pid_t victim = fork();
-    ASSERT_NE(victim, -1);
+    pid_t victim = ASSERT_SYS_OK(fork());
     if (victim == 0) {
         kill(getpid(), SIGTERM);
         _exit(0);
@@ -219,8 +216,7 @@ static void no_zombie(void *arg)
 
     sigemptyset(&sa.sa_mask);
     ASSERT_SYS_OK(sigaction(SIGCHLD, &sa, NULL));
-    pid_t pid = fork();
-    ASSERT_NE(pid, -1);
+    pid_t pid = ASSERT_SYS_OK(fork());
     if (pid == 0)
         _exit(0);
     ASSERT_SYS_ERR(wait(NULL), ECHILD);
@@ -256,8 +252,7 @@ static void stop_continue(void *arg)
     sigemptyset(&sa.sa_mask);
     ASSERT_SYS_OK(sigaction(SIGCHLD, &sa, NULL));
     ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGCHLD));
-    pid_t pid = fork();
-    ASSERT_NE(pid, -1);
+    pid_t pid = ASSERT_SYS_OK(fork());
     if (pid == 0) {
         kill(getpid(), SIGSTOP);
         _exit(0);

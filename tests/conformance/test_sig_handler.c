@@ -51,7 +51,7 @@ static int catch_noting(int flags, int usr2)
 static void self_blocked(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(catch_noting(0, 0), 0);
+    ASSERT_SYS_OK(catch_noting(0, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_self, 1);
 }
@@ -67,7 +67,7 @@ static void test_sig_hnd_01_blocked_during_handler(void **state)
 static void nodefer(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(catch_noting(SA_NODEFER, 0), 0);
+    ASSERT_SYS_OK(catch_noting(SA_NODEFER, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_self, 0);
 }
@@ -88,7 +88,7 @@ static void union_mask(void *arg)
 {
     (void)arg;
     ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGINT));
-    ASSERT_EQ(catch_noting(0, 1), 0);
+    ASSERT_SYS_OK(catch_noting(0, 1));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_self, 1);
     ASSERT_EQ(saw_int, 1);
@@ -137,7 +137,7 @@ static void reset_hand(void *arg)
     sigset_t none;
     (void)arg;
 
-    ASSERT_EQ(catch_noting(SA_RESETHAND, 0), 0);
+    ASSERT_SYS_OK(catch_noting(SA_RESETHAND, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_dfl, 1);
     ASSERT_EQ(saw_self, 1); /* POSIX: "may" act as SA_NODEFER; Linux does not */
@@ -161,7 +161,7 @@ static void keep_hand(void *arg)
     struct sigaction act;
     (void)arg;
 
-    ASSERT_EQ(catch_noting(0, 0), 0);
+    ASSERT_SYS_OK(catch_noting(0, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_dfl, 0);
     sig_raise_and_spin(SIGUSR1);

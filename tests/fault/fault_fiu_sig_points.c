@@ -69,7 +69,7 @@ static int call_pthread_sigmask(void)
         errno = rc;
         return -1;
     }
-    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_ERRNO_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
     return 0;
 }
 
