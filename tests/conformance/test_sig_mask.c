@@ -175,9 +175,7 @@ static void test_sig_mask_06_sigprocmask_bad_how_einval(void **state)
 }
 
 /* What block_usr2_in_thread saw; main checks it after the join. */
-struct thread_saw {
-    int block_rc, read_rc, usr2_blocked;
-};
+struct thread_saw { int block_rc, read_rc, usr2_blocked; };
 
 static void *block_usr2_in_thread(void *arg)
 {
@@ -315,9 +313,8 @@ static void *sigwait_thread(void *arg)
     return NULL;
 }
 
-/* Two threads sigwait for {SIGUSR1, SIGUSR2} (blocked everywhere); one
- * SIGUSR1 is sent to the process, then, once a thread returned, SIGUSR2:
- * one thread gets SIGUSR1 and the other SIGUSR2. */
+/* Two threads sigwait for {SIGUSR1, SIGUSR2} (blocked everywhere); SIGUSR1 is
+ * sent, then, once a thread returned, SIGUSR2: each thread gets one of them. */
 static void two_waiters(void *arg)
 {
     struct sigwaiter w[2];
