@@ -122,6 +122,22 @@ static void test_sig_api_07_close_restores(void **state)
     sig_in_child(bridge_close, NULL);
 }
 
+/* One child the reaper handed back: one of pids, not seen before, with the
+ * status child i exits with (i + 1). */
+static void check_reaped(const struct ipc_sig_child *c, const pid_t *pids, int *seen, int n)
+{
+    int i = 0;
+
+    while (i < n && pids[i] != c->pid)
+        i++;
+    if (i == n)
+        IPCT_FAIL("ipc_sig_reaped handed back pid %d, no child of ours", (int)c->pid);
+    ASSERT_EQ(seen[i], 0);
+    ASSERT_TRUE(WIFEXITED(c->status));
+    ASSERT_EQ(WEXITSTATUS(c->status), i + 1);
+    seen[i] = 1;
+}
+
 /* Bridge SIGCHLD with reaping; fork n children (child i exits with i + 1,
  * the status the reaper must hand back) and collect until all are in. */
 static void reap_children(int n, int block_first)
@@ -158,17 +174,8 @@ static void reap_children(int n, int block_first)
         ASSERT_IPC_OK(got_n);
         if (block_first && total == 0 && got_n != 0)
             ASSERT_EQ(got_n, IPC_SIG_REAPED_MAX); /* the first batch fills the table */
-        for (int k = 0; k < got_n; k++) {
-            int i = 0;
-            while (i < n && pids[i] != got[k].pid)
-                i++;
-            if (i == n)
-                IPCT_FAIL("ipc_sig_reaped handed back pid %d, no child of ours", (int)got[k].pid);
-            ASSERT_EQ(seen[i], 0);
-            ASSERT_TRUE(WIFEXITED(got[k].status));
-            ASSERT_EQ(WEXITSTATUS(got[k].status), i + 1);
-            seen[i] = 1;
-        }
+        for (int k = 0; k < got_n; k++)
+            check_reaped(&got[k], pids, seen, n);
         total += got_n;
         if (got_n == 0) {
             ASSERT_TRUE(readable(fd));
