@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,6 +126,22 @@ static inline void sig__raise_and_spin(int sig, const char *file, int line)
 static inline void sig__in_child(ipct_child_fn fn, void *arg, const char *file, int line)
 {
     ipct__assert_exited(ipct__spawn(fn, arg, file, line), 0, file, line);
+}
+
+/* The wait status must be a normal exit with code; a failure names the
+ * caller's line and what the status says instead (a signal by name). */
+#define sig_assert_exited(status, code) sig__assert_exited(status, code, __FILE__, __LINE__)
+static inline void sig__assert_exited(int status, int code, const char *file, int line)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) == code)
+        return;
+    if (WIFSIGNALED(status))
+        ipct__fail_at(file, line, "wait status 0x%x: killed by %s; expected exit %d", status,
+                      ipct_signame(WTERMSIG(status)), code);
+    if (WIFEXITED(status))
+        ipct__fail_at(file, line, "wait status 0x%x: exit %d; expected exit %d", status,
+                      WEXITSTATUS(status), code);
+    ipct__fail_at(file, line, "wait status 0x%x: not an exit; expected exit %d", status, code);
 }
 
 /* A signal sent to self is delivered late under valgrind. */

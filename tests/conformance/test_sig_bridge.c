@@ -133,8 +133,7 @@ static void check_reaped(const struct ipc_sig_child *c, const pid_t *pids, int *
     if (i == n)
         IPCT_FAIL("ipc_sig_reaped handed back pid %d, no child of ours", (int)c->pid);
     ASSERT_EQ(seen[i], 0);
-    ASSERT_TRUE(WIFEXITED(c->status));
-    ASSERT_EQ(WEXITSTATUS(c->status), i + 1);
+    sig_assert_exited(c->status, i + 1);
     seen[i] = 1;
 }
 

@@ -48,8 +48,7 @@ static void fork_inherits(void *arg)
         ipct_child_exit(0);
     }
     ASSERT_EQ(ASSERT_SYS_OK(waitpid(pid, &status, 0)), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 0);
+    sig_assert_exited(status, 0);
     ASSERT_SYS_OK(sig_set(SIGTERM, SIG_IGN)); /* discard ours */
 }
 
@@ -162,8 +161,7 @@ static void chld_on_exit(void *arg)
     ASSERT_EQ(info.si_code, CLD_EXITED);
     ASSERT_EQ(info.si_status, 7);
     ASSERT_EQ(ASSERT_SYS_OK(waitpid(pid, &status, 0)), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 7);
+    sig_assert_exited(status, 7);
 }
 
 /* SIG-CHLD-01 a child's exit sends SIGCHLD to its parent, saying who and how */
@@ -269,7 +267,7 @@ static void stop_continue(void *arg)
     ASSERT_TRUE(sig_await(SIGCHLD, &info)); /* the continue, or else the exit */
     ASSERT_EQ(info.si_code, (nocldstop ? CLD_EXITED : CLD_CONTINUED));
     ASSERT_EQ(ASSERT_SYS_OK(waitpid(pid, &status, 0)), pid);
-    ASSERT_TRUE(WIFEXITED(status));
+    sig_assert_exited(status, 0);
 }
 
 /* SIG-CHLD-05 SIGCHLD also tells the parent a child stopped or continued */
