@@ -17,6 +17,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Counted by the handlers below: async-signal-safe state only. */
@@ -95,21 +97,51 @@ static inline int sig_await(int sig, siginfo_t *info)
 }
 
 /* Raise sig (unblocked) and spin until its handler has run: raise delivers
- * at once, and the loop only guards against a late delivery (valgrind). */
-static inline void sig_raise_and_spin(int sig)
+ * at once, and the loop only guards against a late delivery (valgrind). Fails
+ * at the caller's line when the handler has not run within half the deadline
+ * (the other half is the parent's, waiting for this child). */
+#define sig_raise_and_spin(sig) sig__raise_and_spin(sig, __FILE__, __LINE__)
+static inline void sig__raise_and_spin(int sig, const char *file, int line)
 {
-    int before = sig_hits;
+    int before = sig_hits, limit_ms = ipct_deadline_ms() / 2;
+    struct timespec start, now;
 
-    raise(sig);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (raise(sig) != 0)
+        ipct__fail_at(file, line, "raise(%s): %s", ipct_signame(sig), ipct_errname(errno));
     /* cppcheck-suppress unreachableCode ; raise returns once the handler ran */
-    while (sig_hits == before)
+    while (sig_hits == before) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
+            limit_ms)
+            ipct__fail_at(file, line, "the handler of %s did not run within %d ms of raise",
+                          ipct_signame(sig), limit_ms);
         sched_yield();
+    }
 }
 
-/* Run fn in a child and assert it exited 0. */
-static inline void sig_in_child(ipct_child_rc_fn fn, void *arg)
+/* Run fn in a child and assert it exited 0: a check that failed in it fails
+ * the test with the child's own line, and this one names the caller's. */
+#define sig_in_child(fn, arg) sig__in_child(fn, arg, __FILE__, __LINE__)
+static inline void sig__in_child(ipct_child_fn fn, void *arg, const char *file, int line)
 {
-    assert_child_exited(ipct_spawn_rc(fn, arg), 0);
+    ipct__assert_exited(ipct__spawn(fn, arg, file, line), 0, file, line);
+}
+
+/* The wait status must be a normal exit with code; a failure names the
+ * caller's line and what the status says instead (a signal by name). */
+#define sig_assert_exited(status, code) sig__assert_exited(status, code, __FILE__, __LINE__)
+static inline void sig__assert_exited(int status, int code, const char *file, int line)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) == code)
+        return;
+    if (WIFSIGNALED(status))
+        ipct__fail_at(file, line, "wait status 0x%x: killed by %s; expected exit %d", status,
+                      ipct_signame(WTERMSIG(status)), code);
+    if (WIFEXITED(status))
+        ipct__fail_at(file, line, "wait status 0x%x: exit %d; expected exit %d", status,
+                      WEXITSTATUS(status), code);
+    ipct__fail_at(file, line, "wait status 0x%x: not an exit; expected exit %d", status, code);
 }
 
 /* A signal sent to self is delivered late under valgrind. */
@@ -143,19 +175,24 @@ static inline int sig_catch_info(int sig)
 }
 
 /* In a child: with SIGUSR1 caught (sig_note_info when info, else sig_count)
- * and blocked, say ready, then wait in sigsuspend until one arrives. 0 on
- * success. */
-static inline int sig_await_usr1(int info)
+ * and blocked, say ready, then wait in sigsuspend until one arrives. Fails at
+ * the caller's line when a step fails. */
+#define sig_await_usr1(info) sig__await_usr1(info, __FILE__, __LINE__)
+static inline void sig__await_usr1(int info, const char *file, int line)
 {
     sigset_t wait_mask;
 
-    if ((info ? sig_catch_info(SIGUSR1) : sig_catch(SIGUSR1, sig_count, 0)) != 0 ||
-        sig_mask_one(SIG_BLOCK, SIGUSR1) != 0)
-        return -1;
+    if ((info ? sig_catch_info(SIGUSR1) : sig_catch(SIGUSR1, sig_count, 0)) != 0)
+        ipct__fail_at(file, line, "sigaction(SIGUSR1): %s", ipct_errname(errno));
+    if (sig_mask_one(SIG_BLOCK, SIGUSR1) != 0)
+        ipct__fail_at(file, line, "blocking SIGUSR1: %s", ipct_errname(errno));
     ipct_child_ready();
     sigprocmask(SIG_BLOCK, NULL, &wait_mask);
     sigdelset(&wait_mask, SIGUSR1);
-    return sigsuspend(&wait_mask) == -1 && errno == EINTR ? 0 : -1;
+    errno = 0;
+    if (sigsuspend(&wait_mask) != -1 || errno != EINTR)
+        ipct__fail_at(file, line, "sigsuspend waiting for SIGUSR1: errno %s; expected EINTR",
+                      ipct_errname(errno));
 }
 
 #endif

@@ -14,8 +14,8 @@ static void other_handler(int sig)
     (void)sig;
 }
 
-/* Exit 0: oact returned the previous action whole; a NULL act changed nothing. */
-static int old_action(void *arg)
+/* oact returns the previous action whole; a NULL act changes nothing. */
+static void old_action(void *arg)
 {
     struct sigaction a = { .sa_handler = sig_count, .sa_flags = SA_RESTART };
     struct sigaction b = { .sa_handler = other_handler }, old, now;
@@ -24,14 +24,16 @@ static int old_action(void *arg)
     sigemptyset(&a.sa_mask);
     sigaddset(&a.sa_mask, SIGUSR2);
     sigemptyset(&b.sa_mask);
-    ASSERT_EQ(sigaction(SIGUSR1, &a, NULL), 0);
-    ASSERT_EQ(sigaction(SIGUSR1, &b, &old), 0);
-    ASSERT_TRUE(old.sa_handler == sig_count && (old.sa_flags & SA_RESTART));
+    ASSERT_SYS_OK(sigaction(SIGUSR1, &a, NULL));
+    ASSERT_SYS_OK(sigaction(SIGUSR1, &b, &old));
+    ASSERT_EQ(old.sa_handler, sig_count);
+    ASSERT_EQ(old.sa_flags & SA_RESTART, SA_RESTART);
     ASSERT_EQ(sigismember(&old.sa_mask, SIGUSR2), 1);
-    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == other_handler);
-    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == other_handler);
-    ASSERT_TRUE(!(now.sa_flags & SA_RESTART));
-    return 0;
+    ASSERT_SYS_OK(sigaction(SIGUSR1, NULL, &now)); /* a NULL act: reads only */
+    ASSERT_EQ(now.sa_handler, other_handler);
+    ASSERT_SYS_OK(sigaction(SIGUSR1, NULL, &now)); /* the read before changed nothing */
+    ASSERT_EQ(now.sa_handler, other_handler);
+    ASSERT_EQ(now.sa_flags & SA_RESTART, 0);
 }
 
 /* SIG-HND-10 sigaction hands back the previous action, and with no act changes nothing */
@@ -55,7 +57,8 @@ static void test_sig_hnd_11_sigaction_invalid_einval(void **state)
 }
 
 /* signal(): SIG_DFL first, a function, SIG_IGN, SIG_DFL again; each call
- * returns the previous value. Exit: killed by SIGUSR1 on success. */
+ * returns the previous value. The last step is the behaviour itself: the
+ * default action restored, a raised SIGUSR1 kills the child. */
 static void signal_cycle(void *arg)
 {
     sigset_t none;
@@ -63,9 +66,12 @@ static void signal_cycle(void *arg)
 
     ASSERT_EQ(signal(SIGUSR1, sig_count), SIG_DFL);
     sig_raise_and_spin(SIGUSR1);
-    ASSERT_TRUE(sig_hits == 1 && sig_last == SIGUSR1);
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_SIG_EQ(sig_last, SIGUSR1);
     ASSERT_EQ(signal(SIGUSR1, SIG_IGN), sig_count);
-    ASSERT_TRUE(raise(SIGUSR1) == 0 && !sig_is_pending(SIGUSR1) && sig_hits == 1);
+    ASSERT_SYS_OK(raise(SIGUSR1));
+    ASSERT_FALSE(sig_is_pending(SIGUSR1));
+    ASSERT_EQ(sig_hits, 1);
     ASSERT_EQ(signal(SIGUSR1, SIG_DFL), SIG_IGN);
     raise(SIGUSR1);
     /* cppcheck-suppress unreachableCode ; raise returns if SIGUSR1 came late */
@@ -93,19 +99,18 @@ static void test_sig_hnd_13_signal_invalid_sig_err(void **state)
     ASSERT_ERRNO_EQ(errno, EINVAL);
 }
 
-/* Exit 0: an action set by signal(), read by sigaction and set again, works. */
-static int reinstall(void *arg)
+/* An action set by signal(), read by sigaction and set again, works. */
+static void reinstall(void *arg)
 {
     struct sigaction old;
     (void)arg;
 
     ASSERT_NE(signal(SIGUSR1, sig_count), SIG_ERR);
-    ASSERT_EQ(sigaction(SIGUSR1, NULL, &old), 0);
+    ASSERT_SYS_OK(sigaction(SIGUSR1, NULL, &old));
     ASSERT_EQ(signal(SIGUSR1, SIG_DFL), sig_count);
-    ASSERT_EQ(sigaction(SIGUSR1, &old, NULL), 0);
+    ASSERT_SYS_OK(sigaction(SIGUSR1, &old, NULL));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(sig_hits, 1);
-    return 0;
 }
 
 /* SIG-HND-14 an action set by signal() and read by sigaction can be set again */
@@ -115,19 +120,19 @@ static void test_sig_hnd_14_signal_action_reinstalled(void **state)
     sig_in_child(reinstall, NULL);
 }
 
-/* Exit 0: signal()'s handler has SA_RESTART and stays (no SA_RESETHAND). */
-static int bsd_semantics(void *arg)
+/* signal()'s handler has SA_RESTART and stays (no SA_RESETHAND). */
+static void bsd_semantics(void *arg)
 {
     struct sigaction now;
     (void)arg;
 
     ASSERT_NE(signal(SIGUSR2, sig_count), SIG_ERR);
-    ASSERT_EQ(sigaction(SIGUSR2, NULL, &now), 0);
-    ASSERT_TRUE((now.sa_flags & SA_RESTART) && !(now.sa_flags & SA_RESETHAND));
+    ASSERT_SYS_OK(sigaction(SIGUSR2, NULL, &now));
+    ASSERT_EQ(now.sa_flags & SA_RESTART, SA_RESTART);
+    ASSERT_EQ(now.sa_flags & SA_RESETHAND, 0);
     sig_raise_and_spin(SIGUSR2);
     sig_raise_and_spin(SIGUSR2);
     ASSERT_EQ(sig_hits, 2);
-    return 0;
 }
 
 /* SIG-HND-15 on Linux's C libraries signal() installs a lasting, restarting handler */

@@ -34,10 +34,10 @@ static int readable(int fd)
     return n == 1;
 }
 
-/* Exit 0: with SIGUSR1 and SIGUSR2 bridged (SIGUSR1 blocked before), a
- * select loop saw each signal sent, in order, and the fd is non-blocking
- * and close-on-exec. */
-static int bridge_loop(void *arg)
+/* With SIGUSR1 and SIGUSR2 bridged (SIGUSR1 blocked before), a select loop
+ * sees each signal sent, in order, and the fd is non-blocking and
+ * close-on-exec. */
+static void bridge_loop(void *arg)
 {
     sigset_t set;
     (void)arg;
@@ -45,20 +45,25 @@ static int bridge_loop(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
     int fd = ipc_sig_bridge_open(&set, 0);
-    ASSERT_TRUE(fd >= 0 && !sig_is_blocked(SIGUSR1));
-    ASSERT_TRUE((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
-    ASSERT_EQ(ipc_sig_bridge_next(), -EAGAIN);
-    ASSERT_TRUE(kill(getpid(), SIGUSR2) == 0 && readable(fd));
-    ASSERT_TRUE(ipc_sig_bridge_next() == SIGUSR2 && ipc_sig_bridge_next() == -EAGAIN);
-    ASSERT_TRUE(kill(getpid(), SIGUSR1) == 0 && readable(fd));
-    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
-    ASSERT_EQ(ipc_sig_bridge_next(), SIGUSR1);
+    ASSERT_IPC_OK(fd);
+    ASSERT_FALSE(sig_is_blocked(SIGUSR1));
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fd, F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fd, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_IPC_ERR(ipc_sig_bridge_next(), EAGAIN);
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR2));
+    ASSERT_TRUE(readable(fd));
+    ASSERT_SIG_EQ(ipc_sig_bridge_next(), SIGUSR2);
+    ASSERT_IPC_ERR(ipc_sig_bridge_next(), EAGAIN);
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR1));
+    ASSERT_TRUE(readable(fd));
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR2));
+    ASSERT_SIG_EQ(ipc_sig_bridge_next(), SIGUSR1);
     ASSERT_TRUE(readable(fd)); /* SIGUSR2's byte, however late it comes */
-    ASSERT_TRUE(ipc_sig_bridge_next() == SIGUSR2 && ipc_sig_bridge_next() == -EAGAIN);
-    ASSERT_EQ(ipc_sig_bridge_close(), 0);
-    return 0;
+    ASSERT_SIG_EQ(ipc_sig_bridge_next(), SIGUSR2);
+    ASSERT_IPC_ERR(ipc_sig_bridge_next(), EAGAIN);
+    ASSERT_IPC_OK(ipc_sig_bridge_close());
 }
 
 /* SIG-API-06 a select loop on the bridge wakes for each bridged signal, in order */
@@ -68,9 +73,9 @@ static void test_sig_api_06_select_loop_wakes(void **state)
     sig_in_child(bridge_loop, NULL);
 }
 
-/* Exit 0: closing restored SIGUSR1's handler, SIGUSR2's SIG_IGN and the
- * block on SIGUSR1, closed the fd; the bridge refused misuse. */
-static int bridge_close(void *arg)
+/* Closing restores SIGUSR1's handler, SIGUSR2's SIG_IGN and the block on
+ * SIGUSR1, and closes the fd; the bridge refuses misuse. */
+static void bridge_close(void *arg)
 {
     sigset_t set, bad;
     (void)arg;
@@ -78,32 +83,36 @@ static int bridge_close(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    ASSERT_TRUE(ipc_sig_bridge_next() == -EBADF && ipc_sig_bridge_close() == -EBADF);
-    ASSERT_EQ(ipc_sig_stop_requested(), -EBADF);
-    ASSERT_TRUE(sig_catch(SIGUSR1, sig_count, 0) == 0 && sig_set(SIGUSR2, SIG_IGN) == 0);
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
+    ASSERT_IPC_ERR(ipc_sig_bridge_next(), EBADF);
+    ASSERT_IPC_ERR(ipc_sig_bridge_close(), EBADF);
+    ASSERT_IPC_ERR(ipc_sig_stop_requested(), EBADF);
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, sig_count, 0));
+    ASSERT_SYS_OK(sig_set(SIGUSR2, SIG_IGN));
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
     int lowest = ipct_lowest_free_fd();
     int fd = ipc_sig_bridge_open(&set, 0);
-    ASSERT_GE(fd, 0);
-    ASSERT_TRUE(ipc_sig_bridge_open(&set, 0) == -EBUSY && ipc_sig_stop_open() == -EBUSY);
-    ASSERT_EQ(ipc_sig_bridge_close(), 0);
+    ASSERT_IPC_OK(fd);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&set, 0), EBUSY);
+    ASSERT_IPC_ERR(ipc_sig_stop_open(), EBUSY);
+    ASSERT_IPC_OK(ipc_sig_bridge_close());
     ASSERT_EQ(ipct_lowest_free_fd(), lowest);
     ASSERT_EQ(ipc_sig_disposition(SIGUSR2), IPC_SIG_IGNORED);
     struct sigaction now;
-    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &now) == 0 && now.sa_handler == sig_count);
-    ASSERT_TRUE(sig_is_blocked(SIGUSR1) && !sig_is_blocked(SIGUSR2));
+    ASSERT_SYS_OK(sigaction(SIGUSR1, NULL, &now));
+    ASSERT_EQ(now.sa_handler, sig_count);
+    ASSERT_TRUE(sig_is_blocked(SIGUSR1));
+    ASSERT_FALSE(sig_is_blocked(SIGUSR2));
     sigemptyset(&bad);
-    ASSERT_EQ(ipc_sig_bridge_open(&bad, 0), -EINVAL);
-    ASSERT_EQ(ipc_sig_bridge_open(NULL, 0), -EINVAL);
-    ASSERT_EQ(ipc_sig_bridge_open(&set, 2), -EINVAL);
-    ASSERT_EQ(ipc_sig_bridge_open(&set, IPC_SIG_REAP), -EINVAL); /* no SIGCHLD */
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&bad, 0), EINVAL);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(NULL, 0), EINVAL);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&set, 2), EINVAL);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&set, IPC_SIG_REAP), EINVAL); /* no SIGCHLD */
     sigaddset(&bad, SIGKILL);
-    ASSERT_EQ(ipc_sig_bridge_open(&bad, 0), -EINVAL);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&bad, 0), EINVAL);
     sigemptyset(&bad);
     sigaddset(&bad, SIGSTOP);
-    ASSERT_EQ(ipc_sig_bridge_open(&bad, 0), -EINVAL);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&bad, 0), EINVAL);
     ASSERT_EQ(ipct_lowest_free_fd(), lowest);
-    return 0;
 }
 
 /* SIG-API-07 closing the bridge gives back every action and mask bit; misuse is refused */
@@ -113,9 +122,24 @@ static void test_sig_api_07_close_restores(void **state)
     sig_in_child(bridge_close, NULL);
 }
 
-/* Bridge SIGCHLD with reaping; fork n children (child i exits with i + 1)
- * and collect until all are in. Returns 0, or a failed check's code. */
-static int reap_children(int n, int block_first)
+/* One child the reaper handed back: one of pids, not seen before, with the
+ * status child i exits with (i + 1). */
+static void check_reaped(const struct ipc_sig_child *c, const pid_t *pids, int *seen, int n)
+{
+    int i = 0;
+
+    while (i < n && pids[i] != c->pid)
+        i++;
+    if (i == n)
+        IPCT_FAIL("ipc_sig_reaped handed back pid %d, no child of ours", (int)c->pid);
+    ASSERT_EQ(seen[i], 0);
+    sig_assert_exited(c->status, i + 1);
+    seen[i] = 1;
+}
+
+/* Bridge SIGCHLD with reaping; fork n children (child i exits with i + 1,
+ * the status the reaper must hand back) and collect until all are in. */
+static void reap_children(int n, int block_first)
 {
     struct ipc_sig_child got[IPC_SIG_REAPED_MAX];
     pid_t pids[100];
@@ -125,12 +149,11 @@ static int reap_children(int n, int block_first)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     int fd = ipc_sig_bridge_open(&chld, IPC_SIG_REAP);
-    ASSERT_GE(fd, 0);
+    ASSERT_IPC_OK(fd);
     if (block_first)
-        ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGCHLD), 0);
+        ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGCHLD));
     for (int i = 0; i < n; i++) {
-        pids[i] = fork();
-        ASSERT_NE(pids[i], -1);
+        pids[i] = ASSERT_SYS_OK(fork());
         if (pids[i] == 0)
             _exit(i + 1);
     }
@@ -143,20 +166,15 @@ static int reap_children(int n, int block_first)
             while (strstr(ipct_read_text(path, stat, sizeof stat), ") Z ") == NULL)
                 sched_yield();
         }
-        ASSERT_EQ(sig_mask_one(SIG_UNBLOCK, SIGCHLD), 0);
+        ASSERT_SYS_OK(sig_mask_one(SIG_UNBLOCK, SIGCHLD));
     }
     while (total < n) {
         int got_n = ipc_sig_reaped(got, IPC_SIG_REAPED_MAX);
-        ASSERT_GE(got_n, 0);
-        ASSERT_TRUE(!block_first || total > 0 || got_n == IPC_SIG_REAPED_MAX || got_n == 0);
-        for (int k = 0; k < got_n; k++) {
-            int i = 0;
-            while (i < n && pids[i] != got[k].pid)
-                i++;
-            ASSERT_TRUE(i < n && !seen[i]);
-            ASSERT_TRUE(WIFEXITED(got[k].status) && WEXITSTATUS(got[k].status) == i + 1);
-            seen[i] = 1;
-        }
+        ASSERT_IPC_OK(got_n);
+        if (block_first && total == 0 && got_n != 0)
+            ASSERT_EQ(got_n, IPC_SIG_REAPED_MAX); /* the first batch fills the table */
+        for (int k = 0; k < got_n; k++)
+            check_reaped(&got[k], pids, seen, n);
         total += got_n;
         if (got_n == 0) {
             ASSERT_TRUE(readable(fd));
@@ -164,16 +182,14 @@ static int reap_children(int n, int block_first)
                 ;
         }
     }
-    errno = 0;
-    ASSERT_TRUE(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD); /* no zombie left */
-    ASSERT_EQ(ipc_sig_bridge_close(), 0);
-    return 0;
+    ASSERT_SYS_ERR(waitpid(-1, NULL, WNOHANG), ECHILD); /* no zombie left */
+    ASSERT_IPC_OK(ipc_sig_bridge_close());
 }
 
-static int reap_five(void *arg)
+static void reap_five(void *arg)
 {
     (void)arg;
-    return reap_children(5, 0);
+    reap_children(5, 0);
 }
 
 /* SIG-API-08 the reaper collects every child's pid and status and leaves no zombie */
@@ -186,10 +202,10 @@ static void test_sig_api_08_reaper_collects_all(void **state)
     sig_in_child(reap_five, NULL);
 }
 
-static int reap_overflow(void *arg)
+static void reap_overflow(void *arg)
 {
     (void)arg;
-    return reap_children(IPC_SIG_REAPED_MAX + 6, 1);
+    reap_children(IPC_SIG_REAPED_MAX + 6, 1);
 }
 
 /* SIG-API-09 children beyond the reaper's table wait, and are collected later, none lost */
@@ -202,30 +218,34 @@ static void test_sig_api_09_reaper_overflow_not_lost(void **state)
     sig_in_child(reap_overflow, NULL);
 }
 
-/* Exit 0: the stop descriptor (SIGTERM and SIGINT blocked, their actions
- * untouched) became readable for SIGTERM, then SIGINT, and
- * ipc_sig_stop_requested named each; 0 in between; no second one, and no
- * bridge, while it is open. */
-static int stop_fd(void *arg)
+/* The stop descriptor (SIGTERM and SIGINT blocked, their actions untouched)
+ * becomes readable for SIGTERM, then SIGINT, and ipc_sig_stop_requested
+ * names each; 0 in between; no second one, and no bridge, while it is open. */
+static void stop_fd(void *arg)
 {
     sigset_t set;
     (void)arg;
     int fd = ipc_sig_stop_open();
-    ASSERT_GE(fd, 0);
-    ASSERT_TRUE((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
-    ASSERT_TRUE(sig_is_blocked(SIGTERM) && sig_is_blocked(SIGINT));
+    ASSERT_IPC_OK(fd);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fd, F_GETFL)) & O_NONBLOCK, O_NONBLOCK);
+    ASSERT_EQ(ASSERT_SYS_OK(fcntl(fd, F_GETFD)) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_TRUE(sig_is_blocked(SIGTERM));
+    ASSERT_TRUE(sig_is_blocked(SIGINT));
     ASSERT_EQ(ipc_sig_disposition(SIGTERM), IPC_SIG_DEFAULT);
     ASSERT_EQ(ipc_sig_disposition(SIGINT), IPC_SIG_DEFAULT);
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
-    ASSERT_TRUE(ipc_sig_stop_open() == -EBUSY && ipc_sig_bridge_open(&set, 0) == -EBUSY);
+    ASSERT_IPC_ERR(ipc_sig_stop_open(), EBUSY);
+    ASSERT_IPC_ERR(ipc_sig_bridge_open(&set, 0), EBUSY);
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sig_stop_requested()), 0);
+    ASSERT_SYS_OK(kill(getpid(), SIGTERM));
+    ASSERT_TRUE(readable(fd));
+    ASSERT_SIG_EQ(ipc_sig_stop_requested(), SIGTERM);
     ASSERT_EQ(ipc_sig_stop_requested(), 0);
-    ASSERT_TRUE(kill(getpid(), SIGTERM) == 0 && readable(fd));
-    ASSERT_TRUE(ipc_sig_stop_requested() == SIGTERM && ipc_sig_stop_requested() == 0);
-    ASSERT_TRUE(kill(getpid(), SIGINT) == 0 && readable(fd));
-    ASSERT_EQ(ipc_sig_stop_requested(), SIGINT);
-    ASSERT_EQ(ipc_sig_stop_close(), 0);
-    return 0;
+    ASSERT_SYS_OK(kill(getpid(), SIGINT));
+    ASSERT_TRUE(readable(fd));
+    ASSERT_SIG_EQ(ipc_sig_stop_requested(), SIGINT);
+    ASSERT_IPC_OK(ipc_sig_stop_close());
 }
 
 /* SIG-API-10 the stop descriptor becomes readable on SIGTERM or SIGINT */
@@ -235,25 +255,27 @@ static void test_sig_api_10_stop_descriptor(void **state)
     sig_in_child(stop_fd, NULL);
 }
 
-/* Exit 0: closing the stop descriptor leaves SIGTERM and SIGINT at their
- * default actions but blocked, so a SIGTERM after it waits, pending. */
-static int stop_close(void *arg)
+/* Closing the stop descriptor leaves SIGTERM and SIGINT at their default
+ * actions but blocked, so a SIGTERM after it waits, pending. */
+static void stop_close(void *arg)
 {
     sigset_t mask;
     (void)arg;
     int fd = ipc_sig_stop_open();
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(ipc_sig_stop_close(), 0);
+    ASSERT_IPC_OK(fd);
+    ASSERT_IPC_OK(ipc_sig_stop_close());
     ASSERT_EQ(ipct_lowest_free_fd(), fd);
     ASSERT_EQ(ipc_sig_disposition(SIGTERM), IPC_SIG_DEFAULT);
     ASSERT_EQ(ipc_sig_disposition(SIGINT), IPC_SIG_DEFAULT);
-    ASSERT_EQ(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
-    ASSERT_TRUE(sigismember(&mask, SIGTERM) == 1 && sigismember(&mask, SIGINT) == 1);
-    ASSERT_EQ(kill(getpid(), SIGTERM), 0); /* still alive past this line */
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+    ASSERT_EQ(sigismember(&mask, SIGTERM), 1);
+    ASSERT_EQ(sigismember(&mask, SIGINT), 1);
+    ASSERT_SYS_OK(kill(getpid(), SIGTERM)); /* still alive past this line */
     ASSERT_EQ(ipc_sig_pending(SIGTERM), 1);
-    ASSERT_TRUE(ipc_sig_stop_close() == -EBADF && ipc_sig_stop_requested() == -EBADF);
-    ASSERT_TRUE(sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGINT) == 1);
-    return 0;
+    ASSERT_IPC_ERR(ipc_sig_stop_close(), EBADF);
+    ASSERT_IPC_ERR(ipc_sig_stop_requested(), EBADF);
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+    ASSERT_EQ(sigismember(&mask, SIGINT), 1);
 }
 
 /* SIG-API-11 closing the stop descriptor leaves SIGTERM and SIGINT blocked, so a late one cannot cut the shutdown short */

@@ -32,9 +32,9 @@ static void demo_start(struct demo *d, char *const argv[])
     d->len = 0;
 }
 
-/* The demo's next line, without its newline; fails the test if none comes
- * within the deadline. */
-static const char *demo_line(struct demo *d)
+/* The demo's next line, without its newline; fails the test at file:line if
+ * none comes within the deadline. */
+static const char *demo_line(struct demo *d, const char *file, int line_no)
 {
     static char line[256];
     char *nl;
@@ -42,11 +42,12 @@ static const char *demo_line(struct demo *d)
     while ((nl = memchr(d->buf, '\n', d->len)) == NULL) {
         struct pollfd pfd = { .fd = d->out, .events = POLLIN };
         if (ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())) == 0)
-            IPCT_FAIL("the demo said no whole line within %d ms (have \"%.*s\")",
-                      ipct_deadline_ms(), (int)d->len, d->buf);
+            ipct__fail_at(file, line_no, "the demo said no whole line within %d ms (have \"%.*s\")",
+                          ipct_deadline_ms(), (int)d->len, d->buf);
         ssize_t n = ASSERT_SYS_OK(read(d->out, d->buf + d->len, sizeof d->buf - d->len - 1));
         if (n == 0)
-            IPCT_FAIL("the demo closed its output (have \"%.*s\")", (int)d->len, d->buf);
+            ipct__fail_at(file, line_no, "the demo closed its output (have \"%.*s\")",
+                          (int)d->len, d->buf);
         d->len += (size_t)n;
     }
     size_t used = (size_t)(nl - d->buf) + 1;
@@ -56,12 +57,14 @@ static const char *demo_line(struct demo *d)
     return line;
 }
 
-static void expect_line(struct demo *d, const char *want)
+/* The demo's next line must be want; a failure names the caller's line. */
+#define expect_line(d, want) expect_line_at(d, want, __FILE__, __LINE__)
+static void expect_line_at(struct demo *d, const char *want, const char *file, int line)
 {
-    const char *got = demo_line(d);
+    const char *got = demo_line(d, file, line);
 
     if (strcmp(got, want) != 0)
-        IPCT_FAIL("the demo said \"%s\"; expected \"%s\"", got, want);
+        ipct__fail_at(file, line, "the demo said \"%s\"; expected \"%s\"", got, want);
 }
 
 /* Read the disposition lines and n children's lines, up to "ready PID". */
@@ -76,7 +79,7 @@ static void expect_start(struct demo *d, const char *const disps[4], int n)
         expect_line(d, want);
     }
     for (int i = 0; i < n; i++) {
-        const char *line = demo_line(d);
+        const char *line = demo_line(d, __FILE__, __LINE__);
         char *end = NULL;
         long code = 0;
         if (strncmp(line, "child ", 6) == 0 && strtol(line + 6, &end, 10) > 0 &&
@@ -147,33 +150,44 @@ static void test_sig_demo_02_default_and_ignored(void **state)
     close(d.out);
 }
 
+/* Arguments the demo must refuse. */
+struct bad_args {
+    const char *a, *b;
+};
+
+static const struct bad_args n_not_number = { "-n", "x" }, n_too_many = { "-n", "99" },
+                             n_empty = { "-n", "" }, unknown_signal = { "FOO=catch", NULL },
+                             unknown_action = { "USR1=bogus", NULL },
+                             no_action = { "USR1", NULL }, short_name = { "USR=catch", NULL };
+
 /* SIG-DEMO-03 the demo exits 2 with a usage line on wrong arguments */
 static void test_sig_demo_03_usage(void **state)
 {
-    static const char *const bad[][3] = {
-        { "-n", "x", NULL }, { "-n", "99", NULL }, { "-n", "", NULL },
-        { "FOO=catch", NULL, NULL }, { "USR1=bogus", NULL, NULL }, { "USR1", NULL, NULL },
-        { "USR=catch", NULL, NULL },
-    };
+    const struct bad_args *bad = ipct_variant();
+    char *argv[] = { IPCSPEC_SIG_DEMO, (char *)bad->a, (char *)bad->b, NULL };
+    const char *err_path = ipct_path("err");
+    char text[256];
     (void)state;
 
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char *argv[] = { IPCSPEC_SIG_DEMO, (char *)bad[i][0], (char *)bad[i][1], NULL };
-        int err = (int)ASSERT_SYS_OK(open(ipct_path("err"), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-        char text[256];
-        assert_child_exited(ipct_spawn_exec(argv, -1, -1, err), 2);
-        close(err);
-        ipct_read_text(ipct_path("err"), text, sizeof text);
-        if (strncmp(text, "usage: ipcspec-sig-demo", 23) != 0)
-            IPCT_FAIL("[%s %s] standard error \"%s\" is no usage line", bad[i][0],
-                      bad[i][1] ? bad[i][1] : "", text);
-    }
+    int err = (int)ASSERT_SYS_OK(open(err_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    assert_child_exited(ipct_spawn_exec(argv, -1, -1, err), 2); /* the status under test */
+    ASSERT_SYS_OK(close(err));
+    ipct_read_text(err_path, text, sizeof text);
+    ASSERT_SYS_OK(unlink(err_path));
+    if (strncmp(text, "usage: ipcspec-sig-demo", 23) != 0)
+        IPCT_FAIL("standard error \"%s\" is no usage line", text);
 }
 
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_demo_01_default_run),
     IPCT_TEST(test_sig_demo_02_default_and_ignored),
-    IPCT_TEST(test_sig_demo_03_usage),
+    IPCT_VARIANT(test_sig_demo_03_usage, "n-not-a-number", &n_not_number),
+    IPCT_VARIANT(test_sig_demo_03_usage, "n-too-many", &n_too_many),
+    IPCT_VARIANT(test_sig_demo_03_usage, "n-empty", &n_empty),
+    IPCT_VARIANT(test_sig_demo_03_usage, "unknown-signal", &unknown_signal),
+    IPCT_VARIANT(test_sig_demo_03_usage, "unknown-action", &unknown_action),
+    IPCT_VARIANT(test_sig_demo_03_usage, "no-action", &no_action),
+    IPCT_VARIANT(test_sig_demo_03_usage, "short-name", &short_name),
 };
 
 IPCT_MAIN("sig_demo", tests)

@@ -47,14 +47,13 @@ static int catch_noting(int flags, int usr2)
     return sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* Exit 0: SIGUSR1 was blocked inside its own handler. */
-static int self_blocked(void *arg)
+/* SIGUSR1 is blocked inside its own handler. */
+static void self_blocked(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(catch_noting(0, 0), 0);
+    ASSERT_SYS_OK(catch_noting(0, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_self, 1);
-    return 0;
 }
 
 /* SIG-HND-01 a signal is blocked while its own handler runs */
@@ -64,14 +63,13 @@ static void test_sig_hnd_01_blocked_during_handler(void **state)
     sig_in_child(self_blocked, NULL);
 }
 
-/* Exit 0: with SA_NODEFER, SIGUSR1 was not blocked inside its handler. */
-static int nodefer(void *arg)
+/* With SA_NODEFER, SIGUSR1 is not blocked inside its handler. */
+static void nodefer(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(catch_noting(SA_NODEFER, 0), 0);
+    ASSERT_SYS_OK(catch_noting(SA_NODEFER, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_self, 0);
-    return 0;
 }
 
 /* SIG-HND-02 with SA_NODEFER the signal is not blocked while its handler runs */
@@ -84,16 +82,18 @@ static void test_sig_hnd_02_nodefer_not_blocked(void **state)
     sig_in_child(nodefer, NULL);
 }
 
-/* Exit 0: inside the handler the mask was the old one ({SIGINT}), plus
- * sa_mask ({SIGUSR2}), plus the signal; nothing else (SIGTERM). */
-static int union_mask(void *arg)
+/* Inside the handler the mask is the old one ({SIGINT}), plus sa_mask
+ * ({SIGUSR2}), plus the signal; nothing else (SIGTERM). */
+static void union_mask(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGINT), 0);
-    ASSERT_EQ(catch_noting(0, 1), 0);
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGINT));
+    ASSERT_SYS_OK(catch_noting(0, 1));
     sig_raise_and_spin(SIGUSR1);
-    ASSERT_TRUE(saw_self == 1 && saw_int == 1 && saw_usr2 == 1 && saw_term == 0);
-    return 0;
+    ASSERT_EQ(saw_self, 1);
+    ASSERT_EQ(saw_int, 1);
+    ASSERT_EQ(saw_usr2, 1);
+    ASSERT_EQ(saw_term, 0);
 }
 
 /* SIG-HND-03 the handler runs with the old mask plus sa_mask plus its signal */
@@ -112,14 +112,14 @@ static void block_term(int sig)
     sig_count(sig);
 }
 
-/* Exit 0: after the handler, which blocked SIGTERM, the mask is the old one. */
-static int mask_restored(void *arg)
+/* After the handler, which blocked SIGTERM, the mask is the old one. */
+static void mask_restored(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_catch(SIGUSR1, block_term, 0), 0);
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, block_term, 0));
     sig_raise_and_spin(SIGUSR1);
-    ASSERT_TRUE(!sig_is_blocked(SIGTERM) && !sig_is_blocked(SIGUSR1));
-    return 0;
+    ASSERT_FALSE(sig_is_blocked(SIGTERM));
+    ASSERT_FALSE(sig_is_blocked(SIGUSR1));
 }
 
 /* SIG-HND-04 the mask from before the handler is back when it returns */
@@ -130,14 +130,14 @@ static void test_sig_hnd_04_mask_restored_on_return(void **state)
 }
 
 /* With SA_RESETHAND: one delivery runs the handler, which finds SIG_DFL
- * installed (and, on Linux, its signal still blocked); the second kills.
- * Exit: killed by SIGUSR1 on success. */
+ * installed (and, on Linux, its signal still blocked); the second kills the
+ * child, which is the behaviour under test. */
 static void reset_hand(void *arg)
 {
     sigset_t none;
     (void)arg;
 
-    ASSERT_EQ(catch_noting(SA_RESETHAND, 0), 0);
+    ASSERT_SYS_OK(catch_noting(SA_RESETHAND, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_dfl, 1);
     ASSERT_EQ(saw_self, 1); /* POSIX: "may" act as SA_NODEFER; Linux does not */
@@ -155,19 +155,19 @@ static void test_sig_hnd_05_resethand_once(void **state)
     assert_child_signaled(ipct_spawn(reset_hand, NULL), SIGUSR1);
 }
 
-/* Exit 0: without SA_RESETHAND the handler stays for a second delivery. */
-static int keep_hand(void *arg)
+/* Without SA_RESETHAND the handler stays for a second delivery. */
+static void keep_hand(void *arg)
 {
     struct sigaction act;
     (void)arg;
 
-    ASSERT_EQ(catch_noting(0, 0), 0);
+    ASSERT_SYS_OK(catch_noting(0, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(saw_dfl, 0);
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(sig_hits, 2);
-    ASSERT_TRUE(sigaction(SIGUSR1, NULL, &act) == 0 && act.sa_handler == note_mask);
-    return 0;
+    ASSERT_SYS_OK(sigaction(SIGUSR1, NULL, &act));
+    ASSERT_EQ(act.sa_handler, note_mask);
 }
 
 /* SIG-HND-06 without SA_RESETHAND the handler stays installed */
@@ -198,32 +198,37 @@ static void notify(int sig)
     errno = saved;
 }
 
-/* Blocks in read or mq_receive with a SIGUSR1 handler installed.
- * Exit 0: restart: the call returned the data "y"; else it failed EINTR. */
-static int blocked_reader(void *arg)
+/* Blocks in read or mq_receive with a SIGUSR1 handler installed: with
+ * restart the call returns the data "y", else it fails with EINTR. */
+static void blocked_reader(void *arg)
 {
     const struct blocker *b = arg;
     char buf[64];
     ssize_t n;
 
     notify_wfd = b->notify_wfd;
-    ASSERT_EQ(sig_catch(SIGUSR1, notify, b->restart ? SA_RESTART : 0), 0);
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, notify, b->restart ? SA_RESTART : 0));
     ipct_child_ready();
     if (b->use_mq)
         n = mq_receive(b->data_fd, buf, sizeof buf, NULL);
     else
         n = read(b->data_fd, buf, sizeof buf);
-    if (b->restart)
-        ASSERT_TRUE(n == 1 && buf[0] == 'y');
-    else
-        ASSERT_TRUE(n == -1 && errno == EINTR);
-    return 0;
+    if (b->restart) {
+        ASSERT_EQ(ASSERT_SYS_OK(n), 1);
+        ASSERT_EQ(buf[0], 'y');
+    } else {
+        ASSERT_SYS_ERR(n, EINTR);
+    }
 }
 
-/* Run one variant: the reader blocks, is signalled, and then either sleeps
+/* The call a variant of SIG-HND-07/08 blocks in. */
+static const int in_pipe_read = 0, in_mq_receive = 1;
+
+/* The reader blocks in the row's call, is signalled, and then either sleeps
  * again and gets the data (restart) or returns EINTR. */
-static void interrupt_blocked(int use_mq, int restart)
+static void interrupt_blocked(int restart)
 {
+    int use_mq = *(const int *)ipct_variant();
     struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
     const char *name = ipct_ipc_name("mq");
     int data[2] = { -1, -1 }, notify_pipe[2];
@@ -235,7 +240,7 @@ static void interrupt_blocked(int use_mq, int restart)
     else
         ASSERT_SYS_OK(pipe2(data, O_CLOEXEC));
     struct blocker b = { use_mq, restart, data[0], notify_pipe[1] };
-    pid_t pid = ipct_spawn_rc(blocked_reader, &b);
+    pid_t pid = ipct_spawn(blocked_reader, &b);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, nr);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
@@ -249,14 +254,14 @@ static void interrupt_blocked(int use_mq, int restart)
     }
     assert_child_exited(pid, 0);
     if (use_mq) {
-        mq_close(data[0]);
-        mq_unlink(name);
+        ASSERT_SYS_OK(mq_close(data[0]));
+        ASSERT_SYS_OK(mq_unlink(name));
     } else {
-        close(data[0]);
-        close(data[1]);
+        ASSERT_SYS_OK(close(data[0]));
+        ASSERT_SYS_OK(close(data[1]));
     }
-    close(notify_pipe[0]);
-    close(notify_pipe[1]);
+    ASSERT_SYS_OK(close(notify_pipe[0]));
+    ASSERT_SYS_OK(close(notify_pipe[1]));
 }
 
 /* SIG-HND-07 SA_RESTART restarts a read or mq_receive a handler interrupted */
@@ -266,8 +271,7 @@ static void test_sig_hnd_07_sa_restart_restarts(void **state)
     if (IPCT_TSAN)
         IPCT_SKIP("ThreadSanitizer runs a handler only when the interrupted call returns, "
                   "and a restarted call does not return until data comes");
-    interrupt_blocked(0, 1);
-    interrupt_blocked(1, 1);
+    interrupt_blocked(1);
 }
 
 /* SIG-HND-08 without SA_RESTART an interrupted read or mq_receive fails with EINTR */
@@ -277,25 +281,24 @@ static void test_sig_hnd_08_no_restart_eintr(void **state)
     if (IPCT_TSAN)
         IPCT_SKIP("ThreadSanitizer installs its own handler with SA_RESTART and runs ours only "
                   "when the call returns: the read is restarted and never fails with EINTR");
-    interrupt_blocked(0, 0);
-    interrupt_blocked(1, 0);
+    interrupt_blocked(0);
 }
 
-/* Spins in plain computation until the handler sets the flag.
- * Exit 0: the handler ran in the middle of the loop and the loop went on. */
-static int preempted(void *arg)
+/* Spins in plain computation until the handler sets the flag: the handler
+ * runs in the middle of the loop and the loop goes on. */
+static void preempted(void *arg)
 {
     volatile unsigned long spins = 0;
     (void)arg;
 
-    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, sig_count, 0));
     while (sig_hits == 0) {
         spins = spins + 1;
         if (spins == 1000)
             ipct_child_ready(); /* the test signals only once the loop runs */
     }
-    ASSERT_TRUE(sig_last == SIGUSR1 && spins >= 1000);
-    return 0;
+    ASSERT_SIG_EQ(sig_last, SIGUSR1);
+    ASSERT_GE(spins, 1000);
 }
 
 /* SIG-HND-09 a handler preempts the main flow, which resumes where it was */
@@ -305,7 +308,7 @@ static void test_sig_hnd_09_handler_preempts_main_flow(void **state)
     if (IPCT_TSAN)
         IPCT_SKIP("ThreadSanitizer defers a handler to the next intercepted call, and a "
                   "loop of plain computation makes none");
-    pid_t pid = ipct_spawn_rc(preempted, NULL);
+    pid_t pid = ipct_spawn(preempted, NULL);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
@@ -323,21 +326,20 @@ static void note_stack(int sig)
     sig_count(sig);
 }
 
-/* Exit 0: the SA_ONSTACK handler ran on the alternate stack, the other on
- * the normal one. */
-static int alternate_stack(void *arg)
+/* The SA_ONSTACK handler runs on the alternate stack, the other on the
+ * normal one. */
+static void alternate_stack(void *arg)
 {
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
     (void)arg;
 
-    ASSERT_EQ(sigaltstack(&ss, NULL), 0);
-    ASSERT_EQ(sig_catch(SIGUSR1, note_stack, SA_ONSTACK), 0);
-    ASSERT_EQ(sig_catch(SIGUSR2, note_stack, 0), 0);
+    ASSERT_SYS_OK(sigaltstack(&ss, NULL));
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, note_stack, SA_ONSTACK));
+    ASSERT_SYS_OK(sig_catch(SIGUSR2, note_stack, 0));
     sig_raise_and_spin(SIGUSR1);
     ASSERT_EQ(on_alt, 1);
     sig_raise_and_spin(SIGUSR2);
     ASSERT_EQ(on_alt, 0);
-    return 0;
 }
 
 /* SIG-HND-16 with SA_ONSTACK the handler runs on the alternate signal stack, without it on the normal one */
@@ -356,8 +358,10 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_hnd_04_mask_restored_on_return),
     IPCT_TEST(test_sig_hnd_05_resethand_once),
     IPCT_TEST(test_sig_hnd_06_handler_stays),
-    IPCT_TEST(test_sig_hnd_07_sa_restart_restarts),
-    IPCT_TEST(test_sig_hnd_08_no_restart_eintr),
+    IPCT_VARIANT(test_sig_hnd_07_sa_restart_restarts, "pipe-read", &in_pipe_read),
+    IPCT_VARIANT(test_sig_hnd_07_sa_restart_restarts, "mq-receive", &in_mq_receive),
+    IPCT_VARIANT(test_sig_hnd_08_no_restart_eintr, "pipe-read", &in_pipe_read),
+    IPCT_VARIANT(test_sig_hnd_08_no_restart_eintr, "mq-receive", &in_mq_receive),
     IPCT_TEST(test_sig_hnd_09_handler_preempts_main_flow),
     IPCT_TEST(test_sig_hnd_16_sa_onstack),
 };

@@ -14,17 +14,18 @@
 #include <stdatomic.h>
 #include <sys/syscall.h>
 
-/* Exit 0: blocked SIGUSR1 stayed pending; unblocking delivered it at once. */
-static int pending_then_delivered(void *arg)
+/* Blocked SIGUSR1 stays pending; unblocking delivers it at once. */
+static void pending_then_delivered(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
-    ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
-    ASSERT_TRUE(sig_hits == 0 && sig_is_pending(SIGUSR1));
-    ASSERT_EQ(sig_mask_one(SIG_UNBLOCK, SIGUSR1), 0);
-    ASSERT_TRUE(sig_hits == 1 && !sig_is_pending(SIGUSR1));
-    return 0;
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, sig_count, 0));
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR1));
+    ASSERT_EQ(sig_hits, 0);
+    ASSERT_TRUE(sig_is_pending(SIGUSR1));
+    ASSERT_SYS_OK(sig_mask_one(SIG_UNBLOCK, SIGUSR1));
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_FALSE(sig_is_pending(SIGUSR1));
 }
 
 /* SIG-MASK-01 a blocked signal stays pending and is delivered when unblocked */
@@ -35,16 +36,16 @@ static void test_sig_mask_01_pending_until_unblocked(void **state)
     sig_in_child(pending_then_delivered, NULL);
 }
 
-/* Exit 0: three SIGUSR1 sent while blocked were taken as one. */
-static int standard_merge(void *arg)
+/* Three SIGUSR1 sent while blocked are taken as one. */
+static void standard_merge(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
     for (int i = 0; i < 3; i++)
-        ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+        ASSERT_SYS_OK(kill(getpid(), SIGUSR1));
     ASSERT_EQ(sig_take(SIGUSR1, NULL), 1);
-    ASSERT_TRUE(sig_take(SIGUSR1, NULL) == 0 && !sig_is_pending(SIGUSR1));
-    return 0;
+    ASSERT_EQ(sig_take(SIGUSR1, NULL), 0);
+    ASSERT_FALSE(sig_is_pending(SIGUSR1));
 }
 
 /* SIG-MASK-02 a standard signal sent several times while blocked is pending once */
@@ -54,23 +55,22 @@ static void test_sig_mask_02_standard_signals_merge(void **state)
     sig_in_child(standard_merge, NULL);
 }
 
-/* Exit 0: three queued SIGRTMIN came back as three, values in sending order,
- * and after the first the rest were still pending. */
-static int realtime_queue(void *arg)
+/* Three queued SIGRTMIN come back as three, in sending order, the rest pending. */
+static void realtime_queue(void *arg)
 {
     siginfo_t info;
     (void)arg;
 
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGRTMIN), 0);
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGRTMIN));
     for (int v = 1; v <= 3; v++)
-        ASSERT_EQ(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = v }), 0);
+        ASSERT_SYS_OK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = v }));
     for (int v = 1; v <= 3; v++) {
         ASSERT_EQ(sig_take(SIGRTMIN, &info), 1);
-        ASSERT_TRUE(info.si_value.sival_int == v && info.si_code == SI_QUEUE);
+        ASSERT_EQ(info.si_value.sival_int, v);
+        ASSERT_EQ(info.si_code, SI_QUEUE);
         ASSERT_EQ(sig_is_pending(SIGRTMIN), (v < 3));
     }
     ASSERT_EQ(sig_take(SIGRTMIN, NULL), 0);
-    return 0;
 }
 
 /* SIG-MASK-03 real-time signals queue: each instance is delivered, in order */
@@ -80,8 +80,8 @@ static void test_sig_mask_03_realtime_signals_queue(void **state)
     sig_in_child(realtime_queue, NULL);
 }
 
-/* Exit 0: with SIGRTMIN+2 queued before SIGRTMIN, SIGRTMIN came first. */
-static int lowest_first(void *arg)
+/* With SIGRTMIN+2 queued before SIGRTMIN, SIGRTMIN comes first. */
+static void lowest_first(void *arg)
 {
     const struct timespec now = { 0, 0 };
     sigset_t set;
@@ -90,12 +90,11 @@ static int lowest_first(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGRTMIN);
     sigaddset(&set, SIGRTMIN + 2);
-    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
-    ASSERT_EQ(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = 2 }), 0);
-    ASSERT_EQ(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 0 }), 0);
-    ASSERT_EQ(sigtimedwait(&set, NULL, &now), SIGRTMIN);
-    ASSERT_EQ(sigtimedwait(&set, NULL, &now), SIGRTMIN + 2);
-    return 0;
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+    ASSERT_SYS_OK(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = 2 }));
+    ASSERT_SYS_OK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 0 }));
+    ASSERT_SIG_EQ(ASSERT_SYS_OK(sigtimedwait(&set, NULL, &now)), SIGRTMIN);
+    ASSERT_SIG_EQ(ASSERT_SYS_OK(sigtimedwait(&set, NULL, &now)), SIGRTMIN + 2);
 }
 
 /* SIG-MASK-04 of several pending real-time signals the lowest-numbered comes first */
@@ -105,18 +104,21 @@ static void test_sig_mask_04_lowest_realtime_first(void **state)
     sig_in_child(lowest_first, NULL);
 }
 
-static int same_set(const sigset_t *a, const sigset_t *b)
+/* The sets must hold the same signals; a failure names the first that differs. */
+#define ASSERT_SAME_SET(a, b) assert_same_set(a, b, #a, #b, __FILE__, __LINE__)
+static void assert_same_set(const sigset_t *a, const sigset_t *b, const char *ea, const char *eb,
+                            const char *file, int line)
 {
     for (int sig = 1; sig < NSIG; sig++) {
         if (sigismember(a, sig) != sigismember(b, sig))
-            return 0;
+            ipct__fail_at(file, line, "ASSERT_SAME_SET(%s, %s): %s is %sin the first, %sin the "
+                          "second", ea, eb, ipct_signame(sig), sigismember(a, sig) ? "" : "not ",
+                          sigismember(b, sig) ? "" : "not ");
     }
-    return 1;
 }
 
-/* Exit 0: SIG_BLOCK adds, SIG_UNBLOCK removes, SIG_SETMASK replaces, oset
- * holds the mask from before, and a NULL set only reads. */
-static int mask_ops(void *arg)
+/* SIG_BLOCK adds, SIG_UNBLOCK removes, SIG_SETMASK replaces, oset holds the old mask. */
+static void mask_ops(void *arg)
 {
     sigset_t usr1, usr2, both, old, now;
     (void)arg;
@@ -127,14 +129,19 @@ static int mask_ops(void *arg)
     sigaddset(&usr2, SIGUSR2);
     both = usr1;
     sigaddset(&both, SIGUSR2);
-    ASSERT_EQ(sigprocmask(SIG_SETMASK, &usr1, NULL), 0);
-    ASSERT_TRUE(sigprocmask(SIG_BLOCK, &usr2, &old) == 0 && same_set(&old, &usr1));
-    ASSERT_TRUE(sigprocmask(SIG_UNBLOCK, NULL, &now) == 0 && same_set(&now, &both));
-    ASSERT_TRUE(sigprocmask(SIG_UNBLOCK, &usr1, &old) == 0 && same_set(&old, &both));
-    ASSERT_TRUE(sigprocmask(SIG_SETMASK, NULL, &now) == 0 && same_set(&now, &usr2));
-    ASSERT_TRUE(sigprocmask(SIG_SETMASK, &usr1, &old) == 0 && same_set(&old, &usr2));
-    ASSERT_TRUE(sigprocmask(SIG_BLOCK, NULL, &now) == 0 && same_set(&now, &usr1));
-    return 0;
+    ASSERT_SYS_OK(sigprocmask(SIG_SETMASK, &usr1, NULL));
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &usr2, &old));
+    ASSERT_SAME_SET(&old, &usr1);
+    ASSERT_SYS_OK(sigprocmask(SIG_UNBLOCK, NULL, &now));
+    ASSERT_SAME_SET(&now, &both);
+    ASSERT_SYS_OK(sigprocmask(SIG_UNBLOCK, &usr1, &old));
+    ASSERT_SAME_SET(&old, &both);
+    ASSERT_SYS_OK(sigprocmask(SIG_SETMASK, NULL, &now));
+    ASSERT_SAME_SET(&now, &usr2);
+    ASSERT_SYS_OK(sigprocmask(SIG_SETMASK, &usr1, &old));
+    ASSERT_SAME_SET(&old, &usr2);
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &now));
+    ASSERT_SAME_SET(&now, &usr1);
 }
 
 /* SIG-MASK-05 sigprocmask blocks, unblocks, replaces and reports the mask */
@@ -144,21 +151,20 @@ static void test_sig_mask_05_sigprocmask_operations(void **state)
     sig_in_child(mask_ops, NULL);
 }
 
-/* Exit 0: an invalid how failed with EINVAL and left the mask alone. */
-static int mask_bad_how(void *arg)
+/* An invalid how fails with EINVAL and leaves the mask alone. */
+static void mask_bad_how(void *arg)
 {
     sigset_t usr1, now;
     (void)arg;
 
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
-    ASSERT_EQ(sigprocmask(SIG_SETMASK, &usr1, NULL), 0);
+    ASSERT_SYS_OK(sigprocmask(SIG_SETMASK, &usr1, NULL));
     sigaddset(&usr1, SIGUSR2);
-    errno = 0;
-    ASSERT_TRUE(sigprocmask(12345, &usr1, NULL) == -1 && errno == EINVAL);
-    ASSERT_EQ(sigprocmask(SIG_BLOCK, NULL, &now), 0);
-    ASSERT_TRUE(sigismember(&now, SIGUSR1) == 1 && sigismember(&now, SIGUSR2) == 0);
-    return 0;
+    ASSERT_SYS_ERR(sigprocmask(12345, &usr1, NULL), EINVAL);
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &now));
+    ASSERT_EQ(sigismember(&now, SIGUSR1), 1);
+    ASSERT_EQ(sigismember(&now, SIGUSR2), 0);
 }
 
 /* SIG-MASK-06 sigprocmask with an invalid how fails with EINVAL and changes nothing */
@@ -168,29 +174,35 @@ static void test_sig_mask_06_sigprocmask_bad_how_einval(void **state)
     sig_in_child(mask_bad_how, NULL);
 }
 
+/* What block_usr2_in_thread saw; main checks it after the join. */
+struct thread_saw { int block_rc, read_rc, usr2_blocked; };
+
 static void *block_usr2_in_thread(void *arg)
 {
+    struct thread_saw *saw = arg;
     sigset_t usr2, now;
 
     sigemptyset(&usr2);
     sigaddset(&usr2, SIGUSR2);
-    *(int *)arg = pthread_sigmask(SIG_BLOCK, &usr2, NULL) == 0 &&
-                  pthread_sigmask(SIG_BLOCK, NULL, &now) == 0 && sigismember(&now, SIGUSR2) == 1;
+    saw->block_rc = pthread_sigmask(SIG_BLOCK, &usr2, NULL);
+    saw->read_rc = pthread_sigmask(SIG_BLOCK, NULL, &now);
+    saw->usr2_blocked = sigismember(&now, SIGUSR2);
     return NULL;
 }
 
-/* Exit 0: a thread's pthread_sigmask changed its own mask, not main's. */
-static int thread_mask(void *arg)
+/* A thread's pthread_sigmask changes its own mask, not main's. */
+static void thread_mask(void *arg)
 {
+    struct thread_saw saw = { -1, -1, -1 };
     pthread_t t;
-    int ok = 0;
     (void)arg;
 
-    ASSERT_EQ(pthread_create(&t, NULL, block_usr2_in_thread, &ok), 0);
-    ASSERT_EQ(pthread_join(t, NULL), 0);
-    ASSERT_EQ(ok, 1);
-    ASSERT_TRUE(!sig_is_blocked(SIGUSR2));
-    return 0;
+    ASSERT_ERRNO_EQ(pthread_create(&t, NULL, block_usr2_in_thread, &saw), 0);
+    ASSERT_ERRNO_EQ(pthread_join(t, NULL), 0);
+    ASSERT_ERRNO_EQ(saw.block_rc, 0);
+    ASSERT_ERRNO_EQ(saw.read_rc, 0);
+    ASSERT_EQ(saw.usr2_blocked, 1);
+    ASSERT_FALSE(sig_is_blocked(SIGUSR2));
 }
 
 /* SIG-MASK-07 pthread_sigmask changes the calling thread's mask only */
@@ -200,21 +212,21 @@ static void test_sig_mask_07_pthread_sigmask_per_thread(void **state)
     sig_in_child(thread_mask, NULL);
 }
 
-/* Exit 0: pthread_sigmask returned 0, then EINVAL itself (not -1) for a bad
- * how, leaving the mask. */
-static int pthread_mask_errors(void *arg)
+/* pthread_sigmask returns 0, then EINVAL itself (not -1) for a bad how. */
+static void pthread_mask_errors(void *arg)
 {
     sigset_t usr1, now;
     (void)arg;
 
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
-    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &usr1, NULL), 0);
-    ASSERT_EQ(pthread_sigmask(12345, &usr1, NULL), EINVAL);
-    ASSERT_TRUE(pthread_sigmask(SIG_BLOCK, NULL, &now) == 0 && sigismember(&now, SIGUSR1) == 1);
+    ASSERT_ERRNO_EQ(pthread_sigmask(SIG_BLOCK, &usr1, NULL), 0);
+    ASSERT_ERRNO_EQ(pthread_sigmask(12345, &usr1, NULL), EINVAL);
+    ASSERT_ERRNO_EQ(pthread_sigmask(SIG_BLOCK, NULL, &now), 0);
+    ASSERT_EQ(sigismember(&now, SIGUSR1), 1);
     sigemptyset(&now);
-    ASSERT_TRUE(pthread_sigmask(SIG_SETMASK, &now, NULL) == 0 && !sig_is_blocked(SIGUSR1));
-    return 0;
+    ASSERT_ERRNO_EQ(pthread_sigmask(SIG_SETMASK, &now, NULL), 0);
+    ASSERT_FALSE(sig_is_blocked(SIGUSR1));
 }
 
 /* SIG-MASK-08 pthread_sigmask returns 0, or the error number itself */
@@ -224,9 +236,8 @@ static void test_sig_mask_08_pthread_sigmask_returns_errno(void **state)
     sig_in_child(pthread_mask_errors, NULL);
 }
 
-/* Waits in sigwait for SIGUSR1 or SIGUSR2 (both blocked).
- * Exit 0: sigwait returned 0 with SIGUSR1, which is no longer pending. */
-static int waiter(void *arg)
+/* sigwait for SIGUSR1 or SIGUSR2 (blocked) returns 0 with SIGUSR1, taken. */
+static void waiter(void *arg)
 {
     sigset_t set;
     int sig = 0;
@@ -235,27 +246,26 @@ static int waiter(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &set, NULL));
     ipct_child_ready();
-    ASSERT_TRUE(sigwait(&set, &sig) == 0 && sig == SIGUSR1);
-    ASSERT_TRUE(!sig_is_pending(SIGUSR1));
-    return 0;
+    ASSERT_ERRNO_EQ(sigwait(&set, &sig), 0);
+    ASSERT_SIG_EQ(sig, SIGUSR1);
+    ASSERT_FALSE(sig_is_pending(SIGUSR1));
 }
 
 /* SIG-MASK-09 sigwait sleeps until a signal of its set is pending, then takes it */
 static void test_sig_mask_09_sigwait_takes_signal(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn_rc(waiter, NULL);
+    pid_t pid = ipct_spawn(waiter, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigtimedwait);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
 }
 
-/* Exit 0: sigtimedwait timed out with EAGAIN, then took a pending signal
- * with its siginfo filled in. */
-static int timed_wait(void *arg)
+/* sigtimedwait times out with EAGAIN, then takes a pending signal, with its siginfo. */
+static void timed_wait(void *arg)
 {
     const struct timespec brief = { 0, 1000000 };
     siginfo_t info;
@@ -264,13 +274,13 @@ static int timed_wait(void *arg)
 
     sigemptyset(&set);
     sigaddset(&set, SIGUSR2);
-    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
-    errno = 0;
-    ASSERT_TRUE(sigtimedwait(&set, &info, &brief) == -1 && errno == EAGAIN);
-    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
-    ASSERT_EQ(sigtimedwait(&set, &info, &brief), SIGUSR2);
-    ASSERT_TRUE(info.si_signo == SIGUSR2 && info.si_code == SI_USER && info.si_pid == getpid());
-    return 0;
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+    ASSERT_SYS_ERR(sigtimedwait(&set, &info, &brief), EAGAIN);
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR2));
+    ASSERT_SIG_EQ(ASSERT_SYS_OK(sigtimedwait(&set, &info, &brief)), SIGUSR2);
+    ASSERT_SIG_EQ(info.si_signo, SIGUSR2);
+    ASSERT_EQ(info.si_code, SI_USER);
+    ASSERT_EQ(info.si_pid, getpid());
 }
 
 /* SIG-MASK-10 sigtimedwait fails with EAGAIN when its time passes with nothing pending */
@@ -303,10 +313,9 @@ static void *sigwait_thread(void *arg)
     return NULL;
 }
 
-/* Two threads sigwait for {SIGUSR1, SIGUSR2} (blocked everywhere); one
- * SIGUSR1 is sent to the process, then, once a thread returned, SIGUSR2.
- * Exit 0: one thread got SIGUSR1 and the other SIGUSR2. */
-static int two_waiters(void *arg)
+/* Two threads sigwait for {SIGUSR1, SIGUSR2} (blocked everywhere); SIGUSR1 is
+ * sent, then, once a thread returned, SIGUSR2: each thread gets one of them. */
+static void two_waiters(void *arg)
 {
     struct sigwaiter w[2];
     pthread_t t[2];
@@ -316,27 +325,28 @@ static int two_waiters(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGUSR2);
-    ASSERT_EQ(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &set, NULL));
     for (int i = 0; i < 2; i++) {
         atomic_init(&w[i].tid, 0);
         atomic_init(&w[i].got, 0);
     }
     for (int i = 0; i < 2; i++)
-        ASSERT_EQ(pthread_create(&t[i], NULL, sigwait_thread, &w[i]), 0);
+        ASSERT_ERRNO_EQ(pthread_create(&t[i], NULL, sigwait_thread, &w[i]), 0);
     for (int i = 0; i < 2; i++) {
         while (atomic_load(&w[i].tid) == 0 ||
                !ipct_is_blocked_in(atomic_load(&w[i].tid), SYS_rt_sigtimedwait))
             sched_yield();
     }
-    ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR1));
     while (atomic_load(&returned) == 0)
         sched_yield();
-    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR2));
     for (int i = 0; i < 2; i++)
-        ASSERT_EQ(pthread_join(t[i], NULL), 0);
+        ASSERT_ERRNO_EQ(pthread_join(t[i], NULL), 0);
     int got0 = atomic_load(&w[0].got), got1 = atomic_load(&w[1].got);
-    ASSERT_TRUE(got0 + got1 == SIGUSR1 + SIGUSR2 && got0 != got1);
-    return 0;
+    if (!(got0 == SIGUSR1 && got1 == SIGUSR2) && !(got0 == SIGUSR2 && got1 == SIGUSR1))
+        IPCT_FAIL("the threads' sigwait took %s and %s; expected SIGUSR1 and SIGUSR2, one each",
+                  ipct_signame(got0), ipct_signame(got1));
 }
 
 /* SIG-MASK-11 of two threads in sigwait for one signal, only one takes it */
@@ -346,22 +356,23 @@ static void test_sig_mask_11_one_sigwait_returns(void **state)
     sig_in_child(two_waiters, NULL);
 }
 
-/* Exit 0: SIGUSR1 raised (to the thread) and killed (to the process)
- * while blocked ran the handler twice on unblock. */
-static int two_pending_sets(void *arg)
+/* SIGUSR1 raised (to the thread) and killed (to the process) while blocked
+ * runs the handler twice on unblock. */
+static void two_pending_sets(void *arg)
 {
     sigset_t wait_mask;
     (void)arg;
 
-    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
-    ASSERT_TRUE(raise(SIGUSR1) == 0 && kill(getpid(), SIGUSR1) == 0);
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, sig_count, 0));
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
+    ASSERT_SYS_OK(raise(SIGUSR1));
+    ASSERT_SYS_OK(kill(getpid(), SIGUSR1));
     sigprocmask(SIG_BLOCK, NULL, &wait_mask);
     sigdelset(&wait_mask, SIGUSR1);
     while (sig_hits < 2)
-        ASSERT_TRUE(sigsuspend(&wait_mask) == -1 && errno == EINTR);
-    ASSERT_TRUE(sig_hits == 2 && !sig_is_pending(SIGUSR1));
-    return 0;
+        ASSERT_SYS_ERR(sigsuspend(&wait_mask), EINTR);
+    ASSERT_EQ(sig_hits, 2);
+    ASSERT_FALSE(sig_is_pending(SIGUSR1));
 }
 
 /* SIG-MASK-12 on Linux a thread's and the process's pending sets are apart: one raise and one kill deliver twice */

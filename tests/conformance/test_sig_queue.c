@@ -14,16 +14,17 @@
 
 struct sender { pid_t pid; uid_t uid; };
 
-/* Exit 0: one SIGUSR1 came with si_code SI_QUEUE, value 4242 and the sender. */
-static int receive_queued(void *arg)
+/* One SIGUSR1 comes with si_code SI_QUEUE, value 4242 and the sender. */
+static void receive_queued(void *arg)
 {
     const struct sender *from = arg;
 
-    ASSERT_EQ(sig_await_usr1(1), 0);
+    sig_await_usr1(1);
     ASSERT_EQ(sig_hits, 1);
-    ASSERT_TRUE(sig_seen_code == SI_QUEUE && sig_seen_value == 4242);
-    ASSERT_TRUE(sig_seen_pid == from->pid && sig_seen_uid == (sig_atomic_t)from->uid);
-    return 0;
+    ASSERT_EQ(sig_seen_code, SI_QUEUE);
+    ASSERT_EQ(sig_seen_value, 4242);
+    ASSERT_EQ(sig_seen_pid, from->pid);
+    ASSERT_EQ(sig_seen_uid, (sig_atomic_t)from->uid);
 }
 
 /* SIG-SEND-09 sigqueue carries its value to an SA_SIGINFO handler, with SI_QUEUE */
@@ -32,21 +33,22 @@ static void test_sig_send_09_sigqueue_value_si_queue(void **state)
     struct sender me = { getpid(), getuid() };
     (void)state;
 
-    pid_t pid = ipct_spawn_rc(receive_queued, &me);
+    pid_t pid = ipct_spawn(receive_queued, &me);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 4242 }));
     assert_child_exited(pid, 0);
 }
 
-/* Exit 0: one SIGUSR1 came with si_code SI_USER and the sender. */
-static int receive_killed(void *arg)
+/* One SIGUSR1 comes with si_code SI_USER and the sender. */
+static void receive_killed(void *arg)
 {
     const struct sender *from = arg;
 
-    ASSERT_EQ(sig_await_usr1(1), 0);
-    ASSERT_TRUE(sig_hits == 1 && sig_seen_code == SI_USER);
-    ASSERT_TRUE(sig_seen_pid == from->pid && sig_seen_uid == (sig_atomic_t)from->uid);
-    return 0;
+    sig_await_usr1(1);
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_EQ(sig_seen_code, SI_USER);
+    ASSERT_EQ(sig_seen_pid, from->pid);
+    ASSERT_EQ(sig_seen_uid, (sig_atomic_t)from->uid);
 }
 
 /* SIG-SEND-10 kill tells the receiver SI_USER, the sender's pid and its real uid */
@@ -55,20 +57,21 @@ static void test_sig_send_10_kill_si_user_sender(void **state)
     struct sender me = { getpid(), getuid() };
     (void)state;
 
-    pid_t pid = ipct_spawn_rc(receive_killed, &me);
+    pid_t pid = ipct_spawn(receive_killed, &me);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
     assert_child_exited(pid, 0);
 }
 
-/* Exit 0: the handler had run, with the value, when sigqueue returned 0. */
-static int sigqueue_self(void *arg)
+/* The handler has run, with the value, when sigqueue returns 0. */
+static void sigqueue_self(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_catch_info(SIGUSR2), 0);
-    ASSERT_EQ(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }), 0);
-    ASSERT_TRUE(sig_hits == 1 && sig_seen_value == 7 && sig_seen_code == SI_QUEUE);
-    return 0;
+    ASSERT_SYS_OK(sig_catch_info(SIGUSR2));
+    ASSERT_SYS_OK(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 7 }));
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_EQ(sig_seen_value, 7);
+    ASSERT_EQ(sig_seen_code, SI_QUEUE);
 }
 
 /* SIG-SEND-11 sigqueue to the caller itself delivers before it returns */
@@ -83,21 +86,22 @@ static void test_sig_send_11_sigqueue_self_before_return(void **state)
 }
 
 /* As nobody, with RLIMIT_SIGPENDING 3, queue real-time signals to itself
- * (blocked) until one is refused. Exit 0: refused with EAGAIN, after at most
- * 3 (fewer if another nobody process holds queued signals). */
-static int queue_until_full(void *arg)
+ * (blocked) until one is refused: refused with EAGAIN, after at most 3
+ * (fewer if another nobody process holds queued signals). */
+static void queue_until_full(void *arg)
 {
     struct rlimit lim = { 3, 3 };
     int sent = 0;
     (void)arg;
 
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGRTMIN), 0);
-    ASSERT_EQ(ipct_drop_privileges(), 0);
-    ASSERT_EQ(setrlimit(RLIMIT_SIGPENDING, &lim), 0);
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGRTMIN));
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_SYS_OK(setrlimit(RLIMIT_SIGPENDING, &lim));
     while (sent <= 3 && sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = sent }) == 0)
         sent++;
-    ASSERT_TRUE(sent <= 3 && errno == EAGAIN);
-    return 0;
+    int err = errno;
+    ASSERT_LE(sent, 3);
+    ASSERT_ERRNO_EQ(err, EAGAIN);
 }
 
 /* SIG-SEND-12 sigqueue fails with EAGAIN once the receiver's queue limit is reached */
@@ -107,20 +111,19 @@ static void test_sig_send_12_sigqueue_limit_eagain(void **state)
     sig_in_child(queue_until_full, NULL);
 }
 
-/* Exit 0: a value sent to a plain (not SA_SIGINFO) handler arrived once. */
-static int queued_to_plain(void *arg)
+/* A value sent to a plain (not SA_SIGINFO) handler arrives once. */
+static void queued_to_plain(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_await_usr1(0), 0);
+    sig_await_usr1(0);
     ASSERT_EQ(sig_hits, 1);
-    return 0;
 }
 
 /* SIG-SEND-13 without SA_SIGINFO a queued signal is still delivered, once */
 static void test_sig_send_13_sigqueue_plain_handler(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn_rc(queued_to_plain, NULL);
+    pid_t pid = ipct_spawn(queued_to_plain, NULL);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 1 }));
     assert_child_exited(pid, 0);

@@ -16,14 +16,14 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* Exit 0: the handler had run by the time raise returned 0. */
-static int raise_sync(void *arg)
+/* The handler has run by the time raise returns 0. */
+static void raise_sync(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_catch(SIGUSR1, sig_count, 0), 0);
-    ASSERT_EQ(raise(SIGUSR1), 0);
-    ASSERT_TRUE(sig_hits == 1 && sig_last == SIGUSR1);
-    return 0;
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, sig_count, 0));
+    ASSERT_SYS_OK(raise(SIGUSR1));
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_SIG_EQ(sig_last, SIGUSR1);
 }
 
 /* SIG-SEND-01 raise runs the handler before it returns 0 */
@@ -46,20 +46,20 @@ static void test_sig_send_02_raise_invalid_einval(void **state)
     ASSERT_ERRNO_EQ(errno, EINVAL);
 }
 
-/* Exit 0: one SIGUSR1 arrived and ran the handler. */
-static int receive_usr1(void *arg)
+/* One SIGUSR1 arrives and runs the handler. */
+static void receive_usr1(void *arg)
 {
     (void)arg;
-    ASSERT_EQ(sig_await_usr1(0), 0);
-    ASSERT_TRUE(sig_hits == 1 && sig_last == SIGUSR1);
-    return 0;
+    sig_await_usr1(0);
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_SIG_EQ(sig_last, SIGUSR1);
 }
 
 /* SIG-SEND-03 kill delivers a signal to another process */
 static void test_sig_send_03_kill_other_process(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn_rc(receive_usr1, NULL);
+    pid_t pid = ipct_spawn(receive_usr1, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigsuspend);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
@@ -67,7 +67,7 @@ static void test_sig_send_03_kill_other_process(void **state)
 }
 
 /* Waits in sigsuspend for ever with the default dispositions. */
-static int idle(void *arg)
+static void idle(void *arg)
 {
     sigset_t none;
     (void)arg;
@@ -76,7 +76,6 @@ static int idle(void *arg)
     ipct_child_ready();
     for (;;)
         sigsuspend(&none);
-    return 0; /* not reached */
 }
 
 /* SIG-SEND-04 kill(pid, 0) of a live process returns 0 and sends nothing */
@@ -85,7 +84,7 @@ static void test_sig_send_04_null_signal_probes_live(void **state)
     char path[64], status[2048];
     (void)state;
 
-    pid_t pid = ipct_spawn_rc(idle, NULL);
+    pid_t pid = ipct_spawn(idle, NULL);
     ipct_await_ready(pid);
     ipct_await_blocked(pid, SYS_rt_sigsuspend);
     ASSERT_SYS_OK(kill(pid, 0));
@@ -104,7 +103,7 @@ static void test_sig_send_04_null_signal_probes_live(void **state)
 static void test_sig_send_05_null_signal_gone_esrch(void **state)
 {
     (void)state;
-    pid_t pid = ipct_spawn_rc(idle, NULL);
+    pid_t pid = ipct_spawn(idle, NULL);
     ipct_await_ready(pid);
     ASSERT_SYS_OK(kill(pid, SIGKILL));
     assert_child_signaled(pid, SIGKILL); /* reaped: the pid names nobody now */
@@ -114,29 +113,25 @@ static void test_sig_send_05_null_signal_gone_esrch(void **state)
     ASSERT_SYS_ERR(sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 0 }), ESRCH);
 }
 
-/* Drops to nobody, then signals the root process arg names.
- * Exit 0: every send failed with EPERM; its own pid still takes the probe. */
-static int signal_across_users(void *arg)
+/* Drops to nobody, then signals the root process arg names: every send
+ * fails with EPERM; its own pid still takes the probe. */
+static void signal_across_users(void *arg)
 {
     pid_t root_pid = *(const pid_t *)arg;
     union sigval v = { .sival_int = 1 };
 
-    ASSERT_EQ(ipct_drop_privileges(), 0);
-    errno = 0;
-    ASSERT_TRUE(kill(root_pid, 0) == -1 && errno == EPERM);
-    errno = 0;
-    ASSERT_TRUE(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
-    errno = 0;
-    ASSERT_TRUE(sigqueue(root_pid, SIGUSR1, v) == -1 && errno == EPERM);
-    ASSERT_EQ(kill(getpid(), 0), 0);
-    return 0;
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_SYS_ERR(kill(root_pid, 0), EPERM);
+    ASSERT_SYS_ERR(kill(root_pid, SIGUSR1), EPERM);
+    ASSERT_SYS_ERR(sigqueue(root_pid, SIGUSR1, v), EPERM);
+    ASSERT_SYS_OK(kill(getpid(), 0));
 }
 
 /* SIG-SEND-06 kill and sigqueue to another user's process fail with EPERM */
 static void test_sig_send_06_other_user_eperm(void **state)
 {
     (void)state;
-    pid_t target = ipct_spawn_rc(idle, NULL);
+    pid_t target = ipct_spawn(idle, NULL);
     ipct_await_ready(target);
     sig_in_child(signal_across_users, &target);
     ASSERT_SYS_OK(kill(target, SIGKILL));
@@ -155,74 +150,73 @@ static void test_sig_send_07_invalid_signal_einval(void **state)
     ASSERT_SYS_ERR(sigqueue(getpid(), -1, v), EINVAL);
 }
 
-/* Takes SIGUSR1 (blocked since before its fork) within the deadline. */
-static int member_takes_usr1(void)
-{
-    return sig_await(SIGUSR1, NULL) ? 0 : 1;
-}
-
 /* Leads a new process group of itself and two members (all with SIGUSR1
  * blocked), then waits for SIGUSR1 itself. use_zero: it sends with
- * kill(0, SIGUSR1) itself; else the test sends kill(-pgid).
- * Exit 0: the leader and both members took SIGUSR1. */
-static int group_leader(void *arg)
+ * kill(0, SIGUSR1) itself; else the test sends kill(-pgid). The leader and
+ * both members take SIGUSR1 (each member checks its own). */
+static void group_leader(void *arg)
 {
     int use_zero = *(const int *)arg;
     pid_t members[2];
     int status;
 
-    ASSERT_EQ(setpgid(0, 0), 0);
-    ASSERT_EQ(sig_mask_one(SIG_BLOCK, SIGUSR1), 0);
+    ASSERT_SYS_OK(setpgid(0, 0));
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
     for (int i = 0; i < 2; i++) {
-        members[i] = fork();
-        ASSERT_NE(members[i], -1);
-        if (members[i] == 0)
-            ipct_child_exit(member_takes_usr1());
+        members[i] = ASSERT_SYS_OK(fork());
+        if (members[i] == 0) {
+            ASSERT_TRUE(sig_await(SIGUSR1, NULL));
+            ipct_child_exit(0);
+        }
     }
     if (use_zero)
-        ASSERT_EQ(kill(0, SIGUSR1), 0);
+        ASSERT_SYS_OK(kill(0, SIGUSR1));
     else
         ipct_child_ready();
     ASSERT_TRUE(sig_await(SIGUSR1, NULL));
     for (int i = 0; i < 2; i++) {
-        ASSERT_EQ(waitpid(members[i], &status, 0), members[i]);
-        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        ASSERT_EQ(ASSERT_SYS_OK(waitpid(members[i], &status, 0)), members[i]);
+        ASSERT_TRUE(WIFEXITED(status));
+        ASSERT_EQ(WEXITSTATUS(status), 0);
     }
-    return 0;
 }
+
+/* Who sends SIG-SEND-08's signal: the test with kill(-pgid), or the leader with kill(0). */
+static const int by_test = 0, by_zero = 1;
 
 /* SIG-SEND-08 kill(-pgid) and kill(0) reach every process of the group */
 static void test_sig_send_08_process_group(void **state)
 {
-    static const int by_test = 0, by_zero = 1;
+    const int *use_zero = ipct_variant();
     (void)state;
 
-    pid_t leader = ipct_spawn_rc(group_leader, (void *)&by_test);
+    if (*use_zero) {
+        sig_in_child(group_leader, (void *)use_zero);
+        return;
+    }
+    pid_t leader = ipct_spawn(group_leader, (void *)use_zero);
     ipct_await_ready(leader);
     ASSERT_SYS_OK(kill(-leader, SIGUSR1));
     assert_child_exited(leader, 0);
-    sig_in_child(group_leader, (void *)&by_zero);
 }
 
 /* Drops to nobody, then signals the root process arg names, in the same
- * session. Exit 0: SIGUSR1 was refused with EPERM, SIGCONT went through. */
-static int sigcont_same_session(void *arg)
+ * session: SIGUSR1 is refused with EPERM, SIGCONT goes through. */
+static void sigcont_same_session(void *arg)
 {
     pid_t root_pid = *(const pid_t *)arg;
 
-    ASSERT_EQ(ipct_drop_privileges(), 0);
-    ASSERT_EQ(getsid(0), getsid(root_pid));
-    errno = 0;
-    ASSERT_TRUE(kill(root_pid, SIGUSR1) == -1 && errno == EPERM);
-    ASSERT_EQ(kill(root_pid, SIGCONT), 0);
-    return 0;
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_EQ(ASSERT_SYS_OK(getsid(0)), getsid(root_pid));
+    ASSERT_SYS_ERR(kill(root_pid, SIGUSR1), EPERM);
+    ASSERT_SYS_OK(kill(root_pid, SIGCONT));
 }
 
 /* SIG-SEND-14 SIGCONT may be sent to another user's process of the same session */
 static void test_sig_send_14_sigcont_same_session(void **state)
 {
     (void)state;
-    pid_t target = ipct_spawn_rc(idle, NULL);
+    pid_t target = ipct_spawn(idle, NULL);
     ipct_await_ready(target);
     sig_in_child(sigcont_same_session, &target);
     ASSERT_SYS_OK(kill(target, SIGKILL));
@@ -244,18 +238,19 @@ static void *raise_in_thread(void *arg)
     return NULL;
 }
 
-/* Exit 0: the handler of a raise in a second thread ran in that thread. */
-static int raise_thread(void *arg)
+/* The handler of a raise in a second thread runs in that thread. */
+static void raise_thread(void *arg)
 {
     pthread_t t;
     pid_t tid = 0;
     (void)arg;
 
-    ASSERT_EQ(sig_catch(SIGUSR1, note_tid, 0), 0);
-    ASSERT_EQ(pthread_create(&t, NULL, raise_in_thread, &tid), 0);
-    ASSERT_EQ(pthread_join(t, NULL), 0);
-    ASSERT_TRUE(sig_hits == 1 && handler_tid == tid && tid != getpid());
-    return 0;
+    ASSERT_SYS_OK(sig_catch(SIGUSR1, note_tid, 0));
+    ASSERT_ERRNO_EQ(pthread_create(&t, NULL, raise_in_thread, &tid), 0);
+    ASSERT_ERRNO_EQ(pthread_join(t, NULL), 0);
+    ASSERT_EQ(sig_hits, 1);
+    ASSERT_EQ(handler_tid, tid);
+    ASSERT_NE(tid, getpid());
 }
 
 /* SIG-SEND-15 raise sends the signal to the calling thread */
@@ -274,7 +269,8 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sig_send_05_null_signal_gone_esrch),
     IPCT_TEST(test_sig_send_06_other_user_eperm),
     IPCT_TEST(test_sig_send_07_invalid_signal_einval),
-    IPCT_TEST(test_sig_send_08_process_group),
+    IPCT_VARIANT(test_sig_send_08_process_group, "kill-minus-pgid", &by_test),
+    IPCT_VARIANT(test_sig_send_08_process_group, "kill-zero", &by_zero),
     IPCT_TEST(test_sig_send_14_sigcont_same_session),
     IPCT_TEST(test_sig_send_15_raise_targets_thread),
 };

@@ -69,7 +69,7 @@ static int call_pthread_sigmask(void)
         errno = rc;
         return -1;
     }
-    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+    ASSERT_ERRNO_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
     return 0;
 }
 
@@ -140,22 +140,25 @@ static int call_signalfd(void)
     return 0;
 }
 
-static const struct {
+/* One extension point and the call it fails. */
+struct sig_point {
     const char *point;
     int (*call)(void);
     int err;         /* pinned for FIU-EXT-05 */
     int default_err; /* documented in spec/faults.md, for FIU-EXT-06 */
-} sig_points[] = {
-    { "posix/proc/sigprocmask", call_sigprocmask, EFAULT, EINVAL },
-    { "posix/proc/pthread_sigmask", call_pthread_sigmask, EFAULT, EINVAL },
-    { "posix/proc/sigpending", call_sigpending, ENOMEM, EFAULT },
-    { "posix/proc/raise", call_raise, ESRCH, EINVAL },
-    { "posix/proc/sigqueue", call_sigqueue, EPERM, EAGAIN },
-    { "posix/proc/sigtimedwait", call_sigtimedwait, EAGAIN, EINTR },
-    { "posix/proc/signalfd", call_signalfd, ENFILE, EMFILE },
 };
 
-enum { NPOINTS = sizeof sig_points / sizeof sig_points[0] };
+static const struct sig_point p_sigprocmask = { "posix/proc/sigprocmask", call_sigprocmask,
+                                                EFAULT, EINVAL },
+                              p_pthread_sigmask = { "posix/proc/pthread_sigmask",
+                                                    call_pthread_sigmask, EFAULT, EINVAL },
+                              p_sigpending = { "posix/proc/sigpending", call_sigpending, ENOMEM,
+                                               EFAULT },
+                              p_raise = { "posix/proc/raise", call_raise, ESRCH, EINVAL },
+                              p_sigqueue = { "posix/proc/sigqueue", call_sigqueue, EPERM, EAGAIN },
+                              p_sigtimedwait = { "posix/proc/sigtimedwait", call_sigtimedwait,
+                                                 EAGAIN, EINTR },
+                              p_signalfd = { "posix/proc/signalfd", call_signalfd, ENFILE, EMFILE };
 
 static void block_usr2(int how)
 {
@@ -167,46 +170,48 @@ static void block_usr2(int how)
 /* FIU-EXT-05 each signal extension point fails its call once with the pinned errno, then lets it through */
 static void fault_fiu_ext_05_sig_points_fail_once_then_pass(void **state)
 {
+    const struct sig_point *p = ipct_variant();
     (void)state;
+
     block_usr2(SIG_BLOCK);
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = sig_points[i].point;
-        if (sig_points[i].call() != 0)
-            IPCT_FAIL("%s: unarmed call failed: %s", point, ipct_errname(errno));
-        ipcf_fail_nth(point, 1, sig_points[i].err);
-        if (sig_points[i].call() != -1 || errno != sig_points[i].err)
-            IPCT_FAIL("%s: armed call did not fail with %s (errno %s)", point,
-                      ipct_errname(sig_points[i].err), ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        if (sig_points[i].call() != 0)
-            IPCT_FAIL("%s: call after the one-shot failed: %s", point, ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        ipcf_disarm_all();
-    }
+    ASSERT_SYS_OK(p->call()); /* unarmed */
+    ipcf_fail_nth(p->point, 1, p->err);
+    ASSERT_SYS_ERR(p->call(), p->err); /* armed for this one call */
+    ASSERT_FIRED(p->point, 1);
+    ASSERT_SYS_OK(p->call()); /* the one-shot is spent */
+    ASSERT_FIRED(p->point, 1);
+    ipcf_disarm_all();
     block_usr2(SIG_UNBLOCK);
 }
 
 /* FIU-EXT-06 each signal extension point fails with its documented default errno when none is pinned */
 static void fault_fiu_ext_06_sig_points_default_errno(void **state)
 {
+    const struct sig_point *p = ipct_variant();
     (void)state;
+
     block_usr2(SIG_BLOCK);
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = sig_points[i].point;
-        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
-        int rc = sig_points[i].call();
-        int err = errno;
-        fiu_disable(point);
-        if (rc != -1 || err != sig_points[i].default_err)
-            IPCT_FAIL("%s: unpinned call returned %d, errno %s; expected -1, %s", point, rc,
-                      ipct_errname(err), ipct_errname(sig_points[i].default_err));
-    }
+    ASSERT_EQ(fiu_enable(p->point, 1, NULL, FIU_ONETIME), 0);
+    int rc = p->call();
+    int err = errno;
+    fiu_disable(p->point);
+    ASSERT_EQ(rc, -1);
+    ASSERT_ERRNO_EQ(err, p->default_err);
     block_usr2(SIG_UNBLOCK);
 }
 
+#define SIG_POINT_CASES(fn) \
+    IPCT_VARIANT_WITH(fn, "sigprocmask", &p_sigprocmask, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "pthread_sigmask", &p_pthread_sigmask, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "sigpending", &p_sigpending, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "raise", &p_raise, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "sigqueue", &p_sigqueue, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "sigtimedwait", &p_sigtimedwait, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "signalfd", &p_signalfd, ipcf_setup, ipcf_teardown)
+
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_fiu_ext_05_sig_points_fail_once_then_pass),
-    IPCF_TEST(fault_fiu_ext_06_sig_points_default_errno),
+    SIG_POINT_CASES(fault_fiu_ext_05_sig_points_fail_once_then_pass),
+    SIG_POINT_CASES(fault_fiu_ext_06_sig_points_default_errno),
 };
 
 IPCT_MAIN("fiu_sig_points", tests)

@@ -8,7 +8,7 @@
  *
  * The bridge on SIGUSR1 and SIGUSR2 runs in the test process (the harness
  * uses neither); the reaper, which takes SIGCHLD, runs in a child that
- * checks its own fault counters and reports by exit status.
+ * arms and checks its own fault counters.
  *
  * Spec: SIG-FAULT-05..09 (spec/sig.md).
  * See also: impl/src/sig_bridge.c, test_sig_bridge.c.
@@ -48,18 +48,26 @@ static void take(struct state *s)
                          sigismember(&mask, SIGUSR2), ipct_lowest_free_fd() };
 }
 
-static void expect_state(const struct state *want, const char *what)
+/* The actions, mask bits and lowest free descriptor must be as in want; a
+ * failure names the caller's line, what was going on, and both values. */
+#define expect_state(want, what) expect_state_at(want, what, __FILE__, __LINE__)
+static void expect_state_at(const struct state *want, const char *what, const char *file,
+                            int line)
 {
     struct state now;
 
     take(&now);
     if (now.usr1 != want->usr1 || now.usr2 != want->usr2)
-        IPCT_FAIL("%s: an action changed", what);
+        ipct__fail_at(file, line, "%s: an action changed: SIGUSR1 %p, was %p; SIGUSR2 %p, was %p",
+                      what, (void *)now.usr1, (void *)want->usr1, (void *)now.usr2,
+                      (void *)want->usr2);
     if (now.usr1_blocked != want->usr1_blocked || now.usr2_blocked != want->usr2_blocked)
-        IPCT_FAIL("%s: the mask changed", what);
+        ipct__fail_at(file, line, "%s: the mask changed: SIGUSR1 blocked %d, was %d; SIGUSR2 "
+                      "blocked %d, was %d", what, now.usr1_blocked, want->usr1_blocked,
+                      now.usr2_blocked, want->usr2_blocked);
     if (now.lowest_fd != want->lowest_fd)
-        IPCT_FAIL("%s: lowest free fd %d, was %d (a descriptor leaked)", what, now.lowest_fd,
-                  want->lowest_fd);
+        ipct__fail_at(file, line, "%s: lowest free fd %d, was %d (a descriptor leaked)", what,
+                      now.lowest_fd, want->lowest_fd);
 }
 
 /* SIIGUSR1 caught by handler_a and blocked, SIGUSR2 ignored. */
@@ -83,42 +91,46 @@ static void end_state(void)
     ASSERT_IPC_OK(ipc_sig_default(SIGUSR2));
 }
 
+/* A failure point and the errno it is failed with. */
+struct point_err {
+    const char *point;
+    int err;
+};
+
+static const struct point_err pipe2_emfile = { "posix/pipe/pipe2", EMFILE },
+                              sigaction_einval = { "posix/proc/sigaction", EINVAL },
+                              sigprocmask_efault = { "posix/proc/sigprocmask", EFAULT },
+                              sigprocmask_einval = { "posix/proc/sigprocmask", EINVAL },
+                              signalfd_emfile = { "posix/proc/signalfd", EMFILE },
+                              write_eintr = { "posix/io/rw/write", EINTR },
+                              write_zero = { "posix/io/rw/write/zero", 0 };
+
 /* SIG-FAULT-05 opening the bridge fails whole when any call under it fails */
 static void fault_sig_fault_05_open_sweep_leaves_nothing(void **state)
 {
-    static const struct {
-        const char *point;
-        int err;
-    } points[] = {
-        { "posix/pipe/pipe2", EMFILE },
-        { "posix/proc/sigaction", EINVAL },
-        { "posix/proc/sigprocmask", EFAULT },
-    };
+    const struct point_err *p = ipct_variant();
     sigset_t set = start_state();
     struct state before;
     char what[96];
     (void)state;
 
     take(&before);
-    for (size_t p = 0; p < sizeof points / sizeof points[0]; p++) {
-        for (int nth = 1;; nth++) {
-            ipcf_fail_nth(points[p].point, nth, points[p].err);
-            int rc = ipc_sig_bridge_open(&set, 0);
-            int fired = ipcf_fired(points[p].point);
-            ipcf_disarm_all();
-            snprintf(what, sizeof what, "%s call %d", points[p].point, nth);
-            if (fired == 0) {
-                if (nth == 1)
-                    IPCT_FAIL("%s: never called", what);
-                ASSERT_IPC_OK(rc);
-                ASSERT_IPC_OK(ipc_sig_bridge_close());
-                break;
-            }
-            if (rc != -points[p].err)
-                IPCT_FAIL("%s failed: open returned %d, expected -%s", what, rc,
-                          ipct_errname(points[p].err));
-            expect_state(&before, what);
+    for (int nth = 1;; nth++) { /* the 1st, 2nd, ... call of the point until none is left */
+        ipcf_fail_nth(p->point, nth, p->err);
+        int rc = ipc_sig_bridge_open(&set, 0);
+        int fired = ipcf_fired(p->point);
+        ipcf_disarm_all();
+        snprintf(what, sizeof what, "%s call %d", p->point, nth);
+        if (fired == 0) {
+            if (nth == 1)
+                IPCT_FAIL("%s: never called", what);
+            ASSERT_IPC_OK(rc);
+            ASSERT_IPC_OK(ipc_sig_bridge_close());
+            break;
         }
+        if (rc != -p->err)
+            IPCT_FAIL("%s failed: open returned %d, expected -%s", what, rc, ipct_errname(p->err));
+        expect_state(&before, what);
     }
     expect_state(&before, "after the sweep");
     end_state();
@@ -139,8 +151,9 @@ static void fault_sig_fault_06_close_failure_reported(void **state)
     ipcf_disarm_all();
     struct state after;
     take(&after);
-    if (after.usr2 != SIG_IGN || !after.usr1_blocked || after.lowest_fd != before.lowest_fd)
-        IPCT_FAIL("SIGUSR2's action, SIGUSR1's block or the descriptors were not restored");
+    ASSERT_EQ(after.usr2, SIG_IGN);
+    ASSERT_EQ(after.usr1_blocked, 1);
+    ASSERT_EQ(after.lowest_fd, before.lowest_fd);
     ASSERT_IPC_OK(ipc_sig_catch(SIGUSR1, handler_a, 0, NULL)); /* the one that failed */
     ASSERT_IPC_OK(ipc_sig_bridge_open(&set, 0));               /* not -EBUSY: it closed */
     ipcf_fail_nth("posix/proc/sigprocmask", 1, EFAULT);       /* re-blocking SIGUSR1 */
@@ -148,15 +161,16 @@ static void fault_sig_fault_06_close_failure_reported(void **state)
     ASSERT_FIRED("posix/proc/sigprocmask", 1);
     ipcf_disarm_all();
     take(&after);
-    if (after.usr1 != handler_a || after.usr2 != SIG_IGN || after.lowest_fd != before.lowest_fd)
-        IPCT_FAIL("the actions or the descriptors were not restored");
+    ASSERT_EQ(after.usr1, handler_a);
+    ASSERT_EQ(after.usr2, SIG_IGN);
+    ASSERT_EQ(after.lowest_fd, before.lowest_fd);
     end_state();
 }
 
-/* Bridge SIGCHLD with reaping; with SIGCHLD blocked a child exits 5 and
- * becomes a zombie; the handler's waitpid fails, then ipc_sig_reaped's
- * sigprocmask fails: neither loses it. Exit 0, or the failed step. */
-static int reap_through_faults(void *arg)
+/* Bridge SIGCHLD with reaping; with SIGCHLD blocked a child exits 5 (the
+ * status the reaper must hand back) and becomes a zombie; the handler's
+ * waitpid fails, then ipc_sig_reaped's sigprocmask fails: neither loses it. */
+static void reap_through_faults(void *arg)
 {
     struct ipc_sig_child got[4];
     char path[64], stat[256];
@@ -165,71 +179,57 @@ static int reap_through_faults(void *arg)
 
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
-    int fd = ipc_sig_bridge_open(&chld, IPC_SIG_REAP);
-    if (fd < 0 || sigprocmask(SIG_BLOCK, &chld, NULL) != 0)
-        return 2;
-    pid_t pid = fork();
-    if (pid == -1)
-        return 3;
+    int fd = ASSERT_IPC_OK(ipc_sig_bridge_open(&chld, IPC_SIG_REAP));
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, &chld, NULL));
+    pid_t pid = ASSERT_SYS_OK(fork());
     if (pid == 0)
         _exit(5);
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     while (strstr(ipct_read_text(path, stat, sizeof stat), ") Z ") == NULL)
         sched_yield();
     ipcf_fail_nth("posix/proc/waitpid", 1, EINTR);
-    if (sigprocmask(SIG_UNBLOCK, &chld, NULL) != 0)
-        return 4;
+    ASSERT_SYS_OK(sigprocmask(SIG_UNBLOCK, &chld, NULL));
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
-    if (poll(&pfd, 1, ipct_deadline_ms()) != 1 || ipc_sig_bridge_next() != SIGCHLD)
-        return 5; /* the handler ran */
-    if (ipcf_fired("posix/proc/waitpid") != 1 || kill(pid, 0) != 0)
-        return 6; /* its waitpid failed, and the child is still a zombie */
+    ASSERT_EQ(ASSERT_SYS_OK(poll(&pfd, 1, ipct_deadline_ms())), 1); /* the handler ran */
+    ASSERT_SIG_EQ(ipc_sig_bridge_next(), SIGCHLD);
+    ASSERT_FIRED("posix/proc/waitpid", 1); /* its waitpid failed ... */
+    ASSERT_SYS_OK(kill(pid, 0));           /* ... and the child is still a zombie */
     ipcf_fail_nth("posix/proc/sigprocmask", 1, EFAULT);
-    if (ipc_sig_reaped(got, 4) != -EFAULT || ipcf_fired("posix/proc/sigprocmask") != 1)
-        return 7;
+    ASSERT_IPC_ERR(ipc_sig_reaped(got, 4), EFAULT);
+    ASSERT_FIRED("posix/proc/sigprocmask", 1);
     ipcf_disarm_all();
-    if (ipc_sig_reaped(got, 4) != 1 || got[0].pid != pid || !WIFEXITED(got[0].status) ||
-        WEXITSTATUS(got[0].status) != 5)
-        return 8;
-    return ipc_sig_bridge_close() == 0 ? 0 : 9;
+    ASSERT_EQ(ASSERT_IPC_OK(ipc_sig_reaped(got, 4)), 1);
+    ASSERT_EQ(got[0].pid, pid);
+    ASSERT_TRUE(WIFEXITED(got[0].status));
+    ASSERT_EQ(WEXITSTATUS(got[0].status), 5);
+    ASSERT_IPC_OK(ipc_sig_bridge_close());
 }
 
 /* SIG-FAULT-07 a failing waitpid or sigprocmask in the reaper loses no child */
 static void fault_sig_fault_07_reaper_loses_nothing(void **state)
 {
     (void)state;
-    assert_child_exited(ipct_spawn_rc(reap_through_faults, NULL), 0);
+    assert_child_exited(ipct_spawn(reap_through_faults, NULL), 0);
 }
 
 /* SIG-FAULT-08 the bridge's handler writes again when its write is interrupted or moves nothing */
 static void fault_sig_fault_08_handler_retries_write(void **state)
 {
-    static const struct {
-        const char *point;
-        int err;
-    } faults[] = {
-        { "posix/io/rw/write", EINTR },
-        { "posix/io/rw/write/zero", 0 },
-    };
+    const struct point_err *f = ipct_variant();
     sigset_t set = start_state();
     (void)state;
 
     int fd = ipc_sig_bridge_open(&set, 0);
     ASSERT_IPC_OK(fd);
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-        ipcf_fail_nth(faults[i].point, 1, faults[i].err);
-        ASSERT_SYS_OK(raise(SIGUSR2));
-        int fired = ipcf_fired(faults[i].point);
-        ipcf_disarm_all();
-        if (fired != 1)
-            IPCT_FAIL("%s: fired %d times in the handler, expected once", faults[i].point, fired);
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        if (poll(&pfd, 1, ipct_deadline_ms()) != 1)
-            IPCT_FAIL("%s: the bridge never became readable: the signal was lost",
-                      faults[i].point);
-        ASSERT_EQ(ipc_sig_bridge_next(), SIGUSR2);
-        ASSERT_EQ(ipc_sig_bridge_next(), -EAGAIN);
-    }
+    ipcf_fail_nth(f->point, 1, f->err);
+    ASSERT_SYS_OK(raise(SIGUSR2));
+    ASSERT_FIRED(f->point, 1); /* in the handler */
+    ipcf_disarm_all();
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    if (poll(&pfd, 1, ipct_deadline_ms()) != 1)
+        IPCT_FAIL("%s: the bridge never became readable: the signal was lost", f->point);
+    ASSERT_SIG_EQ(ipc_sig_bridge_next(), SIGUSR2);
+    ASSERT_IPC_ERR(ipc_sig_bridge_next(), EAGAIN);
     ASSERT_IPC_OK(ipc_sig_bridge_close());
     end_state();
 }
@@ -237,31 +237,19 @@ static void fault_sig_fault_08_handler_retries_write(void **state)
 /* SIG-FAULT-09 opening the stop descriptor fails whole when a call under it fails */
 static void fault_sig_fault_09_stop_open_fails_whole(void **state)
 {
-    static const struct {
-        const char *point;
-        int err;
-    } points[] = {
-        { "posix/proc/sigprocmask", EINVAL },
-        { "posix/proc/signalfd", EMFILE },
-    };
+    const struct point_err *p = ipct_variant();
     sigset_t mask;
     (void)state;
 
     int lowest = ipct_lowest_free_fd();
-    for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
-        ipcf_fail_nth(points[i].point, 1, points[i].err);
-        int rc = ipc_sig_stop_open();
-        int fired = ipcf_fired(points[i].point);
-        ipcf_disarm_all();
-        if (fired != 1 || rc != -points[i].err)
-            IPCT_FAIL("%s failing: ipc_sig_stop_open returned %d (fired %d), expected -%s",
-                      points[i].point, rc, fired, ipct_errname(points[i].err));
-        ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
-        if (sigismember(&mask, SIGTERM) == 1 || sigismember(&mask, SIGINT) == 1)
-            IPCT_FAIL("%s failing: SIGTERM or SIGINT left blocked", points[i].point);
-        if (ipct_lowest_free_fd() != lowest)
-            IPCT_FAIL("%s failing: a descriptor was left open", points[i].point);
-    }
+    ipcf_fail_nth(p->point, 1, p->err);
+    ASSERT_IPC_ERR(ipc_sig_stop_open(), p->err);
+    ASSERT_FIRED(p->point, 1);
+    ipcf_disarm_all();
+    ASSERT_SYS_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+    ASSERT_EQ(sigismember(&mask, SIGTERM), 0);
+    ASSERT_EQ(sigismember(&mask, SIGINT), 0);
+    ASSERT_EQ(ipct_lowest_free_fd(), lowest); /* no descriptor left open */
     int fd = ipc_sig_stop_open();
     ASSERT_IPC_OK(fd);
     ASSERT_IPC_OK(ipc_sig_stop_close());
@@ -272,11 +260,22 @@ static void fault_sig_fault_09_stop_open_fails_whole(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_sig_fault_05_open_sweep_leaves_nothing),
+    IPCT_VARIANT_WITH(fault_sig_fault_05_open_sweep_leaves_nothing, "pipe2", &pipe2_emfile,
+                      ipcf_setup, ipcf_teardown),
+    IPCT_VARIANT_WITH(fault_sig_fault_05_open_sweep_leaves_nothing, "sigaction",
+                      &sigaction_einval, ipcf_setup, ipcf_teardown),
+    IPCT_VARIANT_WITH(fault_sig_fault_05_open_sweep_leaves_nothing, "sigprocmask",
+                      &sigprocmask_efault, ipcf_setup, ipcf_teardown),
     IPCF_TEST(fault_sig_fault_06_close_failure_reported),
     IPCF_TEST(fault_sig_fault_07_reaper_loses_nothing),
-    IPCF_TEST(fault_sig_fault_08_handler_retries_write),
-    IPCF_TEST(fault_sig_fault_09_stop_open_fails_whole),
+    IPCT_VARIANT_WITH(fault_sig_fault_08_handler_retries_write, "write-eintr", &write_eintr,
+                      ipcf_setup, ipcf_teardown),
+    IPCT_VARIANT_WITH(fault_sig_fault_08_handler_retries_write, "write-zero", &write_zero,
+                      ipcf_setup, ipcf_teardown),
+    IPCT_VARIANT_WITH(fault_sig_fault_09_stop_open_fails_whole, "sigprocmask",
+                      &sigprocmask_einval, ipcf_setup, ipcf_teardown),
+    IPCT_VARIANT_WITH(fault_sig_fault_09_stop_open_fails_whole, "signalfd", &signalfd_emfile,
+                      ipcf_setup, ipcf_teardown),
 };
 
 IPCT_MAIN("sig_bridge_faults", tests)

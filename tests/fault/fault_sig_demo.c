@@ -31,10 +31,8 @@ static void demo_start(struct ipcf_prog *run, const char *faults, int audit, int
 static void expect_reported(const struct ipcf_prog *run, const char *message)
 {
     ASSERT_PROG_EXITED(run, 1, message);
-    /* every child it forked was reaped: none came back to us orphaned */
-    errno = 0;
-    if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
-        IPCT_FAIL("[%s] a child of the demo was left behind", run->faults);
+    /* every child it forked was reaped: none came back to us (the subreaper) orphaned */
+    ASSERT_SYS_ERR(waitpid(-1, NULL, WNOHANG), ECHILD);
 }
 
 /* Run the demo to its end with faults armed and the audit on; it must
@@ -46,10 +44,13 @@ static void run_reported(const char *faults, const char *message, struct ipcf_pr
     expect_reported(run, message);
 }
 
-static const struct {
+/* The faults a case arms and what the demo must say on standard error. */
+struct demo_failure {
     const char *faults;  /* IPCSPEC_FAULTS */
-    const char *message; /* what standard error must say */
-} failures[] = {
+    const char *message;
+};
+
+static const struct demo_failure failures[] = {
     { "posix/proc/sigaction:1:22", "ipcspec-sig-demo: sigaction: Invalid argument" },
     { "posix/pipe/pipe2:1:24", "ipcspec-sig-demo: signal bridge: Too many open files" },
     { "posix/proc/sigaction:2:22", "ipcspec-sig-demo: signal bridge: Invalid argument" },
@@ -63,11 +64,11 @@ static const struct {
 /* SIG-DEMO-04 the demo reports a failing call, exits 1 and leaves no child */
 static void fault_sig_demo_04_each_failing_call_reported(void **state)
 {
+    const struct demo_failure *f = ipct_variant();
     struct ipcf_prog run;
     (void)state;
 
-    for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++)
-        run_reported(failures[i].faults, failures[i].message, &run);
+    run_reported(f->faults, f->message, &run);
 }
 
 /* SIG-DEMO-05 the demo rides out a select interrupted by EINTR */
@@ -84,28 +85,27 @@ static void fault_sig_demo_05_select_eintr_ridden_out(void **state)
     ASSERT_STR_EQ(run.log, "posix/io/net/select 1 4\n");
 }
 
+/* The sigaction calls made after the bridge opened. */
+static const char *const after_bridge[] = { "posix/proc/sigaction:6:22",
+                                            "posix/proc/sigaction:7:22",
+                                            "posix/proc/sigaction:8:22",
+                                            "posix/proc/sigaction:9:22" };
+
 /* SIG-DEMO-06 a call failing after the bridge opened still closes the bridge */
 static void fault_sig_demo_06_failure_after_bridge_closes_it(void **state)
 {
-    static const char *const faults[] = { "posix/proc/sigaction:6:22", "posix/proc/sigaction:7:22",
-                                          "posix/proc/sigaction:8:22", "posix/proc/sigaction:9:22" };
+    const char *const *faults = ipct_variant();
     struct ipcf_prog run;
     (void)state;
 
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-        run_reported(faults[i], "ipcspec-sig-demo: sigaction: Invalid argument", &run);
-        /* under valgrind the audit also lists valgrind's own descriptors */
-        int fd = ipct_under_memcheck() ? -1 : ipcf_own_fd_left(run.log);
-        if (fd != -1)
-            IPCT_FAIL("[%s] the demo exited with its descriptor %d open (log \"%s\")", faults[i],
-                      fd, run.log);
-    }
+    run_reported(*faults, "ipcspec-sig-demo: sigaction: Invalid argument", &run);
+    /* under valgrind the audit also lists valgrind's own descriptors */
+    int fd = ipct_under_memcheck() ? -1 : ipcf_own_fd_left(run.log);
+    if (fd != -1)
+        IPCT_FAIL("the demo exited with its descriptor %d open (log \"%s\")", fd, run.log);
 }
 
-static const struct {
-    const char *faults;  /* IPCSPEC_FAULTS */
-    const char *message; /* what standard error must say */
-} stdout_failures[] = {
+static const struct demo_failure stdout_failures[] = {
     { "posix/stdio/sp/vfprintf:1:5", "ipcspec-sig-demo: write stdout: Input/output error" },
     { "posix/stdio/sp/vfprintf:3:28", "ipcspec-sig-demo: write stdout: No space left on device" },
     { "posix/stdio/sp/vfprintf:5:5", "ipcspec-sig-demo: write stdout: Input/output error" },
@@ -118,12 +118,11 @@ static const struct {
 /* SIG-DEMO-07 a failing write of standard output is reported at once */
 static void fault_sig_demo_07_stdout_failure_reported(void **state)
 {
+    const struct demo_failure *f = ipct_variant();
     struct ipcf_prog run;
     (void)state;
 
-    /* no signal is sent: the demo must end by itself */
-    for (size_t i = 0; i < sizeof stdout_failures / sizeof stdout_failures[0]; i++)
-        run_reported(stdout_failures[i].faults, stdout_failures[i].message, &run);
+    run_reported(f->faults, f->message, &run); /* no signal is sent: it must end by itself */
 }
 
 /* SIG-DEMO-07 a failing write of standard output is reported at once */
@@ -159,11 +158,30 @@ static void fault_sig_demo_08_failed_unblock_ridden_out(void **state)
                  "ipcspec-sig-demo: unblock SIGCHLD: Invalid argument", &run);
 }
 
+/* One row of a table above as a case of its own, with the fault fixtures. */
+#define DEMO_CASE(fn, row, ptr) IPCT_VARIANT_WITH(fn, row, ptr, ipcf_setup, ipcf_teardown)
+
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_sig_demo_04_each_failing_call_reported),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "sigaction-1", &failures[0]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "pipe2-1", &failures[1]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "sigaction-2", &failures[2]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "sigprocmask-1", &failures[3]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "fork-1", &failures[4]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "fork-2", &failures[5]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "select-1", &failures[6]),
+    DEMO_CASE(fault_sig_demo_04_each_failing_call_reported, "sigprocmask-2", &failures[7]),
     IPCF_TEST(fault_sig_demo_05_select_eintr_ridden_out),
-    IPCF_TEST(fault_sig_demo_06_failure_after_bridge_closes_it),
-    IPCF_TEST(fault_sig_demo_07_stdout_failure_reported),
+    DEMO_CASE(fault_sig_demo_06_failure_after_bridge_closes_it, "sigaction-6", &after_bridge[0]),
+    DEMO_CASE(fault_sig_demo_06_failure_after_bridge_closes_it, "sigaction-7", &after_bridge[1]),
+    DEMO_CASE(fault_sig_demo_06_failure_after_bridge_closes_it, "sigaction-8", &after_bridge[2]),
+    DEMO_CASE(fault_sig_demo_06_failure_after_bridge_closes_it, "sigaction-9", &after_bridge[3]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "vfprintf-1", &stdout_failures[0]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "vfprintf-3", &stdout_failures[1]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "vfprintf-5", &stdout_failures[2]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "vfprintf-7", &stdout_failures[3]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "fflush-1", &stdout_failures[4]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "fflush-6", &stdout_failures[5]),
+    DEMO_CASE(fault_sig_demo_07_stdout_failure_reported, "fflush-7", &stdout_failures[6]),
     IPCF_TEST(fault_sig_demo_07_caught_line_failure_reported),
     IPCF_TEST(fault_sig_demo_08_failed_unblock_ridden_out),
 };
