@@ -122,15 +122,6 @@ pid_t ipct__spawn(ipct_child_fn fn, void *arg, const char *file, int line)
     return pid;
 }
 
-pid_t ipct__spawn_rc(ipct_child_rc_fn fn, void *arg, const char *file, int line)
-{
-    pid_t pid = fork_ready(file, line);
-
-    if (pid == 0)
-        ipct_child_exit(fn(arg));
-    return pid;
-}
-
 pid_t ipct__spawn_exec(char *const argv[], char *const env[], int in_fd, int out_fd, int err_fd,
                        const char *file, int line)
 {

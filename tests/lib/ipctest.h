@@ -168,11 +168,6 @@ typedef void (*ipct_child_fn)(void *arg);
  */
 #define ipct_spawn(fn, arg) ipct__spawn(fn, arg, __FILE__, __LINE__)
 pid_t ipct__spawn(ipct_child_fn fn, void *arg, const char *file, int line);
-/* Transitional: a child whose int result is its exit status. Being replaced
- * by ipct_spawn everywhere; no new use. */
-typedef int (*ipct_child_rc_fn)(void *arg);
-#define ipct_spawn_rc(fn, arg) ipct__spawn_rc(fn, arg, __FILE__, __LINE__)
-pid_t ipct__spawn_rc(ipct_child_rc_fn fn, void *arg, const char *file, int line);
 /* Fork and exec argv[0] (a path) with stdin/stdout/stderr redirected to the
  * given descriptors (-1: inherit). */
 #define ipct_spawn_exec(argv, in_fd, out_fd, err_fd) \

@@ -12,7 +12,6 @@
 #include "internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -87,15 +86,6 @@ int ipct_setup(void **state)
     return 0;
 }
 
-/* Transitional: the check that a test removed what it made under its names
- * runs only with IPCSPEC_NAMES_LEFT=1 until every test does so. */
-static int names_left_checked(void)
-{
-    const char *v = getenv("IPCSPEC_NAMES_LEFT");
-
-    return v != NULL && v[0] == '1';
-}
-
 int ipct_teardown(void **state)
 {
     char stray[512], left[1024], leaks[2048];
@@ -105,7 +95,7 @@ int ipct_teardown(void **state)
 
     (void)state;
     nstray = ipct__children_cleanup(stray, sizeof stray);
-    nleft = body_returned && names_left_checked() ? ipct__names_left(left, sizeof left) : 0;
+    nleft = body_returned ? ipct__names_left(left, sizeof left) : 0; /* before removing them */
     ipct__names_cleanup();
     nleaks = ipct__snapshot_check(snapshot, leaks, sizeof leaks);
     snapshot = NULL;
