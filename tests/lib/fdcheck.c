@@ -1,7 +1,8 @@
 /*
  * fdcheck.c - ipcspec-fdcheck FD...: a program for tests to exec, to learn
  * which descriptors survive execve(2). Exits 0 when every FD named is closed,
- * 1 when any is open, 2 on a bad argument.
+ * 1 when any is open, 2 on a bad argument; every open one is named on
+ * standard error ("fd 5 is open after execve"), so a failing test says which.
  *
  * Spec: PIPE-CLOEXEC-01. See also: test_pipe_size.c.
  */
@@ -21,8 +22,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "ipcspec-fdcheck: bad descriptor '%s'\n", argv[i]);
             return 2;
         }
-        if (fcntl((int)fd, F_GETFD) != -1 || errno != EBADF)
+        if (fcntl((int)fd, F_GETFD) != -1 || errno != EBADF) {
+            fprintf(stderr, "ipcspec-fdcheck: fd %ld is open after execve\n", fd);
             open_count++;
+        }
     }
     return open_count == 0 ? 0 : 1;
 }
