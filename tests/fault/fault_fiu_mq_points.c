@@ -214,12 +214,7 @@ static void fault_fiu_ext_04_mq_points_default_errno(void **state)
     (void)state;
 
     open_queue();
-    ASSERT_EQ(fiu_enable(p->point, 1, NULL, FIU_ONETIME), 0);
-    int rc = p->call();
-    int err = errno;
-    fiu_disable(p->point);
-    ASSERT_EQ(rc, -1);
-    ASSERT_ERRNO_EQ(err, p->default_err);
+    ASSERT_DEFAULT_ERRNO(p->point, p->call, p->default_err);
     close_queue();
 }
 

@@ -191,12 +191,7 @@ static void fault_fiu_ext_06_sig_points_default_errno(void **state)
     (void)state;
 
     block_usr2(SIG_BLOCK);
-    ASSERT_EQ(fiu_enable(p->point, 1, NULL, FIU_ONETIME), 0);
-    int rc = p->call();
-    int err = errno;
-    fiu_disable(p->point);
-    ASSERT_EQ(rc, -1);
-    ASSERT_ERRNO_EQ(err, p->default_err);
+    ASSERT_DEFAULT_ERRNO(p->point, p->call, p->default_err);
     block_usr2(SIG_UNBLOCK);
 }
 

@@ -161,3 +161,19 @@ int ipcf_teardown(void **state)
     ipcf_disarm_all();
     return ipct_teardown(state);
 }
+
+void ipcf__assert_default_errno(const char *point, int (*call)(void), int err, const char *file,
+                                int line)
+{
+    if (fiu_enable(point, 1, NULL, FIU_ONETIME) != 0)
+        ipct__fail_at(file, line, "fiu_enable(%s) failed", point);
+    int rc = call();
+    int got = errno;
+    fiu_disable(point);
+    if (rc != -1)
+        ipct__fail_at(file, line, "%s enabled unpinned: the call returned %d; expected -1 with %s",
+                      point, rc, ipct_errname(err));
+    if (got != err)
+        ipct__fail_at(file, line, "%s enabled unpinned: errno %s; expected its default %s", point,
+                      ipct_errname(got), ipct_errname(err));
+}

@@ -38,6 +38,13 @@ void ipcf_disarm_all(void);
     ipcf__assert_fired(point, n, __FILE__, __LINE__)
 void ipcf__assert_fired(const char *point, int n, const char *file, int line);
 
+/* Enable point unpinned for one call, make call: it must fail with -1 and
+ * the point's documented default errno err. */
+#define ASSERT_DEFAULT_ERRNO(point, call, err) \
+    ipcf__assert_default_errno(point, call, err, __FILE__, __LINE__)
+void ipcf__assert_default_errno(const char *point, int (*call)(void), int err, const char *file,
+                                int line);
+
 /* Fixtures: ipct_setup plus the canary; disarm, then ipct_teardown. */
 int ipcf_setup(void **state);
 int ipcf_teardown(void **state);
