@@ -154,14 +154,8 @@ static int call_notify(void)
 }
 
 /* A variant row: one point, the call that goes through it, and its errnos. */
-struct mq_point {
-    const char *point;
-    int (*call)(void);
-    int err;         /* pinned for FIU-EXT-03 */
-    int default_err; /* documented in spec/faults.md, for FIU-EXT-04 */
-};
-
-static const struct mq_point mq_points[] = {
+/* err is pinned for FIU-EXT-03; default_err, documented in spec/faults.md, for FIU-EXT-04 */
+static const struct ipcf_point mq_points[] = {
     { "posix/mq/open", call_open_creat, ENOSPC, EMFILE },
     { "posix/mq/open", call_open_existing, EACCES, EMFILE },
     { "posix/mq/send", call_send, EINTR, EAGAIN },
@@ -193,28 +187,18 @@ static void close_queue(void)
 /* FIU-EXT-03 each mq extension point fails its call once with the pinned errno, then lets it through */
 static void fault_fiu_ext_03_mq_points_fail_once_then_pass(void **state)
 {
-    const struct mq_point *p = ipct_variant();
     (void)state;
-
     open_queue();
-    ASSERT_SYS_OK(p->call()); /* unarmed */
-    ipcf_fail_nth(p->point, 1, p->err);
-    ASSERT_SYS_ERR(p->call(), p->err);
-    ASSERT_FIRED(p->point, 1);
-    ASSERT_SYS_OK(p->call()); /* after the one-shot */
-    ASSERT_FIRED(p->point, 1);
-    ipcf_disarm_all();
+    ASSERT_POINT_FAILS_ONCE((const struct ipcf_point *)ipct_variant());
     close_queue();
 }
 
 /* FIU-EXT-04 each mq extension point fails with its documented default errno when none is pinned */
 static void fault_fiu_ext_04_mq_points_default_errno(void **state)
 {
-    const struct mq_point *p = ipct_variant();
     (void)state;
-
     open_queue();
-    ASSERT_DEFAULT_ERRNO(p->point, p->call, p->default_err);
+    ASSERT_POINT_DEFAULT_ERRNO((const struct ipcf_point *)ipct_variant());
     close_queue();
 }
 

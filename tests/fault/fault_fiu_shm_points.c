@@ -69,58 +69,33 @@ static int call_munmap(void)
     return -1;
 }
 
-static const struct {
-    const char *point;
-    int (*call)(void);
-    int err;         /* pinned for FIU-EXT-07 */
-    int default_err; /* documented in spec/faults.md, for FIU-EXT-08 */
-} shm_points[] = {
-    { "posix/shm/open", call_open_creat, ENOSPC, EMFILE },
-    { "posix/shm/unlink", call_unlink, ENOENT, EACCES },
-    { "posix/mm/munmap/error", call_munmap, ENOMEM, EINVAL },
-};
-
-enum { NPOINTS = sizeof shm_points / sizeof shm_points[0] };
+/* err is pinned for FIU-EXT-07; default_err, documented in spec/faults.md, for FIU-EXT-08 */
+static const struct ipcf_point p_open = { "posix/shm/open", call_open_creat, ENOSPC, EMFILE },
+                               p_unlink = { "posix/shm/unlink", call_unlink, ENOENT, EACCES },
+                               p_munmap = { "posix/mm/munmap/error", call_munmap, ENOMEM, EINVAL };
 
 /* FIU-EXT-07 each shm extension point fails its call once with the pinned errno, then lets it through */
 static void fault_fiu_ext_07_shm_points_fail_once_then_pass(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = shm_points[i].point;
-        if (shm_points[i].call() != 0)
-            IPCT_FAIL("%s: unarmed call failed: %s", point, ipct_errname(errno));
-        ipcf_fail_nth(point, 1, shm_points[i].err);
-        if (shm_points[i].call() != -1 || errno != shm_points[i].err)
-            IPCT_FAIL("%s: armed call did not fail with %s (errno %s)", point,
-                      ipct_errname(shm_points[i].err), ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        if (shm_points[i].call() != 0)
-            IPCT_FAIL("%s: call after the one-shot failed: %s", point, ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        ipcf_disarm_all();
-    }
+    ASSERT_POINT_FAILS_ONCE((const struct ipcf_point *)ipct_variant());
 }
 
 /* FIU-EXT-08 each shm extension point fails with its documented default errno when none is pinned */
 static void fault_fiu_ext_08_shm_points_default_errno(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = shm_points[i].point;
-        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
-        int rc = shm_points[i].call();
-        int err = errno;
-        fiu_disable(point);
-        if (rc != -1 || err != shm_points[i].default_err)
-            IPCT_FAIL("%s: unpinned call returned %d, errno %s; expected -1, %s", point, rc,
-                      ipct_errname(err), ipct_errname(shm_points[i].default_err));
-    }
+    ASSERT_POINT_DEFAULT_ERRNO((const struct ipcf_point *)ipct_variant());
 }
 
+#define SHM_POINT_CASES(fn) \
+    IPCT_VARIANT_WITH(fn, "shm_open", &p_open, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "shm_unlink", &p_unlink, ipcf_setup, ipcf_teardown), \
+    IPCT_VARIANT_WITH(fn, "munmap", &p_munmap, ipcf_setup, ipcf_teardown)
+
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_fiu_ext_07_shm_points_fail_once_then_pass),
-    IPCF_TEST(fault_fiu_ext_08_shm_points_default_errno),
+    SHM_POINT_CASES(fault_fiu_ext_07_shm_points_fail_once_then_pass),
+    SHM_POINT_CASES(fault_fiu_ext_08_shm_points_default_errno),
 };
 
 IPCT_MAIN("fiu_shm_points", tests)

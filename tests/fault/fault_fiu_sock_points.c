@@ -95,22 +95,19 @@ static int call_chmod(void)
     return rc;
 }
 
-static const struct {
-    const char *point;
-    int (*call)(void);
-    int err;         /* pinned for FIU-EXT-09 */
-    int default_err; /* documented in spec/faults.md, for FIU-EXT-10 */
-} sock_points[] = {
-    { "posix/io/net/socketpair", call_socketpair, ENFILE, EMFILE },
-    { "posix/io/net/accept4", call_accept4, ECONNABORTED, EMFILE },
-    { "posix/io/net/setsockopt", call_setsockopt, EINVAL, ENOPROTOOPT },
-    { "posix/io/net/getsockopt", call_getsockopt, EBADF, ENOPROTOOPT },
-    { "posix/io/net/getsockname", call_getsockname, EBADF, ENOBUFS },
-    { "posix/io/stat/lstat", call_lstat, ELOOP, EACCES },
-    { "posix/io/stat/chmod", call_chmod, EROFS, EPERM },
-};
-
-enum { NPOINTS = sizeof sock_points / sizeof sock_points[0] };
+/* err is pinned for FIU-EXT-09; default_err, documented in spec/faults.md, for FIU-EXT-10 */
+static const struct ipcf_point p_socketpair = { "posix/io/net/socketpair", call_socketpair, ENFILE,
+                                                EMFILE },
+                               p_accept4 = { "posix/io/net/accept4", call_accept4, ECONNABORTED,
+                                             EMFILE },
+                               p_setsockopt = { "posix/io/net/setsockopt", call_setsockopt, EINVAL,
+                                                ENOPROTOOPT },
+                               p_getsockopt = { "posix/io/net/getsockopt", call_getsockopt, EBADF,
+                                                ENOPROTOOPT },
+                               p_getsockname = { "posix/io/net/getsockname", call_getsockname,
+                                                 EBADF, ENOBUFS },
+                               p_lstat = { "posix/io/stat/lstat", call_lstat, ELOOP, EACCES },
+                               p_chmod = { "posix/io/stat/chmod", call_chmod, EROFS, EPERM };
 
 static void open_master(void)
 {
@@ -135,22 +132,7 @@ static void fault_fiu_ext_09_sock_points_fail_once_then_pass(void **state)
 {
     (void)state;
     open_master();
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = sock_points[i].point;
-        errno = 0;
-        if (sock_points[i].call() != 0)
-            IPCT_FAIL("%s: unarmed call failed: %s", point, ipct_errname(errno));
-        ipcf_fail_nth(point, 1, sock_points[i].err);
-        if (sock_points[i].call() != -1 || errno != sock_points[i].err)
-            IPCT_FAIL("%s: armed call did not fail with %s (errno %s)", point,
-                      ipct_errname(sock_points[i].err), ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        errno = 0;
-        if (sock_points[i].call() != 0)
-            IPCT_FAIL("%s: call after the one-shot failed: %s", point, ipct_errname(errno));
-        ASSERT_FIRED(point, 1);
-        ipcf_disarm_all();
-    }
+    ASSERT_POINT_FAILS_ONCE((const struct ipcf_point *)ipct_variant());
     close_master();
 }
 
@@ -159,22 +141,20 @@ static void fault_fiu_ext_10_sock_points_default_errno(void **state)
 {
     (void)state;
     open_master();
-    for (size_t i = 0; i < NPOINTS; i++) {
-        const char *point = sock_points[i].point;
-        ASSERT_EQ(fiu_enable(point, 1, NULL, FIU_ONETIME), 0);
-        int rc = sock_points[i].call();
-        int err = errno;
-        fiu_disable(point);
-        if (rc != -1 || err != sock_points[i].default_err)
-            IPCT_FAIL("%s: unpinned call returned %d, errno %s; expected -1, %s", point, rc,
-                      ipct_errname(err), ipct_errname(sock_points[i].default_err));
-    }
+    ASSERT_POINT_DEFAULT_ERRNO((const struct ipcf_point *)ipct_variant());
     close_master();
 }
 
+#define SOCK_POINT(fn, row, p) IPCT_VARIANT_WITH(fn, row, &(p), ipcf_setup, ipcf_teardown)
+#define SOCK_POINT_CASES(fn) \
+    SOCK_POINT(fn, "socketpair", p_socketpair), SOCK_POINT(fn, "accept4", p_accept4), \
+    SOCK_POINT(fn, "setsockopt", p_setsockopt), SOCK_POINT(fn, "getsockopt", p_getsockopt), \
+    SOCK_POINT(fn, "getsockname", p_getsockname), SOCK_POINT(fn, "lstat", p_lstat), \
+    SOCK_POINT(fn, "chmod", p_chmod)
+
 static const struct CMUnitTest tests[] = {
-    IPCF_TEST(fault_fiu_ext_09_sock_points_fail_once_then_pass),
-    IPCF_TEST(fault_fiu_ext_10_sock_points_default_errno),
+    SOCK_POINT_CASES(fault_fiu_ext_09_sock_points_fail_once_then_pass),
+    SOCK_POINT_CASES(fault_fiu_ext_10_sock_points_default_errno),
 };
 
 IPCT_MAIN("fiu_sock_points", tests)

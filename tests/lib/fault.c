@@ -162,18 +162,39 @@ int ipcf_teardown(void **state)
     return ipct_teardown(state);
 }
 
-void ipcf__assert_default_errno(const char *point, int (*call)(void), int err, const char *file,
-                                int line)
+void ipcf__assert_point_fails_once(const struct ipcf_point *p, const char *file, int line)
 {
-    if (fiu_enable(point, 1, NULL, FIU_ONETIME) != 0)
-        ipct__fail_at(file, line, "fiu_enable(%s) failed", point);
-    int rc = call();
+    errno = 0;
+    if (p->call() != 0)
+        ipct__fail_at(file, line, "%s unarmed: the call failed with %s", p->point,
+                      ipct_errname(errno));
+    ipcf_fail_nth(p->point, 1, p->err);
+    errno = 0;
+    int rc = p->call();
+    if (rc != -1 || errno != p->err)
+        ipct__fail_at(file, line, "%s armed with %s: the call returned %d, errno %s", p->point,
+                      ipct_errname(p->err), rc, ipct_errname(errno));
+    ipcf__assert_fired(p->point, 1, file, line);
+    errno = 0;
+    if (p->call() != 0)
+        ipct__fail_at(file, line, "%s after its one failure: the call failed with %s", p->point,
+                      ipct_errname(errno));
+    ipcf__assert_fired(p->point, 1, file, line);
+    ipcf_disarm_all();
+}
+
+void ipcf__assert_point_default_errno(const struct ipcf_point *p, const char *file, int line)
+{
+    if (fiu_enable(p->point, 1, NULL, FIU_ONETIME) != 0)
+        ipct__fail_at(file, line, "fiu_enable(%s) failed", p->point);
+    errno = 0;
+    int rc = p->call();
     int got = errno;
-    fiu_disable(point);
+    fiu_disable(p->point);
     if (rc != -1)
         ipct__fail_at(file, line, "%s enabled unpinned: the call returned %d; expected -1 with %s",
-                      point, rc, ipct_errname(err));
-    if (got != err)
-        ipct__fail_at(file, line, "%s enabled unpinned: errno %s; expected its default %s", point,
-                      ipct_errname(got), ipct_errname(err));
+                      p->point, rc, ipct_errname(p->default_err));
+    if (got != p->default_err)
+        ipct__fail_at(file, line, "%s enabled unpinned: errno %s; expected its default %s",
+                      p->point, ipct_errname(got), ipct_errname(p->default_err));
 }

@@ -38,12 +38,22 @@ void ipcf_disarm_all(void);
     ipcf__assert_fired(point, n, __FILE__, __LINE__)
 void ipcf__assert_fired(const char *point, int n, const char *file, int line);
 
-/* Enable point unpinned for one call, make call: it must fail with -1 and
- * the point's documented default errno err. */
-#define ASSERT_DEFAULT_ERRNO(point, call, err) \
-    ipcf__assert_default_errno(point, call, err, __FILE__, __LINE__)
-void ipcf__assert_default_errno(const char *point, int (*call)(void), int err, const char *file,
-                                int line);
+/* A failure point of the preload extension (spec/faults.md), a call that
+ * reaches it (0 on success, -1 with errno), the errno a test pins, and the
+ * point's documented default errno: one variant row of the point tests. */
+struct ipcf_point {
+    const char *point;
+    int (*call)(void);
+    int err;
+    int default_err;
+};
+/* Unarmed, the call succeeds; armed for one call with p->err, it fails
+ * with exactly that and the point fired once; then it succeeds again. */
+#define ASSERT_POINT_FAILS_ONCE(p) ipcf__assert_point_fails_once(p, __FILE__, __LINE__)
+void ipcf__assert_point_fails_once(const struct ipcf_point *p, const char *file, int line);
+/* Enabled with no errno pinned, the call fails with -1 and p->default_err. */
+#define ASSERT_POINT_DEFAULT_ERRNO(p) ipcf__assert_point_default_errno(p, __FILE__, __LINE__)
+void ipcf__assert_point_default_errno(const struct ipcf_point *p, const char *file, int line);
 
 /* Fixtures: ipct_setup plus the canary; disarm, then ipct_teardown. */
 int ipcf_setup(void **state);
