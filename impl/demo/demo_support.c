@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int demo_stop_open(const char *prog)
@@ -43,4 +44,14 @@ int demo_sum_request(char *buf, size_t cap, int count, char *const words[])
         used += (size_t)len;
     }
     return 0;
+}
+
+long demo_wait_ms(const char *text)
+{
+    char *end;
+    long ms = strtol(text, &end, 10);
+
+    if (end == text || *end != '\0' || ms < 1 || ms > 3600000)
+        return -1;
+    return ms;
 }

@@ -1,7 +1,7 @@
 /*
  * demo_support.h - what several demo programs do alike: the servers' stop
  * (SIGPIPE ignored, then the signals layer's stop descriptor) and the
- * clients' "SUM ..." request.
+ * clients' "SUM ..." request and -w wait.
  *
  * See also: mq_server_demo.c, sock_server_demo.c, shm_publisher_demo.c,
  * mq_client_demo.c, sock_client_demo.c, include/ipcspec/sig.h.
@@ -26,5 +26,9 @@ void demo_stop_close(int fd);
 
 /* "SUM" and the words, space-separated, into buf; 0 or -EMSGSIZE. */
 int demo_sum_request(char *buf, size_t cap, int count, char *const words[]);
+
+/* The clients' -w argument: a whole number of milliseconds from 1 to
+ * 3600000; returns it, or -1 for anything else. */
+long demo_wait_ms(const char *text);
 
 #endif
