@@ -21,6 +21,21 @@ class PipeDemo:
         check_named(run, {"demo": verdict}, "demo", "demo")
 
 
+# How long a client waits for its answer (its -w, times the run's scale).
+# A fault that makes the server drop a request (a datagram lost, a queue
+# message it could not take) costs the client this whole wait, and the
+# demos' own 10 s made those runs most of the sweep's time. 2 s is still
+# hundreds of times a loaded round trip; a client that gives up on a live
+# server reports a timeout, which a client fault's run judges dirty (it does
+# not name the injected errno) and a server fault's run judges as the
+# dropped request it stands for.
+CLIENT_WAIT_MS = 2000
+
+
+def client_wait(run):
+    return ["-w", str(int(CLIENT_WAIT_MS * run.args.scale))]
+
+
 class ServerClients:
     """A server and two clients, one after the other; SIGTERM ends the server.
     Only client 0 meets a client-role fault: client 1 must be served whatever
@@ -62,7 +77,7 @@ def mq_server_argv(run):
 
 
 def mq_client_argv(run, ready, i, numbers):
-    return ["impl/demo/ipcspec-mq-client", "/" + run.token, str(i)] + numbers
+    return ["impl/demo/ipcspec-mq-client"] + client_wait(run) + ["/" + run.token, str(i)] + numbers
 
 
 def sock_scenario(kind):
@@ -74,7 +89,7 @@ def sock_scenario(kind):
 
     def client_argv(run, ready, i, numbers):
         address = os.path.join(run.dir, "sum.sock") if unix else ready.split()[1]
-        return ["impl/demo/ipcspec-sock-client", kind, address] + numbers
+        return ["impl/demo/ipcspec-sock-client"] + client_wait(run) + [kind, address] + numbers
     # A socket with SO_RCVTIMEO/SO_SNDTIMEO says EAGAIN when the time ran
     # out, and the layer reports that as ETIMEDOUT (SOCK-API-14, SOCK-FAULT).
     # The server removes its socket file only after lstat shows a socket
