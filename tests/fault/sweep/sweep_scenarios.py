@@ -24,12 +24,12 @@ class PipeDemo:
 # How long a client waits for its answer (its -w, times the run's scale).
 # A fault that makes the server drop a request (a datagram lost, a queue
 # message it could not take) costs the client this whole wait, and the
-# demos' own 10 s made those runs most of the sweep's time. 2 s is still
+# demos' own 10 s made those runs most of the sweep's time. 1 s is still
 # hundreds of times a loaded round trip; a client that gives up on a live
 # server reports a timeout, which a client fault's run judges dirty (it does
 # not name the injected errno) and a server fault's run judges as the
 # dropped request it stands for.
-CLIENT_WAIT_MS = 2000
+CLIENT_WAIT_MS = 1000
 
 
 def client_wait(run):
