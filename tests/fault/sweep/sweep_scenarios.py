@@ -176,19 +176,26 @@ class SigDemo:
 
 
 class Program:
-    """A scenario program of tests/fault/sweep: it checks its own result."""
+    """A scenario program of tests/fault/sweep: it checks its own result.
+    A fixture (a self-test of the sweep) is left out of the reach check."""
     roles = ["program"]
 
-    def __init__(self, name, target):
+    def __init__(self, name, target, mode=None, fixture=False, may_not_fire=None):
         self.name = name
         self.target = target
+        self.mode = [mode] if mode else []
+        self.fixture = fixture
+        self.may_not_fire = may_not_fire or {}
 
     def play(self, run):
-        proc = run.start("program", "program", [self.target, "/" + run.token, run.dir])
+        proc = run.start("program", "program",
+                         [self.target] + self.mode + ["/" + run.token, run.dir])
         code = run.wait(proc)
         verdict = judge_exit(run, "program", proc, code, "ok\n")
         check_named(run, {"program": verdict}, "program", "program")
 
+
+GUARD = "tests/fault/sweep/ipcspec-sweep-guard"
 
 SCENARIOS = {s.name: s for s in [
     PipeDemo(),
@@ -202,5 +209,12 @@ SCENARIOS = {s.name: s for s in [
     Program("pipe-api", "tests/fault/sweep/ipcspec-sweep-pipe-api"),
     Program("mq-api", "tests/fault/sweep/ipcspec-sweep-mq-api"),
     Program("sig-api", "tests/fault/sweep/ipcspec-sweep-sig-api"),
-    Program("fixture", "tests/fault/sweep/ipcspec-sweep-fixture"),
+    Program("fixture", "tests/fault/sweep/ipcspec-sweep-fixture", fixture=True),
+    # The guards' self-tests (check_guards.py): nothing traced; faults that
+    # never fire, undeclared and declared.
+    Program("fixture-silent", GUARD, "silent", fixture=True),
+    Program("fixture-unfired", GUARD, "unfired", fixture=True),
+    Program("fixture-unfired-declared", GUARD, "unfired", fixture=True, may_not_fire={
+        "posix/io/oc/open": "the guard fixture opens /dev/null only while traced",
+        "posix/io/oc/close": "the guard fixture closes /dev/null only while traced"}),
 ]}
