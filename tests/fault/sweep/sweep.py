@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""sweep.py - the exhaustive fault sweep (issue 7, spec/faults.md FIU-SWEEP-*).
+"""sweep.py - the exhaustive fault sweep (spec/faults.md FIU-SWEEP-*).
 
 A scenario is one end-to-end use of one mechanism: programs run in a fixed
 order with fixed arguments and a known right result. The sweep runs it once
@@ -20,8 +20,16 @@ once each. After every run it judges:
           (IPCSPEC_FD_AUDIT), a process still alive, a message queue or shm
           object or file left, or memory (ASan, LeakSanitizer and UBSan, in a
           sanitizer build: --asan);
-  unfired the call was not reached in this run (timing-dependent rounds):
-          reported, never counted clean.
+  unfired the armed call was not reached in this run. Allowed only where the
+          scenario declares why (may_not_fire: point -> reason; a server's
+          select rounds vary with timing): counted, with the reason
+          printed, never counted clean. Any other fault that never fired
+          fails the sweep: a run that proves nothing is not a pass.
+
+A role of a scenario whose trace saw no call at all fails the sweep too
+(the preload not loaded, a program making no call it wraps): there would be
+nothing to sweep, and nothing swept is no pass. While the runs go on, a
+progress line says how many cases of the plan are done (sweep_report.py).
 
 The order of runs is the trace's order, or shuffled by --seed: the same seed
 gives the same sequence of the traced calls. The report (--json) lists the
@@ -29,10 +37,13 @@ cases in the order run, and --replay runs exactly those again, in that order:
 a server's trace varies with timing (how many select rounds it took), so a
 replay is how a sweep is repeated call for call. A dirty run prints the scenario, the call number,
 the point, the errno, why, and one command that reruns just that case.
-Exit status 0 when no run is dirty, 1 otherwise, 2 on a usage or set-up error.
+Exit status 0 when no run is dirty and every fault fired or was declared
+unable to, 1 otherwise (and when a role traced nothing), 2 on a usage or
+set-up error.
 
-This file plans, runs and reports; sweep_run.py runs one scenario once and
-judges it, sweep_scenarios.py holds the scenarios.
+This file plans and runs; sweep_run.py runs one scenario once and judges
+it, sweep_scenarios.py holds the scenarios, sweep_report.py prints progress
+and writes the reports, sweep_reach.py is the reach check.
 """
 import argparse
 import concurrent.futures
@@ -40,13 +51,18 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
 
+from sweep_reach import reach
+from sweep_report import PROGRESS_EVERY_S, Progress, summary, write_report
 from sweep_run import HERE, Run, SetupError, load_errnos
 from sweep_scenarios import SCENARIOS
+
+
+class NothingTraced(Exception):
+    """A role of the scenario made no call the trace saw: nothing to sweep."""
 
 # --- the sweep -------------------------------------------------------------------
 
@@ -73,6 +89,11 @@ def trace_calls(args, scenario):
 
 def plan(args, scenario, table):
     calls = trace_calls(args, scenario)
+    silent = [role for role in scenario.roles if not calls.get(role)]
+    if silent:
+        raise NothingTraced("the trace saw no call of %s: nothing to sweep (is the preload "
+                            "loaded? does the program make any call it wraps?)"
+                            % " or ".join(silent))
     cases, missing = [], set()
     for role in scenario.roles:
         for point, nth in calls.get(role, []):
@@ -98,27 +119,25 @@ def rerun_command(args, scenario, fault):
         " --asan " + args.asan if args.asan else "", scenario.name, role, point, nth, name)
 
 
-def sweep(args):
-    table = load_errnos(args.errnos)
-    scenario = SCENARIOS[args.scenario]
-    start = time.monotonic()
+def cases_of(args, scenario):
+    """The cases to run, in order; the trace's calls; how many were left out."""
     if args.only:
         role, point, nth, name = args.only.rsplit(":", 3)
-        cases, calls, excluded = [(role, point, int(nth), name)], {}, 0
-    elif args.replay:
-        cases, calls, excluded = replayed(args, scenario)
-    else:
-        cases, calls, excluded = plan(args, scenario, table)
-        if args.seed:
-            random.Random(args.seed).shuffle(cases)
-    if args.plan_only:
-        for role, point, nth, name in cases:
-            print("%s:%s:%d:%s" % (role, point, nth, name))
-        write_report(args, scenario, cases, {"left-out": excluded}, [], [], 0.0)
-        return {"dirty": 0}, [], cases
-    counts = {"clean-success": 0, "clean-error": 0, "dirty": 0, "unfired": 0,
-              "left-out": excluded}
-    dirty = []
+        return [(role, point, int(nth), name)], {}, 0
+    if args.replay:
+        return replayed(args, scenario)
+    cases, calls, excluded = plan(args, scenario, load_errnos(args.errnos))
+    if args.seed:
+        random.Random(args.seed).shuffle(cases)
+    return cases, calls, excluded
+
+
+def run_cases(args, scenario, cases, counts, start):
+    """Run every case and judge it: the dirty runs and the faults that never
+    fired without a declared reason, each (fault, ...); counts filled in."""
+    dirty, never_fired = [], []
+    may_not_fire = getattr(scenario, "may_not_fire", {})
+    progress = Progress(scenario.name, len(cases), start, args.progress_every)
 
     def work(fault):
         run = one_run(args, scenario, fault)
@@ -130,43 +149,80 @@ def sweep(args):
             run.cleanup()
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for fault, fired, failed, problems in pool.map(work, cases):
+        for done, (fault, fired, failed, problems) in enumerate(pool.map(work, cases), 1):
             if problems:
                 counts["dirty"] += 1
                 dirty.append((fault, problems))
-            elif not fired:
+            elif not fired and fault[1] in may_not_fire:
                 counts["unfired"] += 1
+            elif not fired:
+                counts["never-fired"] += 1
+                never_fired.append(fault)
             else:
                 counts["clean-error" if failed else "clean-success"] += 1
-    wall = time.monotonic() - start
+            progress.step(done, counts)
+    progress.done()
+    return dirty, never_fired
+
+
+def print_found(args, scenario, cases, dirty, never_fired):
     for fault, problems in dirty:
         role, point, nth, name = fault
         print("DIRTY %s: %s call %d of %s failing with %s" % (scenario.name, role, nth, point, name))
         for problem in problems:
             print("    " + problem)
         print("    rerun: " + rerun_command(args, scenario, fault))
+    for fault in never_fired:
+        role, point, nth, name = fault
+        print("UNFIRED %s: %s call %d of %s failing with %s: the armed fault never fired, and "
+              "the scenario declares no reason it may not (may_not_fire, sweep_scenarios.py)"
+              % (scenario.name, role, nth, point, name))
+        print("    rerun: " + rerun_command(args, scenario, fault))
+    declared = {}
+    for point, why in sorted(getattr(scenario, "may_not_fire", {}).items()):
+        runs = sum(1 for c in cases if c[1] == point)
+        if runs:
+            declared[point] = why
+            print("sweep %s: %d runs of %s may not fire: %s" % (scenario.name, runs, point, why))
+    return declared
+
+
+def sweep(args):
+    """Plan, run and judge one scenario: (counts, dirty runs, cases, never fired)."""
+    scenario = SCENARIOS[args.scenario]
+    start = time.monotonic()
+    try:
+        cases, calls, excluded = cases_of(args, scenario)
+    except NothingTraced as e:
+        print("NO CALLS %s: %s" % (scenario.name, e))
+        counts = {"clean-success": 0, "clean-error": 0, "dirty": 0, "unfired": 0,
+                  "never-fired": 0, "left-out": 0}
+        write_report(args, scenario, [], counts, [], time.monotonic() - start, failed=str(e))
+        return counts, [], [], [], str(e)
+    if args.plan_only:
+        for role, point, nth, name in cases:
+            print("%s:%s:%d:%s" % (role, point, nth, name))
+        write_report(args, scenario, cases, {"left-out": excluded}, [], 0.0)
+        return {"dirty": 0}, [], cases, [], None
+    counts = {"clean-success": 0, "clean-error": 0, "dirty": 0, "unfired": 0,
+              "never-fired": 0, "left-out": excluded}
+    dirty, never_fired = run_cases(args, scenario, cases, counts, start)
+    wall = time.monotonic() - start
+    declared = print_found(args, scenario, cases, dirty, never_fired)
     points = sorted({p for role in calls.values() for p, _ in role} or {c[1] for c in cases})
     print("sweep %s: %d faults injected over %d calls of %d points: %d clean-success, "
-          "%d clean-error, %d dirty, %d unfired, %d left out; %.1fs%s"
+          "%d clean-error, %d dirty, %d unfired as declared, %d never fired, %d left out; "
+          "%.1fs%s"
           % (scenario.name, len(cases), sum(len(v) for v in calls.values()), len(points),
              counts["clean-success"], counts["clean-error"], counts["dirty"], counts["unfired"],
-             excluded, wall, " (ASan+UBSan)" if args.asan else ""))
-    write_report(args, scenario, cases, counts, points, dirty, wall)
-    return counts, dirty, cases
-
-
-def write_report(args, scenario, cases, counts, points, dirty, wall):
-    """The sweep's JSON report: its counts, and the cases in the order run
-    (which --replay runs again, exactly)."""
-    if not args.json:
-        return
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w", encoding="utf-8") as f:
-        json.dump({"scenario": scenario.name, "seed": args.seed, "faults": len(cases),
-                   "counts": counts, "points": points, "wall_s": round(wall, 1),
-                   "dirty": [{"fault": list(c), "problems": p,
-                              "rerun": rerun_command(args, scenario, c)} for c, p in dirty],
-                   "cases": [list(c) for c in cases]}, f, indent=1)
+             counts["never-fired"], excluded, wall, " (ASan+UBSan)" if args.asan else ""))
+    write_report(args, scenario, cases, counts, points, wall,
+                 dirty=[{"fault": list(c), "problems": p, "rerun": rerun_command(args, scenario, c)}
+                        for c, p in dirty],
+                 never_fired=[{"fault": list(c), "rerun": rerun_command(args, scenario, c)}
+                              for c in never_fired],
+                 may_not_fire=declared)
+    return counts, dirty, cases, never_fired, None
 
 
 def replayed(args, scenario):
@@ -192,6 +248,9 @@ def parse_args(argv):
     p.add_argument("--plan-only", action="store_true",
                    help="trace and print the cases, ROLE:POINT:NTH:ERRNO in run order; run none")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--progress-every", type=float, default=PROGRESS_EVERY_S, metavar="S",
+                   help="without a terminal, a progress line every S seconds (on a terminal "
+                        "one line is rewritten in place)")
     p.add_argument("--fiu-preload", help="libfiu's fiu_posix_preload.so (needed to run)")
     p.add_argument("--asan", metavar="LIBASAN",
                    help="programs built with ASan: preload this runtime first, judge its reports")
@@ -234,30 +293,6 @@ def points_list(args):
     return path
 
 
-def summary(args):
-    """The table of scenarios x injected faults, from the reports in BUILD."""
-    where = os.path.join(args.build, "sweep-report")
-    names = sorted(n for n in os.listdir(where) if n.endswith(".json")) \
-        if os.path.isdir(where) else []
-    if not names:
-        print("sweep: no sweep has run in %s" % args.build)
-        return 0
-    print("%-16s %7s %14s %12s %6s %8s %9s %8s" % ("scenario", "faults", "clean-success",
-                                                   "clean-error", "dirty", "unfired",
-                                                   "left-out", "wall"))
-    dirty = 0
-    for name in names:
-        with open(os.path.join(where, name), encoding="utf-8") as f:
-            r = json.load(f)
-        c = r["counts"]
-        dirty += c["dirty"]
-        print("%-16s %7d %14d %12d %6d %8d %9d %7.1fs%s"
-              % (r["scenario"], r["faults"], c["clean-success"], c["clean-error"], c["dirty"],
-                 c["unfired"], c.get("left-out", 0), r["wall_s"],
-                 "  (self-test: dirty on purpose)" if r["scenario"] == "fixture" else ""))
-    return 0
-
-
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.summary:
@@ -269,13 +304,15 @@ def main(argv=None):
     args.points_file = points_list(args)
     try:
         if args.reach:
-            return reach(args)
-        counts, dirty, cases = sweep(args)
+            return reach(args, trace_calls)
+        counts, dirty, cases, never_fired, failed = sweep(args)
     except SetupError as e:
         print("sweep: " + str(e), file=sys.stderr)
         return 2
     finally:
         os.unlink(args.points_file)
+    if failed or never_fired:
+        return 1
     if args.expect_dirty:
         return self_test(args, dirty, cases)
     return 1 if dirty else 0
@@ -299,67 +336,6 @@ def self_test(args, dirty, cases):
     if bad == 0:
         print("sweep self-test: every mishandled failure was judged dirty, for the right reason")
     return 1 if bad else 0
-
-
-def impl_calls(args):
-    """The functions impl/'s objects, library and demos, call from outside
-    impl/ (nm -u)."""
-    objdirs = [os.path.join(args.build, "impl/CMakeFiles/ipcspec.dir/src")]
-    demos = os.path.join(args.build, "impl/demo/CMakeFiles")
-    objdirs += sorted(os.path.join(demos, d) for d in os.listdir(demos) if d.endswith(".dir")) \
-        if os.path.isdir(demos) else []
-    objects = [os.path.join(d, n) for d in objdirs for n in sorted(os.listdir(d))
-               if n.endswith(".o") and (not args.sources or n.startswith(tuple(args.sources)))]
-    if not objects:
-        raise SetupError("no object files in " + ", ".join(objdirs))
-    def symbols(*nm_args):
-        out = subprocess.run(["nm"] + list(nm_args) + objects, check=True, capture_output=True,
-                             text=True).stdout
-        return {l.split()[-1] for l in out.splitlines() if l.strip() and not l.endswith(":")}
-    ours = symbols("--defined-only")      # impl/ calling itself: the library, demo helpers
-    return sorted(name for name in symbols("-u") - ours
-                  if not name.startswith(("ipc_", "__asan", "__ubsan", "__sanitizer")))
-
-
-def reach(args):
-    """FIU-SWEEP-04: the scenarios together reach every call impl/ makes."""
-    functions = {}
-    load_errnos(args.errnos, functions)
-    nofail = {}
-    with open(os.path.join(HERE, "nofail.txt"), encoding="utf-8") as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                name, _, why = line.partition(" ")
-                nofail[name] = why.strip()
-    reached = {}
-    for scenario in SCENARIOS.values():
-        if scenario.name == "fixture" or (args.scenarios and scenario.name not in args.scenarios):
-            continue
-        for calls in trace_calls(args, scenario).values():
-            for point, _ in calls:
-                reached.setdefault(point, set()).add(scenario.name)
-    problems = []
-    print("reach: calls impl/ makes, and the scenarios that fail them")
-    for function in impl_calls(args):
-        points = functions.get(function)
-        if points:
-            by = sorted({s for p in points for s in reached.get(p, ())})
-            print("  %-16s %-36s %s" % (function, ",".join(points), ",".join(by) or "NEVER REACHED"))
-            if not by:
-                problems.append("%s (point %s) is called by impl/ but no scenario reaches it"
-                                % (function, ",".join(points)))
-        elif function in nofail:
-            print("  %-16s %-36s %s" % (function, "(no point)", nofail[function]))
-        else:
-            problems.append("%s is called by impl/ and has neither a point in errnos.tsv "
-                            "nor a reason in nofail.txt" % function)
-    unswept = sorted(p for p in reached if p not in {q for ps in functions.values() for q in ps})
-    print("reach: %d points reached by the scenarios; reached but not in errnos.tsv: %s"
-          % (len(reached), ", ".join(unswept) or "none"))
-    for problem in problems:
-        print("REACH " + problem)
-    return 1 if problems or unswept else 0
 
 
 if __name__ == "__main__":
