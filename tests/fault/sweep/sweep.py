@@ -21,8 +21,8 @@ once each. After every run it judges:
           object or file left, or memory (ASan, LeakSanitizer and UBSan, in a
           sanitizer build: --asan);
   unfired the armed call was not reached in this run. Allowed only where the
-          scenario declares why (may_not_fire: point -> reason; a server's
-          select rounds vary with timing): counted, with the reason
+          scenario declares why (may_not_fire: (role, point) -> reason; a
+          server's select rounds vary with timing): counted, with the reason
           printed, never counted clean. Any other fault that never fired
           fails the sweep: a run that proves nothing is not a pass.
 
@@ -153,7 +153,7 @@ def run_cases(args, scenario, cases, counts, start):
             if problems:
                 counts["dirty"] += 1
                 dirty.append((fault, problems))
-            elif not fired and fault[1] in may_not_fire:
+            elif not fired and (fault[0], fault[1]) in may_not_fire:
                 counts["unfired"] += 1
             elif not fired:
                 counts["never-fired"] += 1
@@ -179,11 +179,12 @@ def print_found(args, scenario, cases, dirty, never_fired):
               % (scenario.name, role, nth, point, name))
         print("    rerun: " + rerun_command(args, scenario, fault))
     declared = {}
-    for point, why in sorted(getattr(scenario, "may_not_fire", {}).items()):
-        runs = sum(1 for c in cases if c[1] == point)
+    for (role, point), why in sorted(getattr(scenario, "may_not_fire", {}).items()):
+        runs = sum(1 for c in cases if c[:2] == (role, point))
         if runs:
-            declared[point] = why
-            print("sweep %s: %d runs of %s may not fire: %s" % (scenario.name, runs, point, why))
+            declared["%s %s" % (role, point)] = why
+            print("sweep %s: %d runs of %s in %s may not fire: %s"
+                  % (scenario.name, runs, point, role, why))
     return declared
 
 
