@@ -1,6 +1,6 @@
 /*
- * sock_client_demo.c - one client of the seed's socket server, runnable by
- * hand.
+ * sock_client_demo.c - one client of the socket server (ipcspec-sock-server),
+ * runnable by hand.
  *
  *   ipcspec-sock-client [-w MS] KIND ADDRESS NUMBER...
  *
