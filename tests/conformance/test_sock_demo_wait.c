@@ -29,7 +29,8 @@ static int socket_of(pid_t pid)
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         ssize_t n = readlink(path, link, sizeof link - 1);
         if (n > 0 && (link[n] = '\0', strncmp(link, "socket:", 7) == 0))
-            copy = (int)ASSERT_SYS_OK(syscall(SYS_pidfd_getfd, pidfd, atoi(e->d_name), 0));
+            copy = (int)ASSERT_SYS_OK(
+                syscall(SYS_pidfd_getfd, pidfd, (int)strtol(e->d_name, NULL, 10), 0));
     }
     closedir(d);
     close(pidfd);
