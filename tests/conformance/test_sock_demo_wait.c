@@ -67,9 +67,8 @@ static void check_timeouts(char *const argv[], long wait_ms, pid_t server)
     int fd = socket_of(client);
     long rcv = timeout_ms(fd, SO_RCVTIMEO), snd = timeout_ms(fd, SO_SNDTIMEO);
     close(fd);
-    if (rcv != wait_ms || snd != wait_ms)
-        IPCT_FAIL("the client's socket waits %ld ms to receive and %ld ms to send; expected %ld",
-                  rcv, snd, wait_ms);
+    ASSERT_EQ(rcv, wait_ms);
+    ASSERT_EQ(snd, wait_ms);
     ASSERT_SYS_OK(kill(server, SIGCONT));
     int status = ipct_wait(client);
     ipct_read_text(ipct_path("c.out"), out, sizeof out);
@@ -79,55 +78,61 @@ static void check_timeouts(char *const argv[], long wait_ms, pid_t server)
                   status, out, err);
 }
 
+struct wait_row {
+    const char *ms; /* -w's argument, or NULL for none */
+    long wait_ms;   /* the timeouts the client's socket must carry */
+};
+
+static const struct wait_row waits[] = { { "1500", 1500 }, { NULL, 10000 } };
+
 /* SOCK-DEMO-10 the demo client waits as long as -w says for each send and receive, 10 seconds without it */
-static void test_sock_demo_10_wait_option_sets_timeouts(void **state)
+static void test_sock_demo_10_client_timeouts(void **state)
 {
+    const struct wait_row *r = ipct_variant();
     const char *path = ipct_path("sock");
-    char *argv[] = { IPCSPEC_SOCK_CLIENT_DEMO, "-w", "1500", "unix-dgram", (char *)path, "1", "2",
-                     "3", NULL };
+    char *argv[9];
+    int n = 0;
     (void)state;
 
+    argv[n++] = IPCSPEC_SOCK_CLIENT_DEMO;
+    if (r->ms != NULL) {
+        argv[n++] = "-w";
+        argv[n++] = (char *)r->ms;
+    }
+    argv[n++] = "unix-dgram";
+    argv[n++] = (char *)path;
+    argv[n++] = "1";
+    argv[n++] = "2";
+    argv[n++] = "3";
+    argv[n] = NULL;
     pid_t server = sd_start("unix-dgram", path, NULL);
-    check_timeouts(argv, 1500, server);
+    check_timeouts(argv, r->wait_ms, server);
     sd_stop(server, SIGTERM, path);
 }
 
-/* SOCK-DEMO-10 the demo client waits as long as -w says for each send and receive, 10 seconds without it */
-static void test_sock_demo_10_no_option_ten_seconds(void **state)
-{
-    const char *path = ipct_path("sock");
-    char *argv[] = { IPCSPEC_SOCK_CLIENT_DEMO, "unix-dgram", (char *)path, "1", "2", "3", NULL };
-    (void)state;
-
-    pid_t server = sd_start("unix-dgram", path, NULL);
-    check_timeouts(argv, 10000, server);
-    sd_stop(server, SIGTERM, path);
-}
+/* -w's argument in a row that must be refused, or NULL for -w alone. */
+static const char *const bad_waits[] = { "0", "1x", NULL };
 
 /* SOCK-DEMO-10 the demo client waits as long as -w says for each send and receive, 10 seconds without it */
 static void test_sock_demo_10_bad_wait_usage(void **state)
 {
-    const char *path = ipct_path("sock");
-    char *bad[][8] = {
-        { IPCSPEC_SOCK_CLIENT_DEMO, "-w", "0", "unix", (char *)path, "1", NULL },
-        { IPCSPEC_SOCK_CLIENT_DEMO, "-w", "1x", "unix", (char *)path, "1", NULL },
-        { IPCSPEC_SOCK_CLIENT_DEMO, "-w", NULL },
-    };
+    const char *const *value = ipct_variant();
+    char *argv[] = { IPCSPEC_SOCK_CLIENT_DEMO, "-w", (char *)*value, "unix",
+                     (char *)ipct_path("sock"), "1", NULL };
     struct sd_run run;
     (void)state;
 
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        int code = sd_run(bad[k], &run);
-        if (code != 2 || strncmp(run.err, "usage: ", 7) != 0)
-            IPCT_FAIL("case %zu (-w %s): exit %d, stderr \"%s\"; expected exit 2 and a usage "
-                      "line", k, bad[k][2] ? bad[k][2] : "alone", code, run.err);
-    }
+    ASSERT_EQ(sd_run(argv, &run), 2);
+    if (strncmp(run.err, "usage: ", 7) != 0)
+        IPCT_FAIL("standard error \"%s\" does not begin \"usage: \"", run.err);
 }
 
 static const struct CMUnitTest tests[] = {
-    IPCT_TEST(test_sock_demo_10_wait_option_sets_timeouts),
-    IPCT_TEST(test_sock_demo_10_no_option_ten_seconds),
-    IPCT_TEST(test_sock_demo_10_bad_wait_usage),
+    IPCT_VARIANT(test_sock_demo_10_client_timeouts, "w_1500", &waits[0]),
+    IPCT_VARIANT(test_sock_demo_10_client_timeouts, "no_option", &waits[1]),
+    IPCT_VARIANT(test_sock_demo_10_bad_wait_usage, "zero", &bad_waits[0]),
+    IPCT_VARIANT(test_sock_demo_10_bad_wait_usage, "not_a_number", &bad_waits[1]),
+    IPCT_VARIANT(test_sock_demo_10_bad_wait_usage, "missing", &bad_waits[2]),
 };
 
 IPCT_MAIN("sock_demo_wait", tests)
