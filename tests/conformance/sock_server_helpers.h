@@ -48,8 +48,9 @@ static inline struct ipc_sock_stats ss_stats(const struct ipc_sock_server *s)
         while (!(cond)) { \
             if (++rounds_ > ipct_deadline_ms() / 10) \
                 IPCT_FAIL("server never reached %s: clients %d, accepted %ld, refused %ld, " \
-                          "disconnected %ld, dropped %ld, answered %ld", #cond, st.clients, \
-                          st.accepted, st.refused, st.disconnected, st.dropped, st.answered); \
+                          "disconnected %ld, dropped %ld, answered %ld, timed out %ld", #cond, \
+                          st.clients, st.accepted, st.refused, st.disconnected, st.dropped, \
+                          st.answered, st.timed_out); \
             ASSERT_IPC_OK(ipc_sock_server_step(s, 10)); \
             st = ss_stats(s); \
         } \
