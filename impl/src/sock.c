@@ -59,7 +59,8 @@ int ipc_sock_unix_remove(const char *path)
 
 /* Is a live socket behind the socket file at sa? 0: nobody (stale, or
  * nothing there), -EADDRINUSE: someone listens or is bound there, or the
- * -errno of the probe's socket or connect. The probe never blocks. */
+ * -errno of the probe's socket or connect (-EAGAIN: a listener whose
+ * backlog is full, live too). The probe never blocks. */
 static int probe_live(const struct sockaddr_un *sa)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -72,7 +73,6 @@ static int probe_live(const struct sockaddr_un *sa)
     case ECONNREFUSED: /* a file nobody is bound to */
     case ENOENT:       /* gone meanwhile */
         return close_with(fd, 0);
-    case EAGAIN:     /* a live listener whose backlog is full */
     case EPROTOTYPE: /* a live socket of the other type */
         return close_with(fd, -EADDRINUSE);
     default:

@@ -104,9 +104,9 @@ int ipc_sock_unix_remove(const char *path);
  * (ECONNREFUSED: nobody is bound there). SOCK_STREAM sockets also listen.
  * Returns the descriptor, or -EINVAL (type, NULL or empty path),
  * -ENAMETOOLONG, -EEXIST (a non-socket at path), -EADDRINUSE (a live socket
- * at path: the probe connected, found the backlog full, or met a socket of
- * the other type), or what socket, connect, bind, chmod or listen failed
- * with; on failure no descriptor and no socket file of ours is left.
+ * at path: the probe connected, or met a socket of the other type), -EAGAIN
+ * (a live listener at path whose backlog is full), or what socket, connect,
+ * bind, chmod or listen failed with; on failure no descriptor and no socket file of ours is left.
  */
 int ipc_sock_unix_listen(const char *path, int type, mode_t mode);
 
