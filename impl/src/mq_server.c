@@ -7,7 +7,7 @@
  * made, so no fd_set is ever indexed out of bounds. Queues are non-blocking:
  * a readiness that turns out spurious costs one EAGAIN, never a stall.
  *
- * Spec: MQ-SRV-01..12, MQ-SRV-14, MQ-SRV-20..26 (spec/mq.md).
+ * Spec: MQ-SRV-01..12, MQ-SRV-14, MQ-SRV-20..26, MQ-SRV-28 (spec/mq.md).
  * See also: include/ipcspec/mq_server.h, mq_server_sum.c, mq_client.c, mq.c,
  * serve_loop.c (the select loop).
  */
@@ -27,7 +27,7 @@ struct mq_slot {
     int req, rep; /* -1: not open */
     int state;    /* 0 served, 1 reply pending, < 0 the -errno that failed it */
     int pend_len;
-    char pend[IPC_MQ_SERVER_REPLY_MAX];
+    char pend[IPC_MQ_TAG_LEN + IPC_MQ_SERVER_REPLY_MAX];
 };
 
 struct ipc_mq_server {
@@ -198,7 +198,16 @@ static int serve_request(struct ipc_mq_server *s, struct mq_slot *slot)
         slot->state = (int)len;
         return 0;
     }
-    slot->pend_len = ipc_mq_sum_answer(s->buf, (size_t)len, slot->pend, sizeof slot->pend);
+    if (len >= IPC_MQ_TAG_LEN && s->buf[0] == IPC_MQ_TAG_MARK) {
+        /* the reply carries the request's mark and identifier first */
+        memcpy(slot->pend, s->buf, IPC_MQ_TAG_LEN);
+        slot->pend_len = IPC_MQ_TAG_LEN +
+                         ipc_mq_sum_answer(s->buf + IPC_MQ_TAG_LEN, (size_t)len - IPC_MQ_TAG_LEN,
+                                           slot->pend + IPC_MQ_TAG_LEN,
+                                           sizeof slot->pend - IPC_MQ_TAG_LEN);
+    } else {
+        slot->pend_len = ipc_mq_sum_answer(s->buf, (size_t)len, slot->pend, sizeof slot->pend);
+    }
     return flush_reply(slot);
 }
 

@@ -13,6 +13,15 @@
  * spaces) is answered "OK <sum>"; a malformed one is answered "ERR <reason>"
  * (IPC_MQ_ERR_*) and never stops the server nor touches another client.
  *
+ * Identifiers. A request may carry an identifier: the byte IPC_MQ_TAG_MARK,
+ * 8 bytes of identifier, then the text (IPC_MQ_TAG_LEN bytes before it).
+ * Its reply carries the same 9 bytes before its text; a request without
+ * them gets a reply without them. ipc_mq_client_call tags every request
+ * with an identifier of its own and discards any reply that does not carry
+ * it: a reply left in a slot's queue by a client that died before reading
+ * it (or answered after its death) never reaches the next client on that
+ * slot as its answer.
+ *
  * Replies are sent without blocking. When a client's reply queue is full the
  * reply is kept (a one-slot backlog per client): while it waits, the server
  * reads no more requests from that client and selects for room in its reply
@@ -44,6 +53,9 @@
 /* Room for the longest reply ("OK -9223372036854775808"), its NUL included;
  * a queue's msgsize must be at least this. */
 #define IPC_MQ_SERVER_REPLY_MAX 32
+/* The mark that opens a tagged message, and the bytes before its text. */
+#define IPC_MQ_TAG_MARK '\001'
+#define IPC_MQ_TAG_LEN 9
 /* The limits ipc_mq_server_create uses when given none. */
 #define IPC_MQ_SERVER_MAXMSG 8
 #define IPC_MQ_SERVER_MSGSIZE 256
@@ -129,12 +141,14 @@ struct ipc_mq_client {
 int ipc_mq_client_open(struct ipc_mq_client *c, const char *base, int i);
 
 /*
- * Send request (a string) and wait for the reply, each step bounded by the
- * absolute CLOCK_REALTIME deadline (NULL: no bound). The reply is copied,
- * NUL-terminated, into reply (len bytes). Returns the reply's length, or
- * -EMSGSIZE (request longer than the queue's msgsize, or reply not fitting
- * len), -ETIMEDOUT, -EINTR, or what the send or receive failed with. After
- * a failure the replies may be out of step with the requests: close.
+ * Send request (a string) tagged with an identifier of this call, and wait
+ * for the reply that carries it, each step bounded by the absolute
+ * CLOCK_REALTIME deadline (NULL: no bound); replies carrying anything else
+ * (a dead client's, an earlier call's) are received and discarded. The
+ * reply's text is copied, NUL-terminated, into reply (len bytes). Returns
+ * its length, or -EMSGSIZE (request and tag longer than the queue's
+ * msgsize, or reply not fitting len), -ETIMEDOUT, -EINTR, or what the send
+ * or receive failed with.
  */
 ssize_t ipc_mq_client_call(struct ipc_mq_client *c, const char *request, char *reply,
                            size_t len, const struct timespec *deadline);
