@@ -66,11 +66,78 @@ static void test_mq_srv_28_killed_client_next_gets_own(void **state)
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
 }
 
+/* A server for 2 clients under child_base that says ready and waits to be
+ * killed: its stop pipe is never written. */
+static void server_child(void *arg)
+{
+    struct ipc_mq_server *s;
+    int stop[2];
+    (void)arg;
+
+    ASSERT_SYS_OK(pipe(stop));
+    ASSERT_IPC_OK(ipc_mq_server_create(&s, child_base, 2, NULL));
+    ipct_child_ready();
+    ipc_mq_server_run(s, stop[0]);
+    IPCT_FAIL("the server's run returned");
+}
+
+/* Start server_child under base and wait until it serves. */
+static pid_t start_server_child(const char *base)
+{
+    child_base = base;
+    pid_t pid = ipct_spawn(server_child, NULL);
+    ipct_await_ready(pid);
+    return pid;
+}
+
+/* MQ-SRV-29 a server finds the queues a dead server left and takes them over */
+static void test_mq_srv_29_dead_server_queues_taken_over(void **state)
+{
+    static const struct call call = { "SUM 2 2", "OK 4" };
+    const char *base = ipct_ipc_name("mqsrv");
+    struct ipc_mq_server *s;
+    (void)state;
+
+    pid_t dead = start_server_child(base);
+    ASSERT_SYS_OK(kill(dead, SIGKILL));
+    assert_child_signaled(dead, SIGKILL);
+    ASSERT_EQ(srv_exists(base, "req", 1), 1); /* left behind by the dead */
+    ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL));
+    pid_t client = ipct_spawn(call_child, (void *)&call);
+    srv_serve(s, 1);
+    ipct_wait(client);
+    ASSERT_IPC_OK(ipc_mq_server_destroy(s));
+    srv_assert_none(base, 2);
+}
+
+/* MQ-SRV-29 ... a live server's queues it never takes */
+static void test_mq_srv_29_live_server_queues_kept(void **state)
+{
+    const char *base = ipct_ipc_name("mqsrv");
+    struct ipc_mq_server *s = NULL;
+    (void)state;
+
+    pid_t live = start_server_child(base);
+    ASSERT_IPC_ERR(ipc_mq_server_create(&s, base, 2, NULL), EADDRINUSE);
+    ASSERT_NULL(s);
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(srv_exists(base, "req", i), 1);
+        ASSERT_EQ(srv_exists(base, "rep", i), 1);
+    }
+    ASSERT_SYS_OK(kill(live, SIGKILL));
+    assert_child_signaled(live, SIGKILL);
+    ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL)); /* dead now: taken over */
+    ASSERT_IPC_OK(ipc_mq_server_destroy(s));
+    srv_assert_none(base, 2);
+}
+
 static const struct kill_row reply_first = { 1 }, request_first = { 0 };
 
 static const struct CMUnitTest tests[] = {
     IPCT_VARIANT(test_mq_srv_28_killed_client_next_gets_own, "reply_first", &reply_first),
     IPCT_VARIANT(test_mq_srv_28_killed_client_next_gets_own, "request_first", &request_first),
+    IPCT_TEST(test_mq_srv_29_dead_server_queues_taken_over),
+    IPCT_TEST(test_mq_srv_29_live_server_queues_kept),
 };
 
 IPCT_MAIN("mq_crash", tests)

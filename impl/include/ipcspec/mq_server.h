@@ -6,7 +6,18 @@
  * "<base>-req-<i>" (the client sends, the server receives) and
  * "<base>-rep-<i>" (the server sends, the client receives). The server
  * creates all 2n with O_CREAT | O_EXCL, mode 0600, owns them, and unlinks
- * them all when destroyed. It serves every client at once with select(2)
+ * them all when destroyed.
+ *
+ * Crashes. Before them the server creates "<base>-owner" (a queue of one
+ * 1-byte message that carries nothing) and holds an open-file-description
+ * write lock on it (fcntl F_OFD_SETLK) for as long as it lives; the kernel
+ * drops the lock when the server dies, however it dies. A server that
+ * finds "<base>-owner" in its way tests the lock: held, the base belongs
+ * to a live server, and create fails with -EADDRINUSE; free, the queues
+ * are a dead server's, and are removed (every "<base>-req-<i>" and
+ * "<base>-rep-<i>" up to IPC_MQ_SERVER_MAX_CLIENTS, the owner last) and
+ * made anew. A name in the way with no owner queue is nobody's server's:
+ * it is left alone (-EEXIST). It serves every client at once with select(2)
  * over the queue descriptors (on Linux an mqd_t is a file descriptor).
  *
  * The service: a request "SUM n1 n2 ..." (decimal longs, separated by
@@ -85,8 +96,10 @@ int ipc_mq_sum_answer(const char *req, size_t len, char *reply, size_t cap);
  * NULL, nclients outside 1..IPC_MQ_SERVER_MAX_CLIENTS, limits out of range
  * or msgsize < IPC_MQ_SERVER_REPLY_MAX, a derived name refused by
  * ipc_mq_name_check), -ENAMETOOLONG (a derived name too long), -EMFILE (a
- * queue's descriptor >= FD_SETSIZE, which select cannot watch), -ENOMEM, or
- * what ipc_mq_open failed with (-EEXIST: a queue of that name exists).
+ * queue's descriptor >= FD_SETSIZE, which select cannot watch), -ENOMEM,
+ * -EADDRINUSE (a live server holds base), or what ipc_mq_open, fcntl or
+ * ipc_mq_unlink failed with (-EEXIST: a queue of that name exists, and no
+ * dead server left it).
  */
 int ipc_mq_server_create(struct ipc_mq_server **out, const char *base, int nclients,
                          const struct ipc_mq_limits *limits);
