@@ -9,7 +9,8 @@
  * "<version> <record>" on one line; it reads the board every second as well,
  * should a notification be lost. When the record read is the publisher's
  * closing one it exits 0. Exit 1, with one line on standard error naming the
- * failed call, when a call fails; exit 2 for a usage error.
+ * failed call, when a call fails, and when the publisher died before its
+ * closing record ("wait: Owner died"); exit 2 for a usage error.
  *
  * Spec: SHM-DEMO-01..08 (spec/shm.md). See also: shm_publisher_demo.c,
  * src/shm_pubsub.c.

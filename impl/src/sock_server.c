@@ -157,8 +157,9 @@ static void refuse(struct ipc_sock_server *s, int fd)
     s->st.refused++;
 }
 
-/* M is readable: take one connection into a free slot, or refuse it. */
-static void accept_one(struct ipc_sock_server *s)
+/* M is readable: take one connection into a free slot, or refuse it; 1
+ * when one was taken either way, 0 when accept failed (EAGAIN: none left). */
+static int accept_one(struct ipc_sock_server *s)
 {
     int fd = accept4(s->master, NULL, NULL, SOCK_CLOEXEC);
 
@@ -169,7 +170,7 @@ static void accept_one(struct ipc_sock_server *s)
         }
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
             s->st.accept_errors++;
-        return;
+        return 0;
     }
     for (int i = 0; i < s->max && fd < FD_SETSIZE; i++) {
         if (s->c[i].fd < 0) {
@@ -178,10 +179,11 @@ static void accept_one(struct ipc_sock_server *s)
             s->c[i].since = now_ms();
             s->st.clients++;
             s->st.accepted++;
-            return;
+            return 1;
         }
     }
     refuse(s, fd); /* table full, or beyond what select can watch */
+    return 1;
 }
 
 /* Send what is left of c's reply; 1 when it is all out, 0 when it waits. */
@@ -330,8 +332,11 @@ static int round_once(void *server, int stop_fd, int timeout_ms, int *stopped)
             answered += serve(s, c);
     }
     expire(s);
-    if (FD_ISSET(s->master, &rd))
-        accept_one(s); /* after the clients: a new slot is not in this round's sets */
+    /* After the clients: a new slot is not in this round's sets. Up to a
+     * backlog's worth a round, so a crowd is taken in quickly and still
+     * cannot keep the clients in from being served. */
+    for (int k = 0; FD_ISSET(s->master, &rd) && k < IPC_SOCK_BACKLOG && accept_one(s); k++)
+        ;
     *stopped = stop_fd >= 0 && FD_ISSET(stop_fd, &rd);
     return answered;
 }

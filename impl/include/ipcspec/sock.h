@@ -22,8 +22,9 @@
  *
  * The stream server (Unix SOCK_STREAM or TCP): the master socket M, bound
  * and listening, and a table of at most max_clients client sockets, all
- * watched by ONE select(2) loop. M readable: accept the connection into a
- * free slot; when the table is full, or the new descriptor is >= FD_SETSIZE
+ * watched by ONE select(2) loop. M readable: accept the waiting
+ * connections (up to IPC_SOCK_BACKLOG a round, until accept says EAGAIN),
+ * each into a free slot; when the table is full, or the new descriptor is >= FD_SETSIZE
  * (select cannot watch it), the connection is accepted and closed at once:
  * refused cleanly, counted, and the client reads end of file. This server
  * uses select, so no descriptor at or above FD_SETSIZE is ever put in an
@@ -77,10 +78,11 @@
 
 /* The largest frame payload and datagram request the servers take. */
 #define IPC_SOCK_MSG_MAX 128
-/* The most clients one stream server takes. */
-#define IPC_SOCK_SERVER_MAX_CLIENTS 64
+/* The most clients one stream server takes (select watches fds below
+ * FD_SETSIZE, 1024: a full table needs RLIMIT_NOFILE above it). */
+#define IPC_SOCK_SERVER_MAX_CLIENTS 1000
 /* The listen(2) backlog of ipc_sock_*_listen. */
-#define IPC_SOCK_BACKLOG 16
+#define IPC_SOCK_BACKLOG 128
 /* The most bytes a refusal reads and discards before it closes. */
 #define IPC_SOCK_REFUSE_DRAIN 4096
 /* The back-off after an accept that failed for want of descriptors or
