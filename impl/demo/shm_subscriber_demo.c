@@ -57,8 +57,10 @@ static int follow(struct ipc_shm_sub *s)
         int64_t v = ipc_shm_sub_wait(s, RECHECK_MS);
         if (v == -EINTR)
             continue;
-        if (v < 0 && v != -ETIMEDOUT)
+        if (v < 0 && v != -ETIMEDOUT && v != -EOWNERDEAD)
             return fail("wait", (int)v);
+        /* A publisher gone: its closing record may be on the board all the
+         * same (only its notification lost), so the board is read first. */
         ssize_t n = ipc_shm_sub_read(s, rec, sizeof rec, &snap);
         if (n < 0)
             return fail("read", (int)n);
@@ -70,6 +72,8 @@ static int follow(struct ipc_shm_sub *s)
         }
         if (snap.closed)
             return 0;
+        if (v == -EOWNERDEAD)
+            return fail("wait", (int)v); /* died before its closing record */
     }
 }
 
