@@ -125,13 +125,11 @@ static int create_check(struct ipc_mq_server **out, const char *base, int nclien
 /* "<base>-owner" into name (cap bytes); 0 or -ENAMETOOLONG. */
 static int owner_name(const char *base, char *name, size_t cap)
 {
-    static const char suffix[] = "-owner";
     size_t len = strlen(base);
 
-    if (len + sizeof suffix > cap)
+    if (len + sizeof "-owner" > cap)
         return -ENAMETOOLONG;
-    memcpy(name, base, len);
-    memcpy(name + len, suffix, sizeof suffix);
+    snprintf(name, cap, "%.*s-owner", (int)len, base); /* fits: checked */
     return 0;
 }
 

@@ -145,7 +145,7 @@ struct hostile {
     const char *answer, *answer2;
 };
 
-#define H(lit, cut, a, a2) { lit, sizeof lit - 1, cut, a, a2 }
+#define H(lit, cut, a, a2) { (lit), sizeof(lit) - 1, (cut), (a), (a2) }
 
 /* SOCK-LOAD-03 a hostile frame closes or answers only its own client */
 static void test_sock_load_03_hostile_frame_own_client_only(void **state)
@@ -204,7 +204,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_VARIANT(test_sock_load_01_thousand_clients_all_answered, "unix", &unix_row),
     IPCT_VARIANT(test_sock_load_01_thousand_clients_all_answered, "tcp", &tcp_row),
     IPCT_TEST(test_sock_load_02_slowloris_locks_nobody_out),
-#define HOSTILE(row) IPCT_VARIANT(test_sock_load_03_hostile_frame_own_client_only, #row, &row)
+#define HOSTILE(row) IPCT_VARIANT(test_sock_load_03_hostile_frame_own_client_only, #row, &(row))
     HOSTILE(zero_len), HOSTILE(len_129), HOSTILE(len_65536), HOSTILE(len_max),
     HOSTILE(cut_1), HOSTILE(cut_2), HOSTILE(cut_3), HOSTILE(cut_payload),
     HOSTILE(garbage), HOSTILE(nul_inside), HOSTILE(no_number), HOSTILE(not_number),
