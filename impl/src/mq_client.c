@@ -62,7 +62,7 @@ fail:
  * makes the same one. */
 static void new_tag(char tag[IPC_MQ_TAG_LEN])
 {
-    static uint64_t count;
+    static uint64_t count = 0; /* calls made by this process */
     struct timespec now;
     uint64_t id;
 
