@@ -126,7 +126,7 @@ static void test_mq_srv_29_live_server_queues_kept(void **state)
     }
     ASSERT_SYS_OK(kill(live, SIGKILL));
     assert_child_signaled(live, SIGKILL);
-    ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL)); /* dead now: taken over */
+    ASSERT_IPC_OK(ipc_mq_server_create(&s, base, 2, NULL)); /* its owner dead: taken over */
     ASSERT_IPC_OK(ipc_mq_server_destroy(s));
     srv_assert_none(base, 2);
 }

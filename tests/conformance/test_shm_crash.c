@@ -2,7 +2,7 @@
  * test_shm_crash.c - the publisher/subscriber board when the publisher
  * dies: subscribers learn of the death instead of waiting or spinning for
  * ever, a write cut off in the middle is recognised as abandoned, and a
- * new publisher takes over what a dead one left, never what a live one
+ * later publisher takes over what a dead one left, never what a live one
  * holds.
  *
  * Spec: SHM-PUB-09..11 (spec/shm.md).
@@ -62,7 +62,8 @@ static void after_death_waits(void *arg)
     ASSERT_IPC_ERR(ipc_shm_sub_wait(s, -1), EOWNERDEAD);
 }
 
-/* SHM-PUB-09 a subscriber whose publisher died takes the notifications left, then learns of the death */
+/* SHM-PUB-09 a subscriber whose publisher died takes the notifications left,
+ * then learns of the death */
 static void test_shm_pub_09_dead_publisher_wait_eownerdead(void **state)
 {
     static const int one = 1;
@@ -107,7 +108,7 @@ static void test_shm_pub_10_abandoned_write_eownerdead(void **state)
     ipct_wait(ipct_spawn(abandoned_read, s));
     ASSERT_IPC_OK(ipc_shm_unmap(&map));
     ASSERT_IPC_OK(ipc_shm_sub_close(s));
-    /* a new publisher takes the dead one's objects over, and removes them */
+    /* another publisher takes the dead one's objects over, and removes them */
     struct ipc_shm_pub *p;
     ASSERT_IPC_OK(ipc_shm_pub_create(&p, base, 1, 64));
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
@@ -152,7 +153,7 @@ static void test_shm_pub_11_live_publisher_kept(void **state)
     ASSERT_TRUE(shm_pub_part_exists("/dev/mqueue", base, 0));
     ASSERT_TRUE(shm_pub_part_exists("/dev/mqueue", base, 1));
     kill_publisher(live);
-    ASSERT_IPC_OK(ipc_shm_pub_create(&p, base, 2, 64)); /* dead now: taken over */
+    ASSERT_IPC_OK(ipc_shm_pub_create(&p, base, 2, 64)); /* its owner dead: taken over */
     ASSERT_IPC_OK(ipc_shm_pub_destroy(p));
 }
 

@@ -27,7 +27,7 @@ static void test_sock_api_16_live_path_eaddrinuse(void **state)
     int c = (int)ASSERT_IPC_OK(ipc_sock_unix_connect(path, SOCK_STREAM));
     int a = (int)ASSERT_SYS_OK(accept4(first, NULL, NULL, SOCK_CLOEXEC)); /* the first's own */
     close(a), close(c), close(first);
-    /* nobody behind the file now: it is stale, and taken */
+    /* nobody behind the file: it is stale, and taken */
     int second = (int)ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_STREAM, 0600));
     close(second);
     ASSERT_IPC_OK(ipc_sock_unix_remove(path));

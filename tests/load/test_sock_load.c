@@ -104,7 +104,8 @@ static void test_sock_load_01_thousand_clients_all_answered(void **state)
     ASSERT_IPC_OK(ipc_sock_server_destroy(s));
 }
 
-/* SOCK-LOAD-02 clients that fill every slot and stall lock nobody out for longer than the idle timeout */
+/* SOCK-LOAD-02 clients that fill every slot and stall lock nobody out for
+ * longer than the idle timeout */
 static void test_sock_load_02_slowloris_locks_nobody_out(void **state)
 {
     enum { SLOTS = 64 };
@@ -119,7 +120,7 @@ static void test_sock_load_02_slowloris_locks_nobody_out(void **state)
         SS_STEP_UNTIL(s, st.clients == i + 1);
         ASSERT_SYS_OK(send(stall[i], &one, 1, 0));
     }
-    ASSERT_IPC_OK(ipc_sock_server_set_idle(s, 200)); /* every slot is held now */
+    ASSERT_IPC_OK(ipc_sock_server_set_idle(s, 200)); /* every slot held */
     int early = ss_connect(0, path, 0); /* every slot is held: refused */
     SS_STEP_UNTIL(s, st.refused == 1);
     ss_expect_eof(early);

@@ -24,11 +24,11 @@
  * and listening, and a table of at most max_clients client sockets, all
  * watched by ONE select(2) loop. M readable: accept the waiting
  * connections (up to IPC_SOCK_BACKLOG a round, until accept says EAGAIN),
- * each into a free slot; when the table is full, or the new descriptor is >= FD_SETSIZE
- * (select cannot watch it), the connection is accepted and closed at once:
- * refused cleanly, counted, and the client reads end of file. This server
- * uses select, so no descriptor at or above FD_SETSIZE is ever put in an
- * fd_set. A client readable: one non-blocking recv into its frame buffer (a
+ * each into a free slot; when the table is full, or its descriptor is at or
+ * above FD_SETSIZE (select cannot watch it), the connection is refused
+ * (see Refusal below), counted, and the client reads end of file. This
+ * server uses select, so no descriptor at or above FD_SETSIZE is ever put
+ * in an fd_set. A client readable: one non-blocking recv into its frame buffer (a
  * frame may come in any number of pieces); a complete frame is answered with
  * a frame on the same socket. A read of 0 (disconnect), a receive or send
  * error, or a malformed frame (length 0 or > IPC_SOCK_MSG_MAX) closes that
@@ -217,8 +217,9 @@ int ipc_sock_server_set_backoff(struct ipc_sock_server *s, int backoff_ms);
 
 /*
  * One round: wait in select(2) up to timeout_ms (< 0: no limit; never past
- * the end of a back-off or the next idle deadline) for M or a client, then accept one connection if M is ready and serve each ready
- * client once. Returns the number of replies delivered in full in the round
+ * the end of a back-off or the next idle deadline) for M or a client, then
+ * accept the waiting connections if M is ready, serve each ready client
+ * once, and close the clients past the idle timeout. Returns the number of replies delivered in full in the round
  * (0 on a timeout or an interrupted select), or the -errno of a failing
  * select (-EBADF, -EINVAL, -ENOMEM): the server is unchanged and usable.
  */
