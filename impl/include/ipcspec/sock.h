@@ -219,9 +219,10 @@ int ipc_sock_server_set_backoff(struct ipc_sock_server *s, int backoff_ms);
  * One round: wait in select(2) up to timeout_ms (< 0: no limit; never past
  * the end of a back-off or the next idle deadline) for M or a client, then
  * accept the waiting connections if M is ready, serve each ready client
- * once, and close the clients past the idle timeout. Returns the number of replies delivered in full in the round
- * (0 on a timeout or an interrupted select), or the -errno of a failing
- * select (-EBADF, -EINVAL, -ENOMEM): the server is unchanged and usable.
+ * once, and close the clients past the idle timeout. Returns the number of
+ * replies delivered in full in the round (0 on a timeout or an interrupted
+ * select), or the -errno of a failing select (-EBADF, -EINVAL, -ENOMEM):
+ * the server is unchanged and usable.
  */
 int ipc_sock_server_step(struct ipc_sock_server *s, int timeout_ms);
 
