@@ -31,6 +31,11 @@ static void test_sock_api_16_live_path_eaddrinuse(void **state)
     int second = (int)ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_STREAM, 0600));
     close(second);
     ASSERT_IPC_OK(ipc_sock_unix_remove(path));
+    /* a datagram socket bound there is as live */
+    int dgram = (int)ASSERT_IPC_OK(ipc_sock_unix_listen(path, SOCK_DGRAM, 0600));
+    ASSERT_IPC_ERR(ipc_sock_unix_listen(path, SOCK_STREAM, 0600), EADDRINUSE);
+    close(dgram);
+    ASSERT_IPC_OK(ipc_sock_unix_remove(path));
 }
 
 /* SOCK-SRV-12 a client that holds its slot in silence past the idle timeout is closed */
