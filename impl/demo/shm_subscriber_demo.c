@@ -9,7 +9,8 @@
  * "<version> <record>" on one line; it reads the board every second as well,
  * should a notification be lost. When the record read is the publisher's
  * closing one it exits 0. Exit 1, with one line on standard error naming the
- * failed call, when a call fails; exit 2 for a usage error.
+ * failed call, when a call fails, and when the publisher died before its
+ * closing record ("wait: Owner died"); exit 2 for a usage error.
  *
  * Spec: SHM-DEMO-01..08 (spec/shm.md). See also: shm_publisher_demo.c,
  * src/shm_pubsub.c.
@@ -56,8 +57,10 @@ static int follow(struct ipc_shm_sub *s)
         int64_t v = ipc_shm_sub_wait(s, RECHECK_MS);
         if (v == -EINTR)
             continue;
-        if (v < 0 && v != -ETIMEDOUT)
+        if (v < 0 && v != -ETIMEDOUT && v != -EOWNERDEAD)
             return fail("wait", (int)v);
+        /* A publisher gone: its closing record may be on the board all the
+         * same (only its notification lost), so the board is read first. */
         ssize_t n = ipc_shm_sub_read(s, rec, sizeof rec, &snap);
         if (n < 0)
             return fail("read", (int)n);
@@ -69,6 +72,8 @@ static int follow(struct ipc_shm_sub *s)
         }
         if (snap.closed)
             return 0;
+        if (v == -EOWNERDEAD)
+            return fail("wait", (int)v); /* died before its closing record */
     }
 }
 

@@ -9,7 +9,9 @@
  * (TCP, UDP) once it serves, and answers every "SUM n1 n2 ..." with "OK
  * <sum>" (framed on a stream, one datagram each on a datagram socket) until
  * SIGTERM or SIGINT; then it closes everything, removes the socket file,
- * and exits 0. Exit 1, with one line on standard error naming the failed
+ * and exits 0. A stream client that gets no answer for 10 s (silent, or
+ * stalled inside a frame) is closed. A live server's path is never taken:
+ * exit 1 ("listen: Address already in use"). Exit 1, with one line on standard error naming the failed
  * call, when a call fails; exit 2 for a usage error.
  *
  * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
@@ -29,6 +31,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* A stream client that has had no answer for this long is closed, so that
+ * clients that connect and stall cannot hold every slot. */
+#define DEMO_IDLE_MS 10000
 
 static int stop_fd = -1; /* readable once SIGTERM or SIGINT arrives */
 
@@ -120,6 +126,7 @@ static int serve(const struct args *a, int fd)
         struct ipc_sock_server *s;
         if ((rc = ipc_sock_server_create(&s, fd, (int)a->max, path)) < 0)
             return discard(a, fd, fail("create", rc));
+        ipc_sock_server_set_idle(s, DEMO_IDLE_MS); /* a valid value: cannot fail */
         rc = ipc_sock_server_run(s, stop_fd);
         exit_code = rc < 0 ? fail("serve", rc) : 0;
         rc = ipc_sock_server_destroy(s);

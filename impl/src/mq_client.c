@@ -1,18 +1,22 @@
 /*
  * mq_client.c - a client of the N:1 message-queue server: open its two
- * queues by index, send a request, wait for the reply.
+ * queues by index, send a request tagged with an identifier, wait for the
+ * reply that carries it.
  *
- * Spec: MQ-SRV-01, MQ-SRV-13, MQ-SRV-27 (spec/mq.md). See also:
+ * Spec: MQ-SRV-01, MQ-SRV-13, MQ-SRV-27, MQ-SRV-28 (spec/mq.md). See also:
  * include/ipcspec/mq_server.h, mq_server.c (the other side).
  */
 #include "ipcspec/mq_server.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Open "<base>-<kind>-<i>" with access; the descriptor or -errno. */
 static int open_queue(const char *base, const char *kind, int i, int access)
@@ -53,28 +57,57 @@ fail:
     return rc;
 }
 
+/* A fresh identifier: the process, the time and a count, so neither a
+ * later call of this process nor a process that reuses a dead one's pid
+ * makes the same one. */
+static void new_tag(char tag[IPC_MQ_TAG_LEN])
+{
+    static uint64_t count = 0; /* calls made by this process */
+    struct timespec now;
+    uint64_t id;
+
+    clock_gettime(CLOCK_MONOTONIC, &now); /* cannot fail: a valid clock and pointer */
+    id = (uint64_t)getpid() << 40 ^ (uint64_t)now.tv_sec * 1000000000u ^ (uint64_t)now.tv_nsec;
+    id += ++count << 20;
+    tag[0] = IPC_MQ_TAG_MARK;
+    memcpy(tag + 1, &id, sizeof id);
+}
+
+/* Receive into c->buf, bounded by deadline (NULL: none); length or -errno. */
+static ssize_t receive(struct ipc_mq_client *c, const struct timespec *deadline)
+{
+    if (deadline == NULL)
+        return ipc_mq_receive(c->rep, c->buf, (size_t)c->msgsize, NULL);
+    return ipc_mq_timedreceive(c->rep, c->buf, (size_t)c->msgsize, NULL, deadline);
+}
+
 ssize_t ipc_mq_client_call(struct ipc_mq_client *c, const char *request, char *reply,
                            size_t len, const struct timespec *deadline)
 {
     size_t req_len = strlen(request);
+    char tag[IPC_MQ_TAG_LEN];
     ssize_t n;
     int rc;
 
+    if (req_len > (size_t)c->msgsize - IPC_MQ_TAG_LEN)
+        return -EMSGSIZE;
+    new_tag(tag);
+    memcpy(c->buf, tag, IPC_MQ_TAG_LEN);
+    memcpy(c->buf + IPC_MQ_TAG_LEN, request, req_len);
     if (deadline == NULL)
-        rc = ipc_mq_send(c->req, request, req_len, 0);
+        rc = ipc_mq_send(c->req, c->buf, IPC_MQ_TAG_LEN + req_len, 0);
     else
-        rc = ipc_mq_timedsend(c->req, request, req_len, 0, deadline);
+        rc = ipc_mq_timedsend(c->req, c->buf, IPC_MQ_TAG_LEN + req_len, 0, deadline);
     if (rc < 0)
         return rc;
-    if (deadline == NULL)
-        n = ipc_mq_receive(c->rep, c->buf, (size_t)c->msgsize, NULL);
-    else
-        n = ipc_mq_timedreceive(c->rep, c->buf, (size_t)c->msgsize, NULL, deadline);
-    if (n < 0)
-        return n;
+    do { /* a reply without this call's tag is someone else's: discarded */
+        if ((n = receive(c, deadline)) < 0)
+            return n;
+    } while (n < IPC_MQ_TAG_LEN || memcmp(c->buf, tag, IPC_MQ_TAG_LEN) != 0);
+    n -= IPC_MQ_TAG_LEN;
     if ((size_t)n >= len)
         return -EMSGSIZE;
-    memcpy(reply, c->buf, (size_t)n);
+    memcpy(reply, c->buf + IPC_MQ_TAG_LEN, (size_t)n);
     reply[n] = '\0';
     return n;
 }

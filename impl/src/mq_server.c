@@ -7,11 +7,12 @@
  * made, so no fd_set is ever indexed out of bounds. Queues are non-blocking:
  * a readiness that turns out spurious costs one EAGAIN, never a stall.
  *
- * Spec: MQ-SRV-01..12, MQ-SRV-14, MQ-SRV-20..26 (spec/mq.md).
+ * Spec: MQ-SRV-01..12, MQ-SRV-14, MQ-SRV-20..26, MQ-SRV-28..29 (spec/mq.md).
  * See also: include/ipcspec/mq_server.h, mq_server_sum.c, mq_client.c, mq.c,
- * serve_loop.c (the select loop).
+ * serve_loop.c (the select loop), owner_lock.c (the lock that says it lives).
  */
 #include "ipcspec/mq_server.h"
+#include "owner_lock.h"
 #include "serve_loop.h"
 
 #include <errno.h>
@@ -27,10 +28,11 @@ struct mq_slot {
     int req, rep; /* -1: not open */
     int state;    /* 0 served, 1 reply pending, < 0 the -errno that failed it */
     int pend_len;
-    char pend[IPC_MQ_SERVER_REPLY_MAX];
+    char pend[IPC_MQ_TAG_LEN + IPC_MQ_SERVER_REPLY_MAX];
 };
 
 struct ipc_mq_server {
+    int owner; /* "<base>-owner", locked while the server lives; -1: not made */
     int n;
     size_t msgsize;
     char *buf; /* one request: the queue's msgsize */
@@ -120,27 +122,84 @@ static int create_check(struct ipc_mq_server **out, const char *base, int nclien
     return slot_name(base, "rep", nclients - 1, name, sizeof name);
 }
 
-int ipc_mq_server_create(struct ipc_mq_server **out, const char *base, int nclients,
-                         const struct ipc_mq_limits *limits)
+/* "<base>-owner" into name (cap bytes); 0 or -ENAMETOOLONG. */
+static int owner_name(const char *base, char *name, size_t cap)
 {
-    static const struct ipc_mq_limits defaults = { IPC_MQ_SERVER_MAXMSG, IPC_MQ_SERVER_MSGSIZE };
+    size_t len = strlen(base);
+
+    if (len + sizeof "-owner" > cap)
+        return -ENAMETOOLONG;
+    snprintf(name, cap, "%.*s-owner", (int)len, base); /* fits: checked */
+    return 0;
+}
+
+/* Make and lock the owner queue, first of all: its lock says the server
+ * lives. 0 or -errno (-EEXIST: a server's owner queue is there). */
+static int make_owner(struct ipc_mq_server *s)
+{
+    static const struct ipc_mq_limits tiny = { 1, 1 };
+    char name[NAME_MAX + 2];
+    int fd, rc;
+
+    owner_name(s->base, name, sizeof name); /* checked at create */
+    fd = ipc_mq_open(name, O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC, 0600, &tiny);
+    if (fd < 0)
+        return fd;
+    if ((rc = ipc__owner_lock(fd, 1)) != 0) {
+        ipc_mq_close(fd);
+        ipc_mq_unlink(name);
+        return rc;
+    }
+    s->owner = fd;
+    return 0;
+}
+
+/* After an -EEXIST from create: 0 once a dead server's queues (its owner
+ * queue unlocked) are all removed; -EADDRINUSE while their server lives;
+ * -EEXIST when there is no owner queue (the name in the way is no server's:
+ * left alone); or -errno. */
+static int reclaim(const char *base)
+{
+    static const char *const kinds[] = { "req", "rep" };
+    char name[NAME_MAX + 2];
+    int fd, alive, rc;
+
+    owner_name(base, name, sizeof name);
+    if ((fd = ipc_mq_open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0, NULL)) < 0)
+        return fd == -ENOENT ? -EEXIST : fd;
+    alive = ipc__owner_alive(fd);
+    ipc_mq_close(fd);
+    if (alive != 0)
+        return alive > 0 ? -EADDRINUSE : alive;
+    for (int i = 0; i < IPC_MQ_SERVER_MAX_CLIENTS * 2; i++) {
+        if (slot_name(base, kinds[i % 2], i / 2, name, sizeof name) != 0)
+            continue; /* a name too long for this base was never made */
+        if ((rc = ipc_mq_unlink(name)) < 0 && rc != -ENOENT)
+            return rc;
+    }
+    owner_name(base, name, sizeof name);
+    rc = ipc_mq_unlink(name); /* last: until then a restart finds it again */
+    return rc == -ENOENT ? 0 : rc;
+}
+
+/* Make the owner queue and the slots; 0 or -errno with nothing left. */
+static int create_once(struct ipc_mq_server **out, const char *base, int nclients,
+                       const struct ipc_mq_limits *limits)
+{
     struct ipc_mq_server *s;
     int rc;
 
-    if (limits == NULL)
-        limits = &defaults;
-    if ((rc = create_check(out, base, nclients, limits)) != 0)
-        return rc;
     s = calloc(1, sizeof *s + (size_t)nclients * sizeof s->slot[0]);
     if (s == NULL)
         return -ENOMEM;
+    s->owner = -1;
     s->n = nclients;
     s->msgsize = (size_t)limits->msgsize;
     snprintf(s->base, sizeof s->base, "%s", base); /* fits: create_check built longer names */
     for (int i = 0; i < nclients; i++)
         s->slot[i].req = s->slot[i].rep = -1;
     s->buf = malloc(s->msgsize);
-    rc = s->buf == NULL ? -ENOMEM : 0;
+    rc = s->buf == NULL ? -ENOMEM : make_owner(s);
     for (int i = 0; i < nclients && rc == 0; i++)
         rc = make_slot(s, i, limits);
     if (rc != 0) {
@@ -149,6 +208,24 @@ int ipc_mq_server_create(struct ipc_mq_server **out, const char *base, int nclie
     }
     *out = s;
     return 0;
+}
+
+int ipc_mq_server_create(struct ipc_mq_server **out, const char *base, int nclients,
+                         const struct ipc_mq_limits *limits)
+{
+    static const struct ipc_mq_limits defaults = { IPC_MQ_SERVER_MAXMSG, IPC_MQ_SERVER_MSGSIZE };
+    int rc;
+
+    if (limits == NULL)
+        limits = &defaults;
+    if ((rc = create_check(out, base, nclients, limits)) != 0)
+        return rc;
+    rc = create_once(out, base, nclients, limits);
+    if (rc != -EEXIST)
+        return rc;
+    if ((rc = reclaim(base)) != 0)
+        return rc;
+    return create_once(out, base, nclients, limits);
 }
 
 int ipc_mq_server_destroy(struct ipc_mq_server *s)
@@ -160,6 +237,15 @@ int ipc_mq_server_destroy(struct ipc_mq_server *s)
     for (int i = 0; i < s->n; i++) {
         int u = drop_slot(s, i);
         if (u < 0 && rc == 0)
+            rc = u;
+    }
+    if (s->owner >= 0) { /* last: while it is locked nobody takes the rest */
+        char name[NAME_MAX + 2];
+        int u;
+
+        ipc_mq_close(s->owner);
+        owner_name(s->base, name, sizeof name);
+        if ((u = ipc_mq_unlink(name)) < 0 && rc == 0)
             rc = u;
     }
     free(s->buf);
@@ -198,7 +284,16 @@ static int serve_request(struct ipc_mq_server *s, struct mq_slot *slot)
         slot->state = (int)len;
         return 0;
     }
-    slot->pend_len = ipc_mq_sum_answer(s->buf, (size_t)len, slot->pend, sizeof slot->pend);
+    if (len >= IPC_MQ_TAG_LEN && s->buf[0] == IPC_MQ_TAG_MARK) {
+        /* the reply carries the request's mark and identifier first */
+        memcpy(slot->pend, s->buf, IPC_MQ_TAG_LEN);
+        slot->pend_len = IPC_MQ_TAG_LEN +
+                         ipc_mq_sum_answer(s->buf + IPC_MQ_TAG_LEN, (size_t)len - IPC_MQ_TAG_LEN,
+                                           slot->pend + IPC_MQ_TAG_LEN,
+                                           sizeof slot->pend - IPC_MQ_TAG_LEN);
+    } else {
+        slot->pend_len = ipc_mq_sum_answer(s->buf, (size_t)len, slot->pend, sizeof slot->pend);
+    }
     return flush_reply(slot);
 }
 

@@ -1,9 +1,9 @@
 /*
  * sock.c - socket endpoints: the safe setup of a Unix socket's path (a
- * stale socket removed, nothing else ever), its mode, over-long paths
- * refused; loopback TCP and UDP endpoints with ephemeral ports; timeouts.
+ * stale socket removed, never a live one, nothing else ever), its mode,
+ * over-long paths refused; loopback TCP and UDP endpoints with ephemeral ports; timeouts.
  *
- * Spec: SOCK-API-01..09 (spec/sock.md).
+ * Spec: SOCK-API-01..09, SOCK-API-16 (spec/sock.md).
  * See also: include/ipcspec/sock.h, sock_frame.c, sock_server.c.
  */
 #include "ipcspec/sock.h"
@@ -57,6 +57,29 @@ int ipc_sock_unix_remove(const char *path)
     return 0;
 }
 
+/* Is a live socket behind the socket file at sa? 0: nobody (stale, or
+ * nothing there), -EADDRINUSE: someone listens or is bound there, or the
+ * -errno of the probe's socket or connect (-EAGAIN: a listener whose
+ * backlog is full, live too). The probe never blocks. */
+static int probe_live(const struct sockaddr_un *sa)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+    if (fd == -1)
+        return -errno;
+    if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+        return close_with(fd, -EADDRINUSE); /* accepted into a live backlog */
+    switch (errno) {
+    case ECONNREFUSED: /* a file nobody is bound to */
+    case ENOENT:       /* gone meanwhile */
+        return close_with(fd, 0);
+    case EPROTOTYPE: /* a live socket of the other type */
+        return close_with(fd, -EADDRINUSE);
+    default:
+        return close_with(fd, -errno);
+    }
+}
+
 int ipc_sock_unix_listen(const char *path, int type, mode_t mode)
 {
     struct sockaddr_un sa;
@@ -65,6 +88,8 @@ int ipc_sock_unix_listen(const char *path, int type, mode_t mode)
     if (type != SOCK_STREAM && type != SOCK_DGRAM)
         return -EINVAL;
     if ((rc = unix_addr(&sa, path)) != 0)
+        return rc;
+    if ((rc = probe_live(&sa)) != 0)
         return rc;
     rc = ipc_sock_unix_remove(path);
     if (rc != 0 && rc != -ENOENT)

@@ -9,7 +9,7 @@
  * MSG_DONTWAIT, so a readiness that turns out spurious never stalls the
  * loop, and M is non-blocking for the same reason.
  *
- * Spec: SOCK-SRV-01..11 (spec/sock.md).
+ * Spec: SOCK-SRV-01..14 (spec/sock.md).
  * See also: include/ipcspec/sock.h, sock_frame.c (the client's side),
  * sock_dgram.c, mq_server_sum.c (the service), serve_loop.c (the select loop).
  */
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One client: its socket, the frame coming in, the reply going out. */
@@ -33,6 +34,7 @@ struct client {
     size_t in_len;  /* bytes of the frame received so far */
     size_t out_len; /* bytes of the reply frame; 0: none waits */
     size_t out_off; /* bytes of it sent */
+    long long since; /* ms: accepted, or its last reply delivered (idle timeout) */
     unsigned char in[4 + IPC_SOCK_MSG_MAX];
     unsigned char out[4 + IPC_MQ_SERVER_REPLY_MAX];
 };
@@ -40,6 +42,9 @@ struct client {
 struct ipc_sock_server {
     int master;
     int max;
+    int idle_ms;    /* 0: no idle timeout */
+    int backoff_ms;
+    long long paused_until; /* ms: M is not watched before then */
     struct ipc_sock_stats st;
     char path[PATH_MAX]; /* "": no Unix path to remove */
     struct client c[];
@@ -63,11 +68,28 @@ int ipc_sock_server_create(struct ipc_sock_server **out, int master, int max_cli
         return -ENOMEM;
     s->master = master;
     s->max = max_clients;
+    s->backoff_ms = IPC_SOCK_BACKOFF_MS;
     if (path != NULL)
         snprintf(s->path, sizeof s->path, "%s", path); /* fits: checked */
     for (int i = 0; i < max_clients; i++)
         s->c[i].fd = -1;
     *out = s;
+    return 0;
+}
+
+int ipc_sock_server_set_idle(struct ipc_sock_server *s, int idle_ms)
+{
+    if (idle_ms < 0)
+        return -EINVAL;
+    s->idle_ms = idle_ms;
+    return 0;
+}
+
+int ipc_sock_server_set_backoff(struct ipc_sock_server *s, int backoff_ms)
+{
+    if (backoff_ms < 1)
+        return -EINVAL;
+    s->backoff_ms = backoff_ms;
     return 0;
 }
 
@@ -108,27 +130,60 @@ void ipc_sock_server_stats(const struct ipc_sock_server *s, struct ipc_sock_stat
         st->waiting += s->c[i].fd >= 0 && s->c[i].out_len > 0;
 }
 
-/* M is readable: take one connection into a free slot, or refuse it. */
-static void accept_one(struct ipc_sock_server *s)
+/* Milliseconds on the monotonic clock (0 if it cannot be read: the idle
+ * timeout and the back-off then end at once, and nothing waits for ever). */
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+        return 0;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Refuse fd: read and discard what the client already sent, so that the
+ * close is an end of file to it, not a reset; then close. */
+static void refuse(struct ipc_sock_server *s, int fd)
+{
+    unsigned char sink[512];
+    size_t drained = 0;
+    ssize_t n;
+
+    shutdown(fd, SHUT_WR); /* the end of file goes out before anything else */
+    while (drained < IPC_SOCK_REFUSE_DRAIN &&
+           (n = recv(fd, sink, sizeof sink, MSG_DONTWAIT)) > 0)
+        drained += (size_t)n;
+    close(fd);
+    s->st.refused++;
+}
+
+/* M is readable: take one connection into a free slot, or refuse it; 1
+ * when one was taken either way, 0 when accept failed (EAGAIN: none left). */
+static int accept_one(struct ipc_sock_server *s)
 {
     int fd = accept4(s->master, NULL, NULL, SOCK_CLOEXEC);
 
     if (fd == -1) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            s->paused_until = now_ms() + s->backoff_ms; /* accepting again cannot help */
+            s->st.backoffs++;
+        }
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
             s->st.accept_errors++;
-        return;
+        return 0;
     }
     for (int i = 0; i < s->max && fd < FD_SETSIZE; i++) {
         if (s->c[i].fd < 0) {
             memset(&s->c[i], 0, sizeof s->c[i]);
             s->c[i].fd = fd;
+            s->c[i].since = now_ms();
             s->st.clients++;
             s->st.accepted++;
-            return;
+            return 1;
         }
     }
-    close(fd); /* table full, or beyond what select can watch: refused */
-    s->st.refused++;
+    refuse(s, fd); /* table full, or beyond what select can watch */
+    return 1;
 }
 
 /* Send what is left of c's reply; 1 when it is all out, 0 when it waits. */
@@ -148,6 +203,7 @@ static int flush(struct ipc_sock_server *s, struct client *c)
         c->out_off += (size_t)n;
     }
     c->out_len = c->out_off = c->in_len = 0;
+    c->since = now_ms();
     s->st.answered++;
     return 1;
 }
@@ -199,14 +255,17 @@ static int serve(struct ipc_sock_server *s, struct client *c)
     return 0;
 }
 
-/* Fill rd/wr from M, the clients and stop_fd (unless < 0); select's nfds. */
-static int watch(const struct ipc_sock_server *s, int stop_fd, fd_set *rd, fd_set *wr)
+/* Fill rd/wr from M (unless paused), the clients and stop_fd (unless < 0);
+ * select's nfds. */
+static int watch(const struct ipc_sock_server *s, int stop_fd, long long now, fd_set *rd,
+                 fd_set *wr)
 {
     int nfds = (stop_fd > s->master ? stop_fd : s->master) + 1;
 
     FD_ZERO(rd);
     FD_ZERO(wr);
-    FD_SET(s->master, rd);
+    if (now >= s->paused_until)
+        FD_SET(s->master, rd);
     if (stop_fd >= 0)
         FD_SET(stop_fd, rd);
     for (int i = 0; i < s->max; i++) {
@@ -221,14 +280,44 @@ static int watch(const struct ipc_sock_server *s, int stop_fd, fd_set *rd, fd_se
     return nfds;
 }
 
+/* timeout_ms cut to the end of the back-off and the next idle deadline. */
+static int wait_ms(const struct ipc_sock_server *s, long long now, int timeout_ms)
+{
+    long long until = timeout_ms < 0 ? -1 : now + timeout_ms;
+
+    if (now < s->paused_until && (until < 0 || s->paused_until < until))
+        until = s->paused_until;
+    for (int i = 0; s->idle_ms > 0 && i < s->max; i++) {
+        long long end = s->c[i].since + s->idle_ms;
+
+        if (s->c[i].fd >= 0 && (until < 0 || end < until))
+            until = end;
+    }
+    if (until < 0)
+        return -1;
+    return until <= now ? 0 : (int)(until - now);
+}
+
+/* Close every client that had no reply delivered for the idle timeout. */
+static void expire(struct ipc_sock_server *s)
+{
+    long long now = now_ms();
+
+    for (int i = 0; s->idle_ms > 0 && i < s->max; i++) {
+        if (s->c[i].fd >= 0 && now - s->c[i].since >= s->idle_ms)
+            drop(s, &s->c[i], &s->st.timed_out);
+    }
+}
+
 /* One round (an ipc_serve_round_fn): serve what select found ready. */
 static int round_once(void *server, int stop_fd, int timeout_ms, int *stopped)
 {
     struct ipc_sock_server *s = server;
     fd_set rd, wr;
-    int nfds = watch(s, stop_fd, &rd, &wr);
+    long long now = now_ms();
+    int nfds = watch(s, stop_fd, now, &rd, &wr);
     int answered = 0;
-    int rc = ipc_serve_select(nfds, &rd, &wr, timeout_ms);
+    int rc = ipc_serve_select(nfds, &rd, &wr, wait_ms(s, now, timeout_ms));
 
     if (rc < 0)
         return rc;
@@ -242,8 +331,12 @@ static int round_once(void *server, int stop_fd, int timeout_ms, int *stopped)
         else if (c->out_len == 0 && FD_ISSET(c->fd, &rd))
             answered += serve(s, c);
     }
-    if (FD_ISSET(s->master, &rd))
-        accept_one(s); /* after the clients: a new slot is not in this round's sets */
+    expire(s);
+    /* After the clients: a new slot is not in this round's sets. Up to a
+     * backlog's worth a round, so a crowd is taken in quickly and still
+     * cannot keep the clients in from being served. */
+    for (int k = 0; FD_ISSET(s->master, &rd) && k < IPC_SOCK_BACKLOG && accept_one(s); k++)
+        ;
     *stopped = stop_fd >= 0 && FD_ISSET(stop_fd, &rd);
     return answered;
 }

@@ -48,8 +48,9 @@ static inline struct ipc_sock_stats ss_stats(const struct ipc_sock_server *s)
         while (!(cond)) { \
             if (++rounds_ > ipct_deadline_ms() / 10) \
                 IPCT_FAIL("server never reached %s: clients %d, accepted %ld, refused %ld, " \
-                          "disconnected %ld, dropped %ld, answered %ld", #cond, st.clients, \
-                          st.accepted, st.refused, st.disconnected, st.dropped, st.answered); \
+                          "disconnected %ld, dropped %ld, answered %ld, timed out %ld", #cond, \
+                          st.clients, st.accepted, st.refused, st.disconnected, st.dropped, \
+                          st.answered, st.timed_out); \
             ASSERT_IPC_OK(ipc_sock_server_step(s, 10)); \
             st = ss_stats(s); \
         } \
@@ -61,41 +62,54 @@ static inline void ss_send(int fd, const char *text)
     ASSERT_IPC_OK(ipc_sock_send_frame(fd, text, strlen(text)));
 }
 
-/* Receive one frame on fd (bounded wait) and compare it with want. */
-static inline void ss_expect(int fd, const char *want)
+/* Bound fd's receives by the harness's deadline. */
+static inline void ss__bound(int fd, const char *file, int line)
 {
-    char buf[IPC_SOCK_MSG_MAX + 1];
     struct timeval tv = { ipct_deadline_ms() / 1000, 0 };
 
-    ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
-    ssize_t n = ASSERT_IPC_OK(ipc_sock_recv_frame(fd, buf, sizeof buf - 1));
+    ipct__sys_ok(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), "setsockopt", file,
+                 line);
+}
+
+/* Receive one frame on fd (bounded wait) and compare it with want; a
+ * failure names the caller's line. */
+#define ss_expect(fd, want) ss__expect(fd, want, __FILE__, __LINE__)
+static inline void ss__expect(int fd, const char *want, const char *file, int line)
+{
+    char buf[IPC_SOCK_MSG_MAX + 1];
+
+    ss__bound(fd, file, line);
+    ssize_t n = ipct__ipc_ok(ipc_sock_recv_frame(fd, buf, sizeof buf - 1),
+                             "ipc_sock_recv_frame(fd, buf, sizeof buf - 1)", file, line);
     buf[n] = '\0';
     if (strcmp(buf, want) != 0)
-        IPCT_FAIL("reply \"%s\", expected \"%s\"", buf, want);
+        ipct__fail_at(file, line, "reply \"%s\", expected \"%s\"", buf, want);
 }
 
 /* The client must read end of file: the server closed it. */
-static inline void ss_expect_eof(int fd)
+#define ss_expect_eof(fd) ss__expect_eof(fd, __FILE__, __LINE__)
+static inline void ss__expect_eof(int fd, const char *file, int line)
 {
     char b;
-    struct timeval tv = { ipct_deadline_ms() / 1000, 0 };
 
-    ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
-    ASSERT_EQ(ASSERT_SYS_OK(recv(fd, &b, 1, 0)), 0);
+    ss__bound(fd, file, line);
+    long n = ipct__sys_ok(recv(fd, &b, 1, 0), "recv(fd, &b, 1, 0)", file, line);
+    if (n != 0)
+        ipct__fail_at(file, line, "recv returned %ld bytes; expected end of file", n);
 }
 
 /* The server closed fd: it reads end of file, or ECONNRESET when the server
  * closed with a request of fd's still unread (unix(7), tcp(7)). */
-static inline void ss_expect_closed(int fd)
+#define ss_expect_closed(fd) ss__expect_closed(fd, __FILE__, __LINE__)
+static inline void ss__expect_closed(int fd, const char *file, int line)
 {
     char b;
-    struct timeval tv = { ipct_deadline_ms() / 1000, 0 };
 
-    ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+    ss__bound(fd, file, line);
     ssize_t n = recv(fd, &b, 1, 0);
     if (n != 0 && !(n == -1 && errno == ECONNRESET))
-        IPCT_FAIL("recv on a closed client returned %zd (%s), not 0 or ECONNRESET", n,
-                  n == -1 ? ipct_errname(errno) : "data");
+        ipct__fail_at(file, line, "recv on a closed client returned %zd (%s), not 0 or ECONNRESET",
+                      n, n == -1 ? ipct_errname(errno) : "data");
 }
 
 #endif

@@ -4,7 +4,7 @@
  * subscribers printing what they read, each step waited for through the
  * programs' own output; exit statuses and /dev/shm, /dev/mqueue checked.
  *
- * Spec: SHM-DEMO-01..04 (spec/shm.md).
+ * Spec: SHM-DEMO-01..04, SHM-DEMO-09 (spec/shm.md).
  * See also: impl/demo/shm_publisher_demo.c, impl/demo/shm_subscriber_demo.c,
  * tests/fault/fault_shm_demo.c (the demos with failing calls).
  */
@@ -153,6 +153,48 @@ static void test_shm_demo_02_signal_ends_all(void **state)
     }
 }
 
+/* SHM-DEMO-09 a subscriber whose publisher is killed says so and exits 1;
+ * a publisher started again on the base takes the dead one's objects over */
+static void test_shm_demo_09_killed_publisher_reported_restart_works(void **state)
+{
+    const char *base = ipct_ipc_name("pubdemo");
+    char *sub_argv[] = { IPCSPEC_SHM_SUBSCRIBER_DEMO, (char *)base, "0", NULL };
+    char *pub_argv[] = { IPCSPEC_SHM_PUBLISHER_DEMO, (char *)base, "1", NULL };
+    char err[256];
+    int efd[2];
+    struct prog sub;
+    (void)state;
+
+    struct prog pub = start(pub_argv, 1);
+    expect_line(&pub, "ready\n");
+    ASSERT_SYS_OK(pipe2(efd, O_CLOEXEC));
+    int out[2];
+    ASSERT_SYS_OK(pipe2(out, O_CLOEXEC));
+    sub.pid = ipct_spawn_exec(sub_argv, -1, out[1], efd[1]);
+    sub.in = -1;
+    sub.out = out[0];
+    close(out[1]), close(efd[1]);
+    expect_line(&sub, "ready\n");
+    ASSERT_SYS_OK(write(pub.in, "alpha\n", 6));
+    expect_line(&sub, "1 alpha\n");
+    ASSERT_SYS_OK(kill(pub.pid, SIGKILL));
+    assert_child_signaled(pub.pid, SIGKILL);
+    close(pub.in), close(pub.out);
+    expect_line(&sub, ""); /* no closing record: it ends all the same */
+    finish(&sub, 1);
+    ssize_t n = ASSERT_SYS_OK(read(efd[0], err, sizeof err - 1));
+    err[n] = '\0';
+    close(efd[0]);
+    ASSERT_STR_EQ(err, "ipcspec-shm-subscriber: wait: Owner died\n");
+    pub = start(pub_argv, 1); /* the dead one's board and queue are in its way */
+    expect_line(&pub, "ready\n");
+    ASSERT_SYS_OK(close(pub.in));
+    pub.in = -1;
+    expect_line(&pub, "");
+    finish(&pub, 0);
+    assert_nothing_left(base, 1);
+}
+
 /* Run argv to its end with stdin from /dev/null; its exit code and stderr. */
 static int run_to_end(char *const argv[], char *err, size_t cap)
 {
@@ -223,6 +265,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_shm_demo_02_signal_ends_all),
     IPCT_TEST(test_shm_demo_03_usage_exit_two),
     IPCT_TEST(test_shm_demo_04_failures_reported),
+    IPCT_TEST(test_shm_demo_09_killed_publisher_reported_restart_works),
 };
 
 IPCT_MAIN("shm_demo", tests)

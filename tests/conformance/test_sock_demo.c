@@ -132,7 +132,7 @@ static void test_sock_demo_04_usage_exit_two(void **state)
         { IPCSPEC_SOCK_SERVER_DEMO, "tcp", "port", NULL },
         { IPCSPEC_SOCK_SERVER_DEMO, "udp", "65536", NULL },
         { IPCSPEC_SOCK_SERVER_DEMO, "unix", "/x", "0", NULL },
-        { IPCSPEC_SOCK_SERVER_DEMO, "unix", "/x", "65", NULL },
+        { IPCSPEC_SOCK_SERVER_DEMO, "unix", "/x", "1001", NULL },
         { IPCSPEC_SOCK_SERVER_DEMO, "unix", "/x", "1", "2", NULL },
         { IPCSPEC_SOCK_CLIENT_DEMO, "unix", "/x", NULL },
         { IPCSPEC_SOCK_CLIENT_DEMO, "pipe", "/x", "1", NULL },

@@ -6,12 +6,32 @@
  * "<base>-req-<i>" (the client sends, the server receives) and
  * "<base>-rep-<i>" (the server sends, the client receives). The server
  * creates all 2n with O_CREAT | O_EXCL, mode 0600, owns them, and unlinks
- * them all when destroyed. It serves every client at once with select(2)
+ * them all when destroyed.
+ *
+ * Crashes. Before them the server creates "<base>-owner" (a queue of one
+ * 1-byte message that carries nothing) and holds an open-file-description
+ * write lock on it (fcntl F_OFD_SETLK) for as long as it lives; the kernel
+ * drops the lock when the server dies, however it dies. A server that
+ * finds "<base>-owner" in its way tests the lock: held, the base belongs
+ * to a live server, and create fails with -EADDRINUSE; free, the queues
+ * are a dead server's, and are removed (every "<base>-req-<i>" and
+ * "<base>-rep-<i>" up to IPC_MQ_SERVER_MAX_CLIENTS, the owner last) and
+ * made anew. A name in the way with no owner queue is nobody's server's:
+ * it is left alone (-EEXIST). It serves every client at once with select(2)
  * over the queue descriptors (on Linux an mqd_t is a file descriptor).
  *
  * The service: a request "SUM n1 n2 ..." (decimal longs, separated by
  * spaces) is answered "OK <sum>"; a malformed one is answered "ERR <reason>"
  * (IPC_MQ_ERR_*) and never stops the server nor touches another client.
+ *
+ * Identifiers. A request may carry an identifier: the byte IPC_MQ_TAG_MARK,
+ * 8 bytes of identifier, then the text (IPC_MQ_TAG_LEN bytes before it).
+ * Its reply carries the same 9 bytes before its text; a request without
+ * them gets a reply without them. ipc_mq_client_call tags every request
+ * with an identifier of its own and discards any reply that does not carry
+ * it: a reply left in a slot's queue by a client that died before reading
+ * it (or answered after its death) never reaches the next client on that
+ * slot as its answer.
  *
  * Replies are sent without blocking. When a client's reply queue is full the
  * reply is kept (a one-slot backlog per client): while it waits, the server
@@ -44,6 +64,9 @@
 /* Room for the longest reply ("OK -9223372036854775808"), its NUL included;
  * a queue's msgsize must be at least this. */
 #define IPC_MQ_SERVER_REPLY_MAX 32
+/* The mark that opens a tagged message, and the bytes before its text. */
+#define IPC_MQ_TAG_MARK '\001'
+#define IPC_MQ_TAG_LEN 9
 /* The limits ipc_mq_server_create uses when given none. */
 #define IPC_MQ_SERVER_MAXMSG 8
 #define IPC_MQ_SERVER_MSGSIZE 256
@@ -73,8 +96,10 @@ int ipc_mq_sum_answer(const char *req, size_t len, char *reply, size_t cap);
  * NULL, nclients outside 1..IPC_MQ_SERVER_MAX_CLIENTS, limits out of range
  * or msgsize < IPC_MQ_SERVER_REPLY_MAX, a derived name refused by
  * ipc_mq_name_check), -ENAMETOOLONG (a derived name too long), -EMFILE (a
- * queue's descriptor >= FD_SETSIZE, which select cannot watch), -ENOMEM, or
- * what ipc_mq_open failed with (-EEXIST: a queue of that name exists).
+ * queue's descriptor >= FD_SETSIZE, which select cannot watch), -ENOMEM,
+ * -EADDRINUSE (a live server holds base), or what ipc_mq_open, fcntl or
+ * ipc_mq_unlink failed with (-EEXIST: a queue of that name exists, and no
+ * dead server left it).
  */
 int ipc_mq_server_create(struct ipc_mq_server **out, const char *base, int nclients,
                          const struct ipc_mq_limits *limits);
@@ -129,12 +154,14 @@ struct ipc_mq_client {
 int ipc_mq_client_open(struct ipc_mq_client *c, const char *base, int i);
 
 /*
- * Send request (a string) and wait for the reply, each step bounded by the
- * absolute CLOCK_REALTIME deadline (NULL: no bound). The reply is copied,
- * NUL-terminated, into reply (len bytes). Returns the reply's length, or
- * -EMSGSIZE (request longer than the queue's msgsize, or reply not fitting
- * len), -ETIMEDOUT, -EINTR, or what the send or receive failed with. After
- * a failure the replies may be out of step with the requests: close.
+ * Send request (a string) tagged with an identifier of this call, and wait
+ * for the reply that carries it, each step bounded by the absolute
+ * CLOCK_REALTIME deadline (NULL: no bound); replies carrying anything else
+ * (a dead client's, an earlier call's) are received and discarded. The
+ * reply's text is copied, NUL-terminated, into reply (len bytes). Returns
+ * its length, or -EMSGSIZE (request and tag longer than the queue's
+ * msgsize, or reply not fitting len), -ETIMEDOUT, -EINTR, or what the send
+ * or receive failed with.
  */
 ssize_t ipc_mq_client_call(struct ipc_mq_client *c, const char *request, char *reply,
                            size_t len, const struct timespec *deadline);

@@ -36,8 +36,22 @@
  * slow it is, and the publisher never waits for one. The last write of a
  * publisher sets IPC_SHM_BOARD_CLOSED: nothing follows it.
  *
- * Order of creation: the board is made and initialised first, the queues
- * after; a subscriber opens its queue first, the board after. So a
+ * Liveness. The publisher holds an open-file-description write lock
+ * (fcntl F_OFD_SETLK) on the board from creation to destruction; the kernel
+ * drops it when the publisher dies, however it dies. A subscriber tests it
+ * (F_OFD_GETLK) whenever a wait finds no notification for
+ * IPC_SHM_SUB_CHECK_MS, and whenever a read has found a write in progress
+ * IPC_SHM_SUB_READ_TRIES times in a row: a subscriber whose publisher is
+ * gone learns it (-EOWNERDEAD), and a write left in progress by a dead
+ * writer (an odd seq nobody will make even) is recognised as abandoned
+ * instead of being waited out for ever. A publisher that finds a board in
+ * its way at creation tests the same lock: held, the base is a live
+ * publisher's (-EADDRINUSE); free, the board and the queues are a dead
+ * publisher's, and are removed and made anew. An object there that is no
+ * board is nobody's publisher's: left alone (-EEXIST).
+ *
+ * Order of creation: the board is made, initialised and locked first, the
+ * queues after; a subscriber opens its queue first, the board after. So a
  * subscriber that found its queue finds the board whole. Destruction
  * removes the queues first.
  *
@@ -61,6 +75,11 @@
 #define IPC_SHM_PUB_MAX_SUBS 16
 /* Each subscriber's notification queue: this many versions of 8 bytes. */
 #define IPC_SHM_PUB_QUEUE_DEPTH 4
+/* A wait looks for the publisher's death after this long without news. */
+#define IPC_SHM_SUB_CHECK_MS 100
+/* A read looks for the writer's death after this many tries in a row that
+ * found a write in progress. */
+#define IPC_SHM_SUB_READ_TRIES 1024
 
 /* What a read returns besides the record. */
 struct ipc_shm_snapshot {
@@ -101,9 +120,11 @@ struct ipc_shm_sub;
  * Create the board "<base>" (capacity bytes, mode 0600) and the queues
  * "<base>-sub-0" .. "<base>-sub-<nsubs-1>", all O_EXCL. Returns 0 with *out
  * set, or -EINVAL (NULL argument, nsubs outside 1..IPC_SHM_PUB_MAX_SUBS,
- * capacity out of range, a derived name invalid), -ENAMETOOLONG, -ENOMEM, or
- * what ipc_shm_create / ipc_mq_open failed with (-EEXIST ...); on failure
- * every object already made is removed again.
+ * capacity out of range, a derived name invalid), -ENAMETOOLONG, -ENOMEM,
+ * -EADDRINUSE (a live publisher holds base), or what ipc_shm_create,
+ * shm_open, fcntl, ipc_mq_open or an unlink failed with (-EEXIST: an object
+ * that is no dead publisher's is in the way); on failure every object
+ * already made is removed again.
  */
 int ipc_shm_pub_create(struct ipc_shm_pub **out, const char *base, int nsubs, size_t capacity);
 
@@ -123,18 +144,23 @@ int64_t ipc_shm_pub_close(struct ipc_shm_pub *p, const void *data, size_t len);
 int ipc_shm_pub_destroy(struct ipc_shm_pub *p);
 
 /*
- * Open subscriber index's queue (read-only) and the board (read-only).
- * Returns 0 with *out set, or -EINVAL, -ENOENT (no such publisher yet),
- * -EPROTO (the object holds no board), -ENOMEM, or what the opens failed
- * with; nothing stays open on failure.
+ * Open subscriber index's queue (read-only) and the board (read-only, mapped,
+ * and a descriptor kept to test the publisher's lock). Returns 0 with *out
+ * set, or -EINVAL, -ENOENT (no such publisher yet), -EPROTO (the object
+ * holds no board), -ENOMEM, or what the opens failed with; nothing stays
+ * open on failure.
  */
 int ipc_shm_sub_open(struct ipc_shm_sub **out, const char *base, int index);
 
 /* Wait for a notification, up to timeout_ms (< 0: no limit). Returns the
- * version notified (>= 1), -ETIMEDOUT, -EINTR, or what mq_receive failed with. */
+ * version notified (>= 1), -EOWNERDEAD (no notification is left and the
+ * publisher is gone), -ETIMEDOUT, -EINTR, or what mq_timedreceive or fcntl
+ * failed with. */
 int64_t ipc_shm_sub_wait(struct ipc_shm_sub *s, int timeout_ms);
 
-/* Read the board now (ipc_shm_board_read). */
+/* Read the board now (ipc_shm_board_read): the record's length, or
+ * -EOWNERDEAD (the write in progress was abandoned by a dead publisher),
+ * -EMSGSIZE, or what fcntl failed with. */
 ssize_t ipc_shm_sub_read(struct ipc_shm_sub *s, void *buf, size_t cap,
                          struct ipc_shm_snapshot *snap);
 

@@ -6,9 +6,11 @@
  * Endpoints. A Unix socket's path must fit sun_path with its NUL (at most
  * 107 bytes): a longer one is refused with -ENAMETOOLONG, never cut. Before
  * bind, a path that already exists is removed only when lstat(2) shows a
- * socket (a stale one): a regular file, a directory, a symbolic link (even
- * one to a socket) or anything else is left alone and the call fails with
- * -EEXIST. The socket file gets the mode asked for (chmod after bind, before
+ * socket and a connect(2) probe finds nobody behind it (a stale one); a
+ * socket someone still listens on or is bound to is a live server's, and
+ * the call fails with -EADDRINUSE; a regular file, a directory, a symbolic
+ * link (even one to a socket) or anything else is left alone and the call
+ * fails with -EEXIST. The socket file gets the mode asked for (chmod after bind, before
  * listen: no connection is accepted while the mode is still the umask's).
  * TCP and UDP endpoints bind a numeric IPv4 address ("127.0.0.1"); port 0
  * asks the kernel for an ephemeral port, which is reported back. Every
@@ -20,12 +22,13 @@
  *
  * The stream server (Unix SOCK_STREAM or TCP): the master socket M, bound
  * and listening, and a table of at most max_clients client sockets, all
- * watched by ONE select(2) loop. M readable: accept the connection into a
- * free slot; when the table is full, or the new descriptor is >= FD_SETSIZE
- * (select cannot watch it), the connection is accepted and closed at once:
- * refused cleanly, counted, and the client reads end of file. This server
- * uses select, so no descriptor at or above FD_SETSIZE is ever put in an
- * fd_set. A client readable: one non-blocking recv into its frame buffer (a
+ * watched by ONE select(2) loop. M readable: accept the waiting
+ * connections (up to IPC_SOCK_BACKLOG a round, until accept says EAGAIN),
+ * each into a free slot; when the table is full, or its descriptor is at or
+ * above FD_SETSIZE (select cannot watch it), the connection is refused
+ * (see Refusal below), counted, and the client reads end of file. This
+ * server uses select, so no descriptor at or above FD_SETSIZE is ever put
+ * in an fd_set. A client readable: one non-blocking recv into its frame buffer (a
  * frame may come in any number of pieces); a complete frame is answered with
  * a frame on the same socket. A read of 0 (disconnect), a receive or send
  * error, or a malformed frame (length 0 or > IPC_SOCK_MSG_MAX) closes that
@@ -33,7 +36,21 @@
  * A reply that does not fit the socket at once is kept; while it waits the
  * server reads nothing more from that client and selects for room instead,
  * so a client that does not read its replies stalls nobody else. A failing
- * accept (EMFILE, ...) is counted and the loop goes on.
+ * accept is counted and the loop goes on; one that accepting again cannot
+ * cure (EMFILE, ENFILE, ENOBUFS, ENOMEM) also takes M out of the select
+ * set for the back-off (ipc_sock_server_set_backoff), so the loop never
+ * spins on a readable M it cannot serve: the queued clients wait in the
+ * backlog and are taken once descriptors are free. With an idle timeout
+ * set (ipc_sock_server_set_idle), a client that has had no reply delivered
+ * for that long since it was accepted or since its previous reply (silent,
+ * holding part of a frame, or not reading its reply) is closed: no slot is
+ * held by silence.
+ *
+ * Refusal: the connection is accepted, whatever the client already sent is
+ * read and discarded (up to IPC_SOCK_REFUSE_DRAIN bytes), and it is closed;
+ * so a refused client reads end of file, even one that sent its request
+ * first. Bytes it sends after the refusal meet EPIPE (or, past the drain
+ * bound, ECONNRESET): the peer is gone.
  *
  * The datagram server (Unix SOCK_DGRAM or UDP): one socket; each datagram
  * is one request, answered by one datagram to its sender's address. A
@@ -61,10 +78,16 @@
 
 /* The largest frame payload and datagram request the servers take. */
 #define IPC_SOCK_MSG_MAX 128
-/* The most clients one stream server takes. */
-#define IPC_SOCK_SERVER_MAX_CLIENTS 64
+/* The most clients one stream server takes (select watches fds below
+ * FD_SETSIZE, 1024: a full table needs RLIMIT_NOFILE above it). */
+#define IPC_SOCK_SERVER_MAX_CLIENTS 1000
 /* The listen(2) backlog of ipc_sock_*_listen. */
-#define IPC_SOCK_BACKLOG 16
+#define IPC_SOCK_BACKLOG 128
+/* The most bytes a refusal reads and discards before it closes. */
+#define IPC_SOCK_REFUSE_DRAIN 4096
+/* The back-off after an accept that failed for want of descriptors or
+ * memory, unless ipc_sock_server_set_backoff says otherwise. */
+#define IPC_SOCK_BACKOFF_MS 100
 
 /* ---- endpoints ----------------------------------------------------------- */
 
@@ -79,10 +102,13 @@ int ipc_sock_unix_remove(const char *path);
 /*
  * A Unix socket of type SOCK_STREAM or SOCK_DGRAM bound to path, with the
  * socket file's mode set to mode; a stale socket at path is removed first
- * (ipc_sock_unix_remove). SOCK_STREAM sockets also listen. Returns the
- * descriptor, or -EINVAL (type, NULL or empty path), -ENAMETOOLONG, -EEXIST
- * (a non-socket at path), or what socket, bind, chmod or listen failed
- * with; on failure no descriptor and no socket file is left.
+ * (ipc_sock_unix_remove), once a non-blocking connect probe was refused
+ * (ECONNREFUSED: nobody is bound there). SOCK_STREAM sockets also listen.
+ * Returns the descriptor, or -EINVAL (type, NULL or empty path),
+ * -ENAMETOOLONG, -EEXIST (a non-socket at path), -EADDRINUSE (a live socket
+ * at path: the probe connected, or met a socket of the other type), -EAGAIN
+ * (a live listener at path whose backlog is full), or what socket, connect,
+ * bind, chmod or listen failed with; on failure no descriptor and no socket file of ours is left.
  */
 int ipc_sock_unix_listen(const char *path, int type, mode_t mode);
 
@@ -159,6 +185,8 @@ struct ipc_sock_stats {
     long disconnected; /* clients closed on end of file */
     long dropped;      /* clients closed on a malformed frame or an I/O error */
     long answered;     /* replies delivered in full */
+    long timed_out;    /* clients closed by the idle timeout */
+    long backoffs;     /* times accepting was paused for the back-off */
 };
 
 /*
@@ -174,11 +202,27 @@ int ipc_sock_server_create(struct ipc_sock_server **out, int master, int max_cli
                            const char *path);
 
 /*
- * One round: wait in select(2) up to timeout_ms (< 0: no limit) for M or a
- * client, then accept one connection if M is ready and serve each ready
- * client once. Returns the number of replies delivered in full in the round
- * (0 on a timeout or an interrupted select), or the -errno of a failing
- * select (-EBADF, -EINVAL, -ENOMEM): the server is unchanged and usable.
+ * Close every client that has had no reply delivered for idle_ms since it
+ * was accepted or since its previous reply; 0 (the default) never does.
+ * Returns 0, or -EINVAL (idle_ms < 0).
+ */
+int ipc_sock_server_set_idle(struct ipc_sock_server *s, int idle_ms);
+
+/*
+ * Pause accepting for backoff_ms (default IPC_SOCK_BACKOFF_MS) after accept
+ * fails with EMFILE, ENFILE, ENOBUFS or ENOMEM. Returns 0, or -EINVAL
+ * (backoff_ms < 1).
+ */
+int ipc_sock_server_set_backoff(struct ipc_sock_server *s, int backoff_ms);
+
+/*
+ * One round: wait in select(2) up to timeout_ms (< 0: no limit; never past
+ * the end of a back-off or the next idle deadline) for M or a client, then
+ * accept the waiting connections if M is ready, serve each ready client
+ * once, and close the clients past the idle timeout. Returns the number of
+ * replies delivered in full in the round (0 on a timeout or an interrupted
+ * select), or the -errno of a failing select (-EBADF, -EINVAL, -ENOMEM):
+ * the server is unchanged and usable.
  */
 int ipc_sock_server_step(struct ipc_sock_server *s, int timeout_ms);
 
