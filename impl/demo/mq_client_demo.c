@@ -1,5 +1,5 @@
 /*
- * mq_client_demo.c - one client of the seed's N:1 server, runnable by hand.
+ * mq_client_demo.c - one client of the N:1 message-queue server, runnable by hand.
  *
  *   ipcspec-mq-client BASE I NUMBER...
  *

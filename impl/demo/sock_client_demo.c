@@ -1,5 +1,5 @@
 /*
- * sock_client_demo.c - one client of the seed's socket server, runnable by
+ * sock_client_demo.c - one client of the socket server, runnable by
  * hand.
  *
  *   ipcspec-sock-client KIND ADDRESS NUMBER...

@@ -1,5 +1,5 @@
 /*
- * sock_server_demo.c - the seed's socket server, runnable by hand.
+ * sock_server_demo.c - the multiplexing socket server, runnable by hand.
  *
  *   ipcspec-sock-server KIND ADDRESS [MAX_CLIENTS]
  *

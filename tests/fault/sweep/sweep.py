@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""sweep.py - the exhaustive fault sweep (issue 7, spec/faults.md FIU-SWEEP-*).
+"""sweep.py - the exhaustive fault sweep (spec/faults.md FIU-SWEEP-*).
 
 A scenario is one end-to-end use of one mechanism: programs run in a fixed
 order with fixed arguments and a known right result. The sweep runs it once
