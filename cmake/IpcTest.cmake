@@ -32,11 +32,10 @@ function(_ipc_register target kind mech)
   set_property(GLOBAL APPEND PROPERTY IPC_TEST_PROGRAMS ${target})
 endfunction()
 
-# The programs tests exec: the demos and ipcspec-fdcheck. Each macro is a
-# call of ipct_program() (tests/programs/programs.h), which returns the build
-# tree's copy while the test runs from the build tree, and the installed copy
-# (found relative to the test program) once `cmake --install` has copied the
-# suite elsewhere.
+# The programs tests exec: the demos and ipcspec-fdcheck. Each macro names
+# an array tests/programs/programs.c fills before main: the build tree's copy
+# while the test runs from the build tree, the installed copy (found relative
+# to the test program) once `cmake --install` has copied the suite elsewhere.
 function(_ipc_programs target)
   set(programs
     IPCSPEC_FDCHECK ipcspec-fdcheck libexec
@@ -48,18 +47,24 @@ function(_ipc_programs target)
     IPCSPEC_SHM_SUBSCRIBER_DEMO ipcspec-shm-subscriber bin
     IPCSPEC_SOCK_SERVER_DEMO ipcspec-sock-server bin
     IPCSPEC_SOCK_CLIENT_DEMO ipcspec-sock-client bin)
+  target_compile_definitions(${target} PRIVATE "IPCT_BUILT_DIR=\"$<TARGET_FILE_DIR:${target}>\"")
   while(programs)
     list(POP_FRONT programs macro program where)
+    string(REGEX REPLACE "^IPCSPEC_" "" name "${macro}")
+    string(TOLOWER "${name}" var)
     if(where STREQUAL "bin")
       set(installed "${IPC_INSTALL_TESTS_TO_BIN}/${program}")
     else()
       set(installed "${program}")
     endif()
     target_compile_definitions(${target} PRIVATE
-      "${macro}=ipct_program(\"$<TARGET_FILE_DIR:${target}>\", \"$<TARGET_FILE:${program}>\", \"${installed}\")")
+      "${macro}=ipct_program_${var}"
+      "IPCT_BUILT_${name}=\"$<TARGET_FILE:${program}>\""
+      "IPCT_INSTALLED_${name}=\"${installed}\"")
     add_dependencies(${target} ${program})
   endwhile()
-  target_link_libraries(${target} PRIVATE ipcprograms)
+  target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/programs/programs.c)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/programs)
   target_compile_options(${target} PRIVATE -include programs.h)
 endfunction()
 

@@ -14,14 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The program comes first, filled in at run time: see run_demo. */
-static char *pipe_demo[] = { NULL, "a", "b", NULL };
+static char *pipe_demo[] = { IPCSPEC_PIPE_DEMO, "a", "b", NULL };
 
 /* Run ipcspec-pipe-demo "a" "b" with the extra environment env (faults
  * armed as faults says, NULL: none) and collect it into *run. */
 static void run_demo(char *const env[], const char *faults, struct ipcf_prog *run)
 {
-    pipe_demo[0] = IPCSPEC_PIPE_DEMO;
     *run = (struct ipcf_prog){ .argv = pipe_demo, .faults = faults, .env = env };
     ipcf_prog_run(run);
 }

@@ -19,9 +19,8 @@
  * when audit is 1, and its standard output a pipe when pipe_out is 1. */
 static void demo_start(struct ipcf_prog *run, const char *faults, int audit, int pipe_out)
 {
-    static char *argv[] = { NULL, "-n", "2", NULL };
+    static char *const argv[] = { IPCSPEC_SIG_DEMO, "-n", "2", NULL };
 
-    argv[0] = IPCSPEC_SIG_DEMO;
     *run = (struct ipcf_prog){ .argv = argv, .faults = faults, .audit = audit,
                                .pipe_out = pipe_out };
     ipcf_prog_start(run);

@@ -1,71 +1,86 @@
 /*
- * programs.c - find the programs tests execute: the build tree's copy while
- * the test runs from the build tree, the installed copy, found relative to
- * the test's own executable, once installed (cmake --install).
+ * programs.c - find the programs tests execute, before main runs: the build
+ * tree's copy while the test runs from the directory it was built in, else
+ * the installed copy, found relative to the test's own executable (where
+ * cmake --install put them both; packaging/CMakeLists.txt).
  *
- * Spec: none of its own. See also: programs.h, cmake/IpcTest.cmake.
+ * Compiled into each test program, with these definitions from
+ * cmake/IpcTest.cmake: IPCT_BUILT_DIR, the directory the test was built in,
+ * and for each program IPCT_BUILT_<NAME>, its path in the build tree, and
+ * IPCT_INSTALLED_<NAME>, its installed path relative to the test's own.
+ *
+ * Spec: none of its own. See also: programs.h.
  */
 #include "programs.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The directory of the running executable, or "" if it cannot be read. */
-static const char *own_dir(void)
+char ipct_program_fdcheck[PATH_MAX];
+char ipct_program_pipe_demo[PATH_MAX];
+char ipct_program_mq_server_demo[PATH_MAX];
+char ipct_program_mq_client_demo[PATH_MAX];
+char ipct_program_sig_demo[PATH_MAX];
+char ipct_program_shm_publisher_demo[PATH_MAX];
+char ipct_program_shm_subscriber_demo[PATH_MAX];
+char ipct_program_sock_server_demo[PATH_MAX];
+char ipct_program_sock_client_demo[PATH_MAX];
+
+#define IPCT__PROGRAM(var, NAME) { var, IPCT_BUILT_##NAME, IPCT_INSTALLED_##NAME }
+
+static const struct {
+    char *path;
+    const char *built;
+    const char *installed;
+} programs[] = {
+    IPCT__PROGRAM(ipct_program_fdcheck, FDCHECK),
+    IPCT__PROGRAM(ipct_program_pipe_demo, PIPE_DEMO),
+    IPCT__PROGRAM(ipct_program_mq_server_demo, MQ_SERVER_DEMO),
+    IPCT__PROGRAM(ipct_program_mq_client_demo, MQ_CLIENT_DEMO),
+    IPCT__PROGRAM(ipct_program_sig_demo, SIG_DEMO),
+    IPCT__PROGRAM(ipct_program_shm_publisher_demo, SHM_PUBLISHER_DEMO),
+    IPCT__PROGRAM(ipct_program_shm_subscriber_demo, SHM_SUBSCRIBER_DEMO),
+    IPCT__PROGRAM(ipct_program_sock_server_demo, SOCK_SERVER_DEMO),
+    IPCT__PROGRAM(ipct_program_sock_client_demo, SOCK_CLIENT_DEMO),
+};
+
+/* Into dir (PATH_MAX bytes), the running executable's directory; 0, or -1
+ * when /proc/self/exe cannot be read. */
+static int own_dir(char *dir)
 {
-    static char dir[PATH_MAX];
-    ssize_t len;
+    ssize_t len = readlink("/proc/self/exe", dir, PATH_MAX - 1);
     char *slash;
 
-    if (dir[0] != '\0')
-        return dir;
-    len = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (len <= 0) {
-        dir[0] = '\0';
-        return dir;
-    }
+    if (len <= 0)
+        return -1;
     dir[len] = '\0';
     slash = strrchr(dir, '/');
     if (slash == NULL)
-        dir[0] = '\0';
-    else
-        *slash = '\0';
-    return dir;
+        return -1;
+    *slash = '\0';
+    return 0;
 }
 
-/* 1 when dir names the same directory as own, compared after resolving links. */
-static int same_dir(const char *dir, const char *own)
+/* 1 when the test runs from the directory it was built in (links resolved). */
+static int in_build_tree(const char *own)
 {
-    char real[PATH_MAX];
+    char built[PATH_MAX];
 
-    return realpath(dir, real) != NULL && strcmp(real, own) == 0;
+    return realpath(IPCT_BUILT_DIR, built) != NULL && strcmp(built, own) == 0;
 }
 
-char *ipct_program(const char *built_dir, const char *built, const char *installed)
+__attribute__((constructor)) static void find_programs(void)
 {
-    /* A handful of programs per test: a small table keeps each path for
-     * the life of the process, so argv arrays may hold them. */
-    static struct {
-        const char *installed;
-        char *path;
-    } found[16];
-    const char *own = own_dir();
-    size_t i;
+    char own[PATH_MAX];
+    int installed = own_dir(own) == 0 && !in_build_tree(own);
 
-    if (own[0] == '\0' || same_dir(built_dir, own))
-        return (char *)built;
-    for (i = 0; i < sizeof found / sizeof found[0] && found[i].path != NULL; i++)
-        if (strcmp(found[i].installed, installed) == 0)
-            return found[i].path;
-    if (i == sizeof found / sizeof found[0])
-        return (char *)built;
-    found[i].path = malloc(strlen(own) + 1 + strlen(installed) + 1);
-    if (found[i].path == NULL)
-        return (char *)built;
-    sprintf(found[i].path, "%s/%s", own, installed);
-    found[i].installed = installed;
-    return found[i].path;
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        int n = installed
+            ? snprintf(programs[i].path, PATH_MAX, "%s/%s", own, programs[i].installed)
+            : snprintf(programs[i].path, PATH_MAX, "%s", programs[i].built);
+        if (n < 0 || n >= PATH_MAX) /* too long to exec: the exec fails and says so */
+            programs[i].path[0] = '\0';
+    }
 }

@@ -2,9 +2,11 @@
  * programs.h - where a test finds the programs it executes (the demos and
  * ipcspec-fdcheck), in the build tree or in an installed copy of the suite.
  *
+ * Each path is an array, filled before main runs (programs.c), so a test
+ * may use it anywhere a string constant goes, static tables included.
  * CMake (cmake/IpcTest.cmake, _ipc_programs) defines IPCSPEC_PIPE_DEMO and
- * the other program macros as calls of ipct_program(), and force-includes
- * this header into every test that uses them.
+ * the other program macros as these arrays, compiles programs.c into every
+ * test that uses them, and force-includes this header there.
  *
  * Spec: none of its own; every test that execs a demo relies on it.
  * See also: programs.c, packaging/ipcspec-run.py.
@@ -12,15 +14,16 @@
 #ifndef IPCSPEC_PROGRAMS_H
 #define IPCSPEC_PROGRAMS_H
 
-/*
- * Return the path of a program to exec. built_dir is the directory the
- * calling test program was built in and built the program's path in the
- * build tree: when the running executable still lies in built_dir, built is
- * returned. Otherwise the suite runs from an install, and the result is
- * installed (a path relative to the running executable's directory) joined
- * to that directory. The string lives until the process ends; when the
- * running executable cannot be read, built is returned.
- */
-char *ipct_program(const char *built_dir, const char *built, const char *installed);
+#include <limits.h>
+
+extern char ipct_program_fdcheck[PATH_MAX];
+extern char ipct_program_pipe_demo[PATH_MAX];
+extern char ipct_program_mq_server_demo[PATH_MAX];
+extern char ipct_program_mq_client_demo[PATH_MAX];
+extern char ipct_program_sig_demo[PATH_MAX];
+extern char ipct_program_shm_publisher_demo[PATH_MAX];
+extern char ipct_program_shm_subscriber_demo[PATH_MAX];
+extern char ipct_program_sock_server_demo[PATH_MAX];
+extern char ipct_program_sock_client_demo[PATH_MAX];
 
 #endif
