@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One CMake helper per kind of test. Each test program is a cmocka group; every
 # case in it becomes its own CTest test, named "<SPEC-ID>:<case>", so
 #   ctest -R PIPE-EOF-01

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check_build_testing_off.sh SOURCE_DIR: the CTest test tool.build-testing-off.
 # Configures SOURCE_DIR with -DBUILD_TESTING=OFF in a temporary directory and
 # checks that the build it would make is the library and the demos only: no

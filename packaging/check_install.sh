@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check_install.sh BUILD_DIR OUTSIDE_C: the install test (CTest
 # install.prefix-pkgconfig-runner). Installs BUILD_DIR into a temporary
 # prefix, checks the library, headers and ipcspec.pc are there, builds

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """ipcspec-run: run the installed ipcspec suite on this machine and print the spec report.
 
 Installed by `cmake --install` next to the test programs, with suite.json

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * outside.c - a program built outside the tree against an installed
  * ipcspec (pkg-config --cflags --libs ipcspec): it includes every public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_server_demo.c - the N:1 message-queue server, runnable by hand.
  *

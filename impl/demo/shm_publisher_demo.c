@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_publisher_demo.c - the shared-memory board's publisher, runnable by hand.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_subscriber_demo.c - a shared-memory board's subscriber, runnable by hand.
  *

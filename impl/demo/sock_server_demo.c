@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_server_demo.c - the multiplexing socket server, runnable by hand.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_server_sum.c - the servers' service: "SUM n1 n2 ..." answered with
  * "OK <sum>", anything malformed with "ERR <reason>". A pure function, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_server.c - the multiplexing stream server: the master socket
  * M, a bounded table of client sockets, and ONE select(2) loop over M and

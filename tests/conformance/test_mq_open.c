@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_open.c - opening message queues: access modes, other processes,
  * fork and exec, the descriptor limit.

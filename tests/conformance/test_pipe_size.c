@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_size.c - pipe capacity and its limits, PIPE_BUF, poll readiness,
  * and close-on-exec ends.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * programs.c - find the programs tests execute, before main runs: the build
  * tree's copy while the test runs from the directory it was built in, else

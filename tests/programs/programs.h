@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * programs.h - where a test finds the programs it executes (the demos and
  * ipcspec-fdcheck), in the build tree or in an installed copy of the suite.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks that README.md and the ci/ scripts say what the tree is.
 
 README.md's numbers, recipes and layout are the first thing a user tries;

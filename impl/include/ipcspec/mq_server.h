@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/mq_server.h - one server, n clients, over POSIX message queues:
  * the N:1 pattern, many clients served by one process at once.

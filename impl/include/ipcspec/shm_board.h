@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/shm_board.h - one publisher, many subscribers, over shared memory:
  * publish/subscribe with one writer and any number of readers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/sock.h - Unix domain and loopback TCP/UDP sockets (unix(7),
  * tcp(7), udp(7)): safe setup and teardown of the endpoints, length-prefixed
