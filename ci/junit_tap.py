@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write the results ctest put in JUnit XML as TAP version 13.
 
 For CI systems and people who read TAP (prove, tappy, ...): every test in

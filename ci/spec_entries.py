@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The spec's entries, parsed: spec/*.md but README.md, in the format
 spec/README.md describes. Every problem is reported with its file:line, and
 any problem stops the report (exit 2), so a malformed entry never reads as

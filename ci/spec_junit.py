@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """ctest's JUnit results, read: each test_/fault_ case's Results, a failed
 test's first failure line, a skip's IPCSPEC-SKIP reason, a variant row's
 name. spec_report.py judges the entries on them; junit_tap.py writes them

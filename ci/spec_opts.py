@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Open POSIX Test Suite mapping of the spec, checked: spec/opts/.
 
 spec/opts/<interface>.tsv lists every numbered assertion of one interface's

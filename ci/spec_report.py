@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Report the status of every ipcspec spec entry from ctest's JUnit results.
 
 Reads the spec (spec/*.md but README.md; format in spec/README.md; parsed by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Run after a test program is built: list its cases and write the CTest
 # registrations, one test per case, named "<SPEC-ID>:<case>".
 # Inputs: BIN, OUT, LABELS (comma-separated), TIMEOUT, SKIP_CODE, ENV (comma-separated).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes ipct_syscall_names.h: one "{ SYS_x, "x" }," row for every SYS_ macro
 # the C compiler's <sys/syscall.h> defines, so the harness prints system
 # calls by name (tests/lib/sysnames.c) on whatever architecture it targets.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One CMake helper per kind of test. Each test program is a cmocka group; every
 # case in it becomes its own CTest test, named "<SPEC-ID>:<case>", so
 #   ctest -R PIPE-EOF-01
@@ -27,30 +28,45 @@ function(_ipc_register target kind mech)
     "  add_test(${target}_NOT_BUILT ${target}_NOT_BUILT)\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${include_file}")
+  # packaging/CMakeLists.txt installs every program registered here and
+  # lists it for the installed runner.
+  set_property(GLOBAL APPEND PROPERTY IPC_TEST_PROGRAMS ${target})
 endfunction()
 
-# The programs tests exec, by absolute path: the demos and the helpers.
+# The programs tests exec: the demos and ipcspec-fdcheck. Each macro names
+# an array tests/programs/programs.c fills before main: the build tree's copy
+# while the test runs from the build tree, the installed copy (found relative
+# to the test program) once `cmake --install` has copied the suite elsewhere.
 function(_ipc_programs target)
-  target_compile_definitions(${target} PRIVATE
-    "IPCSPEC_FDCHECK=\"$<TARGET_FILE:ipcspec-fdcheck>\""
-    "IPCSPEC_PIPE_DEMO=\"$<TARGET_FILE:ipcspec-pipe-demo>\""
-    "IPCSPEC_MQ_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-mq-server>\""
-    "IPCSPEC_MQ_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-mq-client>\"")
-  add_dependencies(${target} ipcspec-fdcheck ipcspec-pipe-demo ipcspec-mq-server ipcspec-mq-client)
-  # signals (issue 6)
-  target_compile_definitions(${target} PRIVATE
-    "IPCSPEC_SIG_DEMO=\"$<TARGET_FILE:ipcspec-sig-demo>\"")
-  add_dependencies(${target} ipcspec-sig-demo)
-  # shared memory (issue 4)
-  target_compile_definitions(${target} PRIVATE
-    "IPCSPEC_SHM_PUBLISHER_DEMO=\"$<TARGET_FILE:ipcspec-shm-publisher>\""
-    "IPCSPEC_SHM_SUBSCRIBER_DEMO=\"$<TARGET_FILE:ipcspec-shm-subscriber>\"")
-  add_dependencies(${target} ipcspec-shm-publisher ipcspec-shm-subscriber)
-  # sockets (issue 5)
-  target_compile_definitions(${target} PRIVATE
-    "IPCSPEC_SOCK_SERVER_DEMO=\"$<TARGET_FILE:ipcspec-sock-server>\""
-    "IPCSPEC_SOCK_CLIENT_DEMO=\"$<TARGET_FILE:ipcspec-sock-client>\"")
-  add_dependencies(${target} ipcspec-sock-server ipcspec-sock-client)
+  set(programs
+    IPCSPEC_FDCHECK ipcspec-fdcheck libexec
+    IPCSPEC_PIPE_DEMO ipcspec-pipe-demo bin
+    IPCSPEC_MQ_SERVER_DEMO ipcspec-mq-server bin
+    IPCSPEC_MQ_CLIENT_DEMO ipcspec-mq-client bin
+    IPCSPEC_SIG_DEMO ipcspec-sig-demo bin
+    IPCSPEC_SHM_PUBLISHER_DEMO ipcspec-shm-publisher bin
+    IPCSPEC_SHM_SUBSCRIBER_DEMO ipcspec-shm-subscriber bin
+    IPCSPEC_SOCK_SERVER_DEMO ipcspec-sock-server bin
+    IPCSPEC_SOCK_CLIENT_DEMO ipcspec-sock-client bin)
+  target_compile_definitions(${target} PRIVATE "IPCT_BUILT_DIR=\"$<TARGET_FILE_DIR:${target}>\"")
+  while(programs)
+    list(POP_FRONT programs macro program where)
+    string(REGEX REPLACE "^IPCSPEC_" "" name "${macro}")
+    string(TOLOWER "${name}" var)
+    if(where STREQUAL "bin")
+      set(installed "${IPC_INSTALL_TESTS_TO_BIN}/${program}")
+    else()
+      set(installed "${program}")
+    endif()
+    target_compile_definitions(${target} PRIVATE
+      "${macro}=ipct_program_${var}"
+      "IPCT_BUILT_${name}=\"$<TARGET_FILE:${program}>\""
+      "IPCT_INSTALLED_${name}=\"${installed}\"")
+    add_dependencies(${target} ${program})
+  endwhile()
+  target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/programs/programs.c)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/programs)
+  target_compile_options(${target} PRIVATE -include programs.h)
 endfunction()
 
 # ipc_add_conformance_test(<mech> <source>...): test_<mech>_<area>.c files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * demo_support.c - what several demo programs do alike (demo_support.h).
  */

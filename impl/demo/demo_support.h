@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * demo_support.h - what several demo programs do alike: the servers' stop
  * (SIGPIPE ignored, then the signals layer's stop descriptor) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_client_demo.c - one client of the N:1 message-queue server
  * (ipcspec-mq-server), runnable by hand.

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * mq_server_demo.c - the seed's N:1 server, runnable by hand.
+ * mq_server_demo.c - the N:1 message-queue server, runnable by hand.
  *
  *   ipcspec-mq-server BASE N
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pipe_demo.c - the classic parent-to-child pipe.
  *

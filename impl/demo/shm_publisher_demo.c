@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * shm_publisher_demo.c - the seed's publisher, runnable by hand.
+ * shm_publisher_demo.c - the shared-memory board's publisher, runnable by hand.
  *
  *   ipcspec-shm-publisher BASE N
  *

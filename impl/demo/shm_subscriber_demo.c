@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * shm_subscriber_demo.c - the seed's subscriber, runnable by hand.
+ * shm_subscriber_demo.c - a shared-memory board's subscriber, runnable by hand.
  *
  *   ipcspec-shm-subscriber BASE I
  *

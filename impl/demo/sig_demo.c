@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sig_demo.c - dispositions and the SIGCHLD reaper, runnable by hand.
  *

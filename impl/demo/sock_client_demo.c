@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_client_demo.c - one client of the socket server (ipcspec-sock-server),
  * runnable by hand.

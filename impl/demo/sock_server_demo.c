@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * sock_server_demo.c - the seed's socket server, runnable by hand.
+ * sock_server_demo.c - the multiplexing socket server, runnable by hand.
  *
  *   ipcspec-sock-server KIND ADDRESS [MAX_CLIENTS]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fifo.c - create and open named pipes (FIFOs).
  *

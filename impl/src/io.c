@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * io.c - whole-buffer read and write: loop over short transfers and EINTR.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq.c - open, use, inspect, close and unlink POSIX message queues.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_client.c - a client of the N:1 message-queue server: open its two
  * queues by index, send a request tagged with an identifier, wait for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_server.c - the N:1 message-queue server: create the 2n queues, serve
  * them with select(2), destroy them. The service itself (parsing "SUM ...")

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * mq_server_sum.c - the seed's service: "SUM n1 n2 ..." answered with
+ * mq_server_sum.c - the servers' service: "SUM n1 n2 ..." answered with
  * "OK <sum>", anything malformed with "ERR <reason>". A pure function, so the
  * server loop holds no parsing and a bad request can never stop it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_name.c - the name rule of POSIX message queues and shared memory
  * objects (posix_name.h).

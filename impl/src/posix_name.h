@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * posix_name.h - the name rule POSIX message queues and shared memory
  * objects share (internal to impl/): mq_overview(7) and shm_overview(7)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serve_loop.c - the select(2) loop the servers share.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm.c - create, open, map, unmap and unlink shared memory objects, and map
  * a region of a file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_board.c - the seqlock board: one writer, any number of readers, each
  * reading a whole record or retrying. The protocol and the layout are in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_pubsub.c - the publisher and its subscribers: the board in a shared
  * memory object, one notification queue per subscriber. The protocol is in

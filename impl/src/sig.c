@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sig.c - dispositions, the mask, sending and waiting: a checked layer
  * over sigaction, sigprocmask, raise, kill, sigqueue and sigtimedwait.

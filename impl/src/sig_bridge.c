@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sig_bridge.c - the self-pipe bridge from signals to a select() loop, the
  * SIGCHLD reaper riding on it, and the stop descriptor for servers (a

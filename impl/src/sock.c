@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock.c - socket endpoints: the safe setup of a Unix socket's path (a
  * stale socket removed, never a live one, nothing else ever), its mode,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_dgram.c - the datagram server, Unix SOCK_DGRAM and UDP alike: one
  * socket, one request per datagram, one reply datagram to the sender's

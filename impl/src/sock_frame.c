@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_frame.c - length-prefixed frames over a stream socket, and one
  * request/answer exchange over a stream or a datagram socket: the client's

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * sock_server.c - the seed's multiplexing stream server: the master socket
+ * sock_server.c - the multiplexing stream server: the master socket
  * M, a bounded table of client sockets, and ONE select(2) loop over M and
  * every client. Unix SOCK_STREAM and TCP alike: the loop sees descriptors.
  *

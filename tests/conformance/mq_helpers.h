@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_helpers.h - what the message queue tests share: a queue created afresh
  * with the raw calls (MQT_MAXMSG x MQT_MSGSIZE), a receive that checks text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_server_helpers.h - what the N:1 server's tests share: client i's queue
  * names, the test standing in for a client on raw queues, and a bounded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pipe_helpers.h - small pipe measurements the pipe tests share. Each is a
  * macro that passes the caller's file and line, so a failure names the test.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_helpers.h - what the shared memory tests share: the page size, making
  * and mapping objects, a child that runs as nobody, a child that touches a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sig_helpers.h - what the signal tests share.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_demo_helpers.h - running the socket demo programs as a user would:
  * the server started and waited for through its "ready" line, clients run

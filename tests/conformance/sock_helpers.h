@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_helpers.h - raw socket set-ups the socket tests share: addresses in
  * the test's temporary directory or the abstract namespace, listeners on

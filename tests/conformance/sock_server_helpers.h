@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_server_helpers.h - driving impl/'s stream server from the test
  * process: the server is stepped round by round (ipc_sock_server_step)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_api.c - the contracts of ipcspec's message queue layer, opening:
  * names, flags and limits judged before any call; queues created as asked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_api_io.c - the contracts of ipcspec's message queue layer on an
  * open queue: send, receive and their timed variants with errors as negative

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_attr.c - a queue's attributes: what creation sets, what
  * mq_getattr reports and mq_setattr may change, and the limits on both.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_block.c - when send and receive wait: O_NONBLOCK, blocking on a
  * full or empty queue, which waiter a message or a free slot goes to, and

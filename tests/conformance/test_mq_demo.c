@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_demo.c - the N:1 message-queue demo pair, run as a user would run
  * it: ipcspec-mq-server started, waited for through its "ready" line, used by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_name.c - message queue names and whether one exists: the leading
  * '/', an inner '/', "/" alone, NAME_MAX; O_CREAT|O_EXCL on an existing name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_notify.c - mq_notify: who may register, when the notification
  * comes (an empty queue receiving a message, nobody waiting in receive),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_nto1.c - many senders, one receiver; and readiness: on Linux a
  * queue descriptor is a file descriptor that select(2) and poll(2) watch,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_open.c - opening message queues: access modes, other processes,
  * fork and exec, the descriptor limit.
@@ -169,7 +170,7 @@ static void test_mq_open_08_fork_inherits_shared_descriptor(void **state)
 /* Exec ipcspec-fdcheck on fd; it exits 0 when fd is closed, 1 when open. */
 static pid_t exec_fdcheck(int fd)
 {
-    char prog[] = IPCSPEC_FDCHECK;
+    char *prog = IPCSPEC_FDCHECK;
     char arg[16];
     char *argv[] = { prog, arg, NULL };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_prio.c - what a message queue delivers, in which order, and what
  * it refuses: priorities, the send and receive results, message and buffer

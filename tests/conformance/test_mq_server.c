@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_server.c - the N:1 message-queue server: several clients served at
  * once, each in order and only with its own replies; malformed requests

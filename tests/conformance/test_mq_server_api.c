@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_server_api.c - the N:1 server's arguments and bounds (client
  * count, names, limits, FD_SETSIZE), its rounds and its stop descriptor, and

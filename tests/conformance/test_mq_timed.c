@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_timed.c - mq_timedsend and mq_timedreceive: the absolute
  * CLOCK_REALTIME deadline, ETIMEDOUT, and when a bad timespec is refused.

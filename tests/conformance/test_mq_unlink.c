@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_unlink.c - removing a queue's name, closing descriptors, who may
  * open or remove a queue, and the memory a user's queues may take.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_api.c - the contracts of ipcspec's helpers: whole-buffer I/O
  * across short transfers and signals; checked pipe2, F_[GS]ETPIPE_SZ, mkfifo, open.

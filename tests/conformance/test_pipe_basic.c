@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_basic.c - creating pipes, order, end of file, SIGPIPE.
  *

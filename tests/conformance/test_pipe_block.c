@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_block.c - non-blocking and blocking I/O on pipes, signals that
  * interrupt a blocked read, and the atomicity of writes of PIPE_BUF bytes.

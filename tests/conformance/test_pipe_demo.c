@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_demo.c - the pipe demo program, run as a user would run it: its
  * arguments or standard input in, its standard output, standard error and

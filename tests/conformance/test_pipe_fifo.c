@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_fifo.c - named pipes through the OS: mkfifo, the blocking rules of
  * open, data, unlink and permissions.

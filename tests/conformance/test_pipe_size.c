@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_size.c - pipe capacity and its limits, PIPE_BUF, poll readiness,
  * and close-on-exec ends.
@@ -184,7 +185,7 @@ static void test_pipe_poll_01_readiness_events(void **state)
  * It exits 0 when every descriptor named is closed, 1 when any is open. */
 static pid_t exec_fdcheck(int fd, int fd2)
 {
-    char prog[] = IPCSPEC_FDCHECK;
+    char *prog = IPCSPEC_FDCHECK;
     char arg1[16], arg2[16];
     char *argv[] = { prog, arg1, fd2 == -1 ? NULL : arg2, NULL };
 

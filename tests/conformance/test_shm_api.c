@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_api.c - ipcspec's shared memory layer (impl/include/ipcspec/shm.h):
  * names, creating, opening, mapping a file region, unmapping, unlinking, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_board.c - the seqlock board: one writer, many readers, never a
  * torn record. Its layout and checks, write then read, a read during a

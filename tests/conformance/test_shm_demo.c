@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_demo.c - the shared memory publisher/subscriber demos, run as a
  * user would run them: the publisher fed lines on its standard input,

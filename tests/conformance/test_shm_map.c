@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_map.c - what a mapping shows and where its stores go: offsets,
  * the descriptor closed after mmap, the partial last page, MAP_SHARED and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_mmap.c - mmap's arguments: where a mapping goes (addr, MAP_FIXED),
  * what offset, length and flags it accepts, and the errors it gives for a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_munmap.c - removing mappings (munmap) and writing them back
  * (msync): whole pages, empty ranges, the errors.

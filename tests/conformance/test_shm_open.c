@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_open.c - opening shared memory objects: creation, size, the
  * descriptor, other processes, exclusive creation, names.

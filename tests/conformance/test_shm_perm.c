@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_perm.c - who may create, open and truncate a shared memory
  * object: owner, mode, umask, permission checks, O_TRUNC. Permission checks

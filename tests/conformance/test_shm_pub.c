@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_pub.c - the publisher/subscriber pair built on the seqlock board
  * with message queue notifications: creating and destroying the board and

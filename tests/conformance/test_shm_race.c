@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_race.c - several processes writing one counter in shared memory.
  * The lost update is forced, not hoped for: each writer reads, reports that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_signal.c - the signals a bad access to a mapping raises: SIGBUS
  * past the object's end, SIGSEGV for a store the protection forbids or an

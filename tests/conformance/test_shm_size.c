@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_size.c - ftruncate sizes a shared memory object: growing reads
  * as zeros, shrinking discards, bad lengths are refused.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_unlink.c - removing a shared memory object's name: what goes at
  * once, what stays while it is used, reuse of the name, errors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_action.c - sigaction's and signal()'s own contract: the previous
  * action handed back, a NULL act, invalid numbers, signal()'s cycle of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_api.c - the contract of impl's checked layer (ipcspec/sig.h):
  * dispositions, the mask, sending and waiting, and what each refuses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_bridge.c - the contract of impl's bridge, reaper and stop
  * descriptor (ipcspec/sig.h): a select loop wakes for signals, closing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_child.c - signals and process life: what fork and exec pass on,
  * SIGCHLD and wait statuses, SA_NOCLDWAIT / SA_NOCLDSTOP and an ignored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_demo.c - ipcspec-sig-demo driven as a person would: start it,
  * read what it says, send it signals, and check what it says and how it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_dfl.c - dispositions: what each signal does by default, a caught
  * signal runs its handler, an ignored one is discarded, and SIGKILL and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_handler.c - what happens around a handler: the mask while it
  * runs (its own signal, sa_mask, SA_NODEFER) and after it returns,

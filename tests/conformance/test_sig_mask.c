@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_mask.c - blocking and pending: a blocked signal waits and comes
  * on unblock, standard signals do not queue and real-time ones do (in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_queue.c - sigqueue and what the receiver learns: a value carried
  * to an SA_SIGINFO handler with SI_QUEUE, SI_USER and the sender's pid and

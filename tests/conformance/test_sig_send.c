@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_send.c - sending signals with raise and kill: raise to the caller
  * and its calling thread, kill to another process or a process group, the

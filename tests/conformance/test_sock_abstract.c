@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_abstract.c - Linux's abstract socket namespace (unix(7)
  * "Abstract sockets", "Autobind"), and socketpair(2).

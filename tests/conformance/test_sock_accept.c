@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_accept.c - the master socket M: listen, its backlog, accept
  * and what it returns, one process serving several clients, and the peer

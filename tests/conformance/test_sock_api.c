@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_api.c - the contract of impl/'s socket endpoints and framing
  * (ipcspec/sock.h): safe setup of a Unix socket's path, its mode, refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_demo.c - the socket demo pair run as a user would run it:
  * ipcspec-sock-server started on each kind of socket, waited for through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_dgram.c - Unix datagram sockets: each send is one message,
  * kept whole or cut to the receiver's buffer (MSG_TRUNC), addressed by

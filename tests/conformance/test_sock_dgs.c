@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_dgs.c - the contract of impl/'s datagram server (ipcspec/sock.h):
  * Unix SOCK_DGRAM and UDP, one request per datagram answered to its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_select.c - select(2) on sockets, the readiness a multiplexing
  * server stands on: the master socket M is readable while a connection is

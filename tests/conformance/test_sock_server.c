@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_server.c - the contract of impl/'s multiplexing stream server
  * (ipcspec/sock.h): one select loop over M and a bounded client table,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_socat.c - the demo server driven by socat(1), a client that
  * shares no code with ipcspec: what the server speaks is what the spec

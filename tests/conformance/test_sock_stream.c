@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_stream.c - what a connected stream carries: bytes without
  * boundaries, waits for data, end of file after the peer closes or shuts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_tcp.c - TCP and UDP on 127.0.0.1: ephemeral ports (every port
  * here is chosen by the kernel: never a fixed one), EADDRINUSE and

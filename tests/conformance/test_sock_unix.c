@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_unix.c - Unix domain socket addresses in the file system: what
  * bind makes and refuses, what connect finds or does not.

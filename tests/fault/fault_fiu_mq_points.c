@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_fiu_mq_points.c - the message queue failure points of ipcspec's
  * preload extension: each fails its call once, as pinned, then lets it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_fiu_preload.c - the fault machinery itself: both preloads active,
  * every ipcspec failure point fails its call once, as pinned, then lets it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_fiu_shm_points.c - the shared memory failure points of ipcspec's
  * preload extension: each fails its call once, as pinned, then lets it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_fiu_sock_points.c - the socket failure points of ipcspec's preload
  * extension: each fails its call once, as pinned, then lets it through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_fiu_sweep_tools.c - what the fault sweep stands on, proved like any
  * other behaviour: the preload's trace, descriptor audit and releasing

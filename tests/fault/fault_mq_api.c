@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_mq_api.c - ipcspec's message queue layer when an mq_* call fails:
  * the call's errno back as a negative errno, once, with nothing retried,

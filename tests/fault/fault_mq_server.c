@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_mq_server.c - the N:1 message-queue server and its client when
  * mq_receive, mq_send, select, mq_open, mq_unlink or mq_getattr fail: one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_pipe_create.c - creating, closing and sizing pipes and FIFOs when
  * pipe2, close, fcntl, mkfifo, open or fstat fail: a negative errno back,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_pipe_demo.c - the pipe demo with one of its calls failing: it must
  * say which call failed and why, exit 1, and leave no process behind; an

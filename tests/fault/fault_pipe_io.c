@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_pipe_io.c - ipc_read_full and ipc_write_full under failing, short
  * and interrupted read(2) and write(2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_shm_api.c - ipcspec's shared memory layer when a call under it
  * fails: the call's errno back as a negative errno, and nothing left that

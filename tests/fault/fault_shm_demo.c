@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_shm_demo.c - the shared memory demo pair with one of its calls
  * failing: each names the failed call, exits 1 and leaves neither board nor

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_shm_pubsub.c - the publisher and its subscribers when a call under
  * them fails: the error comes back as a negative errno, a failed create or

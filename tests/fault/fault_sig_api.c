@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_sig_api.c - impl's checked signal layer with the call under it
  * failing: each function returns the call's errno, negated, and changes

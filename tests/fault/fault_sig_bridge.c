@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_sig_bridge.c - the bridge and the reaper with the calls under them
  * failing: opening fails whole (no descriptor, every action and mask bit as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_sig_demo.c - the signal demo with one of its calls failing: it must
  * say which call failed and why, exit 1, and leave no child behind; an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_sock_api.c - impl/'s socket endpoints and framing when a call under
  * them fails: each returns that call's errno, and leaves no descriptor and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_sock_demo.c - the socket demo pair with one of its calls failing:
  * each says which call failed and why, exits 1, and the server leaves no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_sock_server.c - the stream and datagram servers when accept4,
  * recv, send, select, fcntl, recvfrom, sendto or lstat fail: a failing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * assert.c - failing and skipping at the test's own line, from any process
  * (report.c carries a child's words to the test), and the checks that print

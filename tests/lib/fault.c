@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault.c - arm libfiu failure points by call number, count what they do,
  * and prove the preloads are there at all.

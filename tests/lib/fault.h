@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault.h - the libfiu side of the harness, for tests/fault.
  *

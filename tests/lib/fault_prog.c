@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_prog.c - run a program a test executes (a demo) with faults armed in
  * it through the environment, and judge what came of it: its exit status,

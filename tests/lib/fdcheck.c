@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdcheck.c - ipcspec-fdcheck FD...: a program for tests to exec, to learn
  * which descriptors survive execve(2). Exits 0 when every FD named is closed,

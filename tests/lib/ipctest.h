@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipctest.h - the ipcspec test harness, on top of cmocka.
  *

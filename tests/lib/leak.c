@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * leak.c - the leak snapshot: what a test must leave as it found it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * names.c - IPC names and temporary directories unique to one test, and
  * the capability checks that decide what a host can show.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - a failed check in a forked child reaches the test as text.
  *

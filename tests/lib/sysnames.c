@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sysnames.c - names for numbers a failure prints: errnos ("EAGAIN"),
  * signals ("SIGPIPE", "SIGRTMIN+2") and system calls ("mq_timedreceive"),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # expect.sh STATUS PATTERN COMMAND...: run COMMAND; pass when it exits with
 # STATUS and its output (stdout and stderr) has a line matching the extended
 # regular expression PATTERN (empty: no pattern). Prints the output either

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness_selftest.c - proof that the harness cannot turn a failure into a
  * pass. Each case breaks a rule, or fails a check, on purpose; its CTest

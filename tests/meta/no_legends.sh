@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # no_legends.sh DIR...: fail when a test file in DIR encodes a check's verdict
 # in an exit status instead of saying it (tests/lib/report.c carries a
 # child's own words to the test), or compares values with cmocka's asserts,

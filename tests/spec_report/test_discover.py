@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of cmake/IpcDiscover.cmake: each case a test program lists becomes a
 CTest test "<SPEC-ID>:<case>", the ID taken from the words of the case's name
 up to its number; a variant row's case "case/row" takes its ID from the part

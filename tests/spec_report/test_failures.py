@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of what ci/spec_report.py shows of a failure (the expect: beside
 each failed test's first failure line) and of variant rows, end to end on
 fixtures/failure-line and fixtures/variants.

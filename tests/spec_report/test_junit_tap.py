@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of ci/junit_tap.py on the spec report's JUnit fixtures: a pass, a
 failure, a skip with its reason and a test ctest could not run each become
 the TAP line a TAP reader expects, numbered, after a correct plan; a failure

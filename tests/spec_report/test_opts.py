@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of the Open POSIX mapping check (ci/spec_opts.py), end to end on
 fixtures/opts: a clean mapping, and one case per rule the gate enforces.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of ci/spec_report.py, run end to end on the fixtures beside this file.
 
 Each TestCase class is one scenario, fixtures/<scenario>/ holding its spec

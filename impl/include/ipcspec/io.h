@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/io.h - whole-buffer read and write over any descriptor.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/mq.h - POSIX message queues (mq_overview(7)).
  *

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/mq_server.h - one server, n clients, over POSIX message queues:
- * the seed's N:1 pattern (issue 3).
+ * the N:1 pattern, many clients served by one process at once.
  *
  * Client i (0 <= i < n) owns two queues named from one base name:
  * "<base>-req-<i>" (the client sends, the server receives) and

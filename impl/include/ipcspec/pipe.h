@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/pipe.h - pipes and FIFOs.
  *

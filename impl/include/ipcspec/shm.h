@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/shm.h - POSIX shared memory (shm_overview(7)) and file mappings.
  *

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/shm_board.h - one publisher, many subscribers, over shared memory:
- * the seed's publish/subscribe pattern (issue 4).
+ * publish/subscribe with one writer and any number of readers.
  *
  * The board. A shared memory object "<base>" holds one record of at most
  * capacity bytes. Exactly one publisher writes it; any number of readers

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec/sock.h - Unix domain and loopback TCP/UDP sockets (unix(7),
  * tcp(7), udp(7)): safe setup and teardown of the endpoints, length-prefixed
- * framing over a stream, and the seed's multiplexing server.
+ * framing over a stream, and a multiplexing server built on them.
  *
  * Endpoints. A Unix socket's path must fit sun_path with its NUL (at most
  * 107 bytes): a longer one is refused with -ENAMETOOLONG, never cut. Before
@@ -58,7 +59,7 @@
  * that cannot be sent (the sender is gone, its buffer is full) is counted
  * and dropped: a datagram service never waits for one peer.
  *
- * The service is the seed's, shared with the message-queue server: "SUM n1
+ * The service is the one the message-queue server offers: "SUM n1
  * n2 ..." is answered "OK <sum>", anything else "ERR <reason>"
  * (ipc_mq_sum_answer, ipcspec/mq_server.h).
  *

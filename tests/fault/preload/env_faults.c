@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * env_faults.c - failure points armed through the environment, for a program
  * a test executes (a demo) rather than calls:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ipcspec_preload.c - failure points for the calls libfiu's own POSIX preload
  * does not wrap, in its naming style.

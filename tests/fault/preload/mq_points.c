@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mq_points.c - failure points for the POSIX message queue calls, which
  * libfiu's own preload does not wrap:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preload.h - what the files of ipcspec's preload extension share. Each
  * mechanism's failure points live in a file of their own (<mech>_points.c);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_points.c - failure points for the POSIX shared memory calls, which
  * libfiu's own preload does not wrap:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sig_points.c - failure points for the signal calls libfiu's own preload
  * does not wrap (it wraps sigaction, kill, fork and the wait family as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock_points.c - failure points for the socket and file calls impl/'s
  * socket layer makes that libfiu's own preload does not wrap (libfiu 1.1

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """check_seed.py - the sweep's order is reproducible (spec/faults.md FIU-SWEEP-09).
 
   check_seed.py SWEEP_ARGS...    (sweep.py's --build and --fiu-preload)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """sweep.py - the exhaustive fault sweep (spec/faults.md FIU-SWEEP-*).
 
 A scenario is one end-to-end use of one mechanism: programs run in a fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sweep_fixture.c - a program that mishandles failures on purpose: the fault
  * sweep's self-test (FIU-SWEEP-05). Each failing call below is mishandled in

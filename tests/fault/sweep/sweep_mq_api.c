@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sweep_mq_api.c - the message-queue API end to end, a scenario of the fault
  * sweep (sweep.py "mq-api"): the calls the mq demos do not make.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sweep_pipe_api.c - the pipe and FIFO API end to end, a scenario of the
  * fault sweep (sweep.py "pipe-api"): what ipcspec-pipe-demo does not call.

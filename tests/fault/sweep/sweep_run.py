@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """sweep_run.py - running one scenario once, and judging it (sweep.py).
 
 Run starts a scenario's programs with the preloads and the fault (or the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """sweep_scenarios.py - the scenarios of the fault sweep (sweep.py).
 
 Each scenario plays one end-to-end use of one mechanism through a Run and

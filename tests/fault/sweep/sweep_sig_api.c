@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sweep_sig_api.c - the signals API end to end, a scenario of the fault
  * sweep (sweep.py "sig-api"): the calls the signal demo does not make.
