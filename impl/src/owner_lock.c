@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * owner_lock.c - the liveness lock of servers and publishers: a whole-object
  * open-file-description lock, held while the owner lives, tested by whoever

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * owner_lock.h - proof of life for the objects a server or publisher owns
  * (internal to impl/): the owner holds an open-file-description lock

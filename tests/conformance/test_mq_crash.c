@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_crash.c - the N:1 message-queue server when a process dies in the
  * middle: a client killed between its request and its reply, and a server

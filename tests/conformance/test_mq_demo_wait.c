@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_demo_wait.c - how long the message-queue demo client waits: the
  * deadline it passes to mq_timedreceive, read from the blocked client's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_crash.c - the publisher/subscriber board when the publisher
  * dies: subscribers learn of the death instead of waiting or spinning for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_demo_wait.c - how long the socket demo client waits: the
  * SO_RCVTIMEO and SO_SNDTIMEO of its socket, taken from the blocked client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_robust.c - impl/'s stream server against clients that do not
  * play along and against a host that runs short: a client that holds its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_mq_crash.c - the message-queue server's proof of life when the
  * calls under it fail: the owner lock (fcntl F_OFD_SETLK) at creation, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault_shm_crash.c - the publisher's proof of life when the calls under it
  * fail: the board opened again and locked at creation, the subscriber's

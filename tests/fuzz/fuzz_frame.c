@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_frame.c - libFuzzer target for the stream framing: any bytes at all,
  * sent by a client that then stops, must leave the frame decoder

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_sum.c - libFuzzer target for the SUM service's parser
  * (ipc_mq_sum_answer, shared by the message-queue and socket servers): any

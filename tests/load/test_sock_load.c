@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_load.c - impl/'s stream server under load (label "load"): a
  * thousand connected clients with every answer checked, a table full of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """check_guards.py - the fault sweep goes red when it proves nothing
 (spec/faults.md FIU-SWEEP-10..11, FIU-SWEEP-13).
 

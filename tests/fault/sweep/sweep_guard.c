@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sweep_guard.c - a program the fault sweep must not call clean, though it
  * mishandles nothing: the self-test of the sweep's own guards

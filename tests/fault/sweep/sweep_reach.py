@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """sweep_reach.py - the reach check of the fault sweep (sweep.py --reach): the
 scenarios together fail every call impl/ makes.
 

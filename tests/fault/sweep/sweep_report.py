@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """sweep_report.py - what the fault sweep (sweep.py) tells: progress while a
 scenario runs, its JSON report, and the table of every scenario's last report.
 
