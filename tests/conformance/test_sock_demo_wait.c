@@ -19,7 +19,11 @@
 static int socket_of(pid_t pid)
 {
     char dir[64], path[600], link[64];
-    int pidfd = (int)ASSERT_SYS_OK(syscall(SYS_pidfd_open, pid, 0));
+    long pidfd_rc = syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd_rc == -1 && errno == ENOSYS && ipct_under_memcheck())
+        IPCT_SKIP("valgrind 3.19 does not know pidfd_open (ENOSYS): the client's socket "
+                  "cannot be copied to read its timeouts under memcheck");
+    int pidfd = (int)ASSERT_SYS_OK(pidfd_rc);
     int copy = -1;
 
     snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);

@@ -100,6 +100,10 @@ static void emfile_child(void *arg)
 static void test_sock_srv_13_emfile_backs_off(void **state)
 {
     (void)state;
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind enforces a lowered RLIMIT_NOFILE itself, after the kernel's accept "
+                  "took the connection: it closes the new descriptor and returns EMFILE, so the "
+                  "queued client is lost (EPIPE) where the kernel keeps it queued");
     ipct_wait(ipct_spawn(emfile_child, (void *)ipct_path("srv")));
 }
 
