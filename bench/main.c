@@ -27,9 +27,10 @@
 
 const char *const bench_place_names[PLACE_COUNT] = { "unpinned", "same", "split" };
 
-static const struct mech *const families[] = { bench_stream_mechs, bench_dgram_mechs,
-                                               bench_mq_mechs, bench_shm_mechs,
-                                               bench_sig_mechs };
+enum { NFAMILIES = 5 };
+static const struct mech *const families[NFAMILIES] = { bench_stream_mechs, bench_dgram_mechs,
+                                                        bench_mq_mechs, bench_shm_mechs,
+                                                        bench_sig_mechs };
 
 struct options {
     const char *mechanisms; /* comma-separated names, NULL: all */
@@ -47,7 +48,7 @@ static void usage(FILE *f)
                "                     [--placement unpinned,same,split] [--runs N]\n"
                "                     [--round-trips N] [--out DIR]\n"
                "sizes: 16 256 4K 64K 1M; mechanisms:");
-    for (size_t f_ = 0; f_ < sizeof families / sizeof *families; f_++) {
+    for (int f_ = 0; f_ < NFAMILIES; f_++) {
         for (const struct mech *m = families[f_]; m->name != NULL; m++) {
             if (strcmp(m->via, "raw") == 0)
                 fprintf(f, " %s", m->name);
@@ -98,6 +99,19 @@ static int parse_int(const char *arg, int lo, int hi, int *out)
     return 0;
 }
 
+/* An option that takes a value. */
+static int known_option(const char *a)
+{
+    static const char *const names[] = { "--mechanism", "--size", "--placement", "--runs",
+                                         "--round-trips", "--out", NULL };
+
+    for (int i = 0; names[i] != NULL; i++) {
+        if (strcmp(a, names[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o, struct run *run)
 {
     for (int i = 1; i < argc; i++) {
@@ -112,7 +126,7 @@ static int parse_args(int argc, char **argv, struct options *o, struct run *run)
             usage(stdout);
             exit(0);
         }
-        if (v == NULL)
+        if (v == NULL || !known_option(a))
             bad = 1;
         else if (strcmp(a, "--mechanism") == 0)
             o->mechanisms = v;
@@ -125,10 +139,8 @@ static int parse_args(int argc, char **argv, struct options *o, struct run *run)
             bad = parse_int(v, 1, MAX_RUNS, &run->runs);
         else if (strcmp(a, "--round-trips") == 0)
             bad = parse_int(v, 100, 1000000, &run->counts.round_trips);
-        else if (strcmp(a, "--out") == 0)
-            o->out = v;
         else
-            bad = 1;
+            o->out = v; /* --out, the one option left */
         if (bad) {
             fprintf(stderr, "ipcspec-bench: bad argument: %s%s%s\n", a, v ? " " : "", v ? v : "");
             usage(stderr);
@@ -142,7 +154,7 @@ static int parse_args(int argc, char **argv, struct options *o, struct run *run)
 /* Add the rows the options select; -1 when a named mechanism is unknown. */
 static int select_rows(struct run *run, const struct options *o)
 {
-    for (size_t f = 0; f < sizeof families / sizeof *families; f++) {
+    for (int f = 0; f < NFAMILIES; f++) {
         for (const struct mech *m = families[f]; m->name != NULL; m++) {
             if (o->mechanisms != NULL && !listed(o->mechanisms, m->name))
                 continue;
@@ -167,13 +179,21 @@ static int select_rows(struct run *run, const struct options *o)
 /* The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them. */
 static void load_text(char *out, size_t cap)
 {
-    char line[128] = "";
     FILE *f = fopen("/proc/loadavg", "r");
-    double a = 0, b = 0, c = 0;
 
     if (f != NULL) {
-        if (fgets(line, sizeof line, f) != NULL && sscanf(line, "%lf %lf %lf", &a, &b, &c) == 3)
-            snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
+        char line[128] = "", *p = line, *end;
+
+        if (fgets(line, sizeof line, f) != NULL) {
+            double a = strtod(p, &end), b, c;
+
+            p = end;
+            b = strtod(p, &end);
+            p = end;
+            c = strtod(p, &end);
+            if (end != p)
+                snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
+        }
         fclose(f);
     }
 }
@@ -206,17 +226,18 @@ static void describe_machine(struct run *run)
 
 /* One progress line: on a terminal rewritten in place, elsewhere one line
  * per placement and run. */
-static void progress(int done, int total, int r, int pl, const struct row *row)
+static void progress(int done, int total, int r, const char *place, const struct row *row)
 {
-    static int last_pl = -1, last_r = -1;
+    static const char *last_place;
+    static int last_r = -1;
 
     if (isatty(STDERR_FILENO)) {
         fprintf(stderr, "\r[%4d/%d] run %d %-8s %-15s %-4s %7zu B ", done + 1, total, r + 1,
-                bench_place_names[pl], row->m->name, row->m->via, row->size);
-    } else if (pl != last_pl || r != last_r) {
+                place, row->m->name, row->m->via, row->size);
+    } else if (place != last_place || r != last_r) {
         fprintf(stderr, "ipcspec-bench: [%d/%d] run %d of %d, placement %s\n", done + 1, total,
-                r + 1, the_run.runs, bench_place_names[pl]);
-        last_pl = pl;
+                r + 1, the_run.runs, place);
+        last_place = place;
         last_r = r;
     }
 }
@@ -250,7 +271,7 @@ static void measure_all(struct run *run)
                 struct row *row = &run->rows[i];
                 struct figures fig;
 
-                progress(done, total, r, pl, row);
+                progress(done, total, r, bench_place_names[pl], row);
                 if (bench_measure(row->m, row->size, (enum placement)pl, &run->counts, &fig,
                                   row->err[pl], sizeof row->err[pl]) == 0)
                     row->fig[pl][row->ok[pl]++] = fig;

@@ -255,9 +255,11 @@ static int read_report(int fd, struct report *rep, int want_ready)
 /* Median, p99 and max of the n round trips in lat, into fig (us). */
 static void latency_figures(uint64_t *lat, int n, struct figures *fig)
 {
+    size_t mid = (size_t)n / 2, p99 = (size_t)n * 99 / 100;
+
     qsort(lat, (size_t)n, sizeof *lat, cmp_u64);
-    fig->p50_us = (double)lat[n / 2] / 1e3;
-    fig->p99_us = (double)lat[(size_t)n * 99 / 100] / 1e3;
+    fig->p50_us = (double)lat[mid] / 1e3;
+    fig->p99_us = (double)lat[p99] / 1e3;
     fig->max_us = (double)lat[n - 1] / 1e3;
 }
 
@@ -300,8 +302,9 @@ static int run_pair(const struct mech *m, struct chan *c, enum placement pl,
     }
     m->close(c, 0);
     kill(pid, SIGKILL); /* a child that still waits for a message */
-    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-        continue;
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR) {
+        /* interrupted by the watchdog: wait again */
+    }
     alarm(0);
     watched_pid = 0;
     close(rep_pipe[0]);

@@ -58,11 +58,11 @@ static int connect_back(struct chan *c, int server, int client)
 {
     struct sockaddr_storage sa;
     socklen_t len = sizeof sa;
-    int rc = 0;
 
     if (getsockname(client, (struct sockaddr *)&sa, &len) == -1 ||
         connect(server, (struct sockaddr *)&sa, len) == -1) {
-        rc = -errno;
+        int rc = -errno;
+
         close(server);
         close(client);
         return rc;
@@ -89,7 +89,7 @@ static int unixd_raw_open(struct chan *c)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     sa_family_t autobind = AF_UNIX;
-    int s, cl = -1, rc;
+    int s, cl = -1;
 
     bench_name(c->name[0], sizeof c->name[0], "unixd", 1);
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", c->name[0]);
@@ -100,7 +100,8 @@ static int unixd_raw_open(struct chan *c)
         (cl = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 ||
         bind(cl, (struct sockaddr *)&autobind, sizeof autobind) == -1 ||
         connect(cl, (struct sockaddr *)&sa, sizeof sa) == -1) {
-        rc = -errno;
+        int rc = -errno;
+
         close(s);
         if (cl >= 0)
             close(cl);
@@ -188,9 +189,9 @@ static void no_path(struct chan *c)
 #define UDP_WHY "a UDP datagram carries at most 65,507 bytes"
 
 #define DGRAM(n, v, max, why_, win, o, cl)                                                      \
-    { .name = n, .via = v, .max_size = max, .why = why_, .window = win, .open = o,             \
+    { .name = (n), .via = (v), .max_size = (max), .why = (why_), .window = (win), .open = (o), \
       .side = chan_fd_side, .send = dgram_send, .recv = dgram_recv, .close = chan_fd_close,    \
-      .cleanup = cl }
+      .cleanup = (cl) }
 
 const struct mech bench_dgram_mechs[] = {
     DGRAM("unix-dgram", "impl", 65536, UNIX_WHY, 0, unixd_impl_open, unlink_path),

@@ -32,13 +32,12 @@
 /* obj[0] pub down, obj[1] sub down, obj[2] pub up, obj[3] sub up. */
 static int board_impl_open(struct chan *c)
 {
-    int rc;
-
     bench_name(c->name[0], sizeof c->name[0], "board-down", 0);
     bench_name(c->name[1], sizeof c->name[1], "board-up", 0);
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 2; i++) {
         struct ipc_shm_pub **pub = (struct ipc_shm_pub **)&c->obj[2 * i];
         struct ipc_shm_sub **sub = (struct ipc_shm_sub **)&c->obj[2 * i + 1];
+        int rc;
 
         if ((rc = ipc_shm_pub_create(pub, c->name[i], 1, c->size)) < 0)
             return rc; /* the cleanup removes what was made */
@@ -89,7 +88,7 @@ static void board_close(struct chan *c, int who)
 
 static void board_impl_cleanup(struct chan *c)
 {
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 2; i++) {
         if (c->obj[2 * i + 1] != NULL)
             ipc_shm_sub_close(c->obj[2 * i + 1]);
         if (c->obj[2 * i] != NULL)
@@ -129,9 +128,8 @@ static int raw_dir_open(struct raw_dir *d, const char *name, size_t size)
     d->maplen = sizeof *d->b + size;
     if ((fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
         return -errno;
-    if (ftruncate(fd, (off_t)d->maplen) == -1)
-        rc = -errno;
-    else if ((d->b = mmap(NULL, d->maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED)
+    if (ftruncate(fd, (off_t)d->maplen) == -1 ||
+        (d->b = mmap(NULL, d->maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED)
         rc = -errno;
     close(fd);
     if (rc < 0) {
@@ -148,14 +146,14 @@ static int raw_dir_open(struct raw_dir *d, const char *name, size_t size)
 
 static int board_raw_open(struct chan *c)
 {
-    int rc;
-
     memset(raw_dirs, 0, sizeof raw_dirs);
     raw_dirs[0].qw = raw_dirs[0].qr = raw_dirs[1].qw = raw_dirs[1].qr = (mqd_t)-1;
     bench_name(c->name[0], sizeof c->name[0], "rboard-down", 0);
     bench_name(c->name[1], sizeof c->name[1], "rboard-up", 0);
     for (int i = 0; i < 2; i++) {
-        if ((rc = raw_dir_open(&raw_dirs[i], c->name[i], c->size)) < 0)
+        int rc = raw_dir_open(&raw_dirs[i], c->name[i], c->size);
+
+        if (rc < 0)
             return rc;
     }
     return 0;
@@ -181,7 +179,7 @@ static int board_raw_send(struct chan *c, int who, const void *buf, size_t len, 
 static ssize_t board_raw_recv(struct chan *c, int who, void *buf, size_t len, int *last)
 {
     struct raw_dir *d = &raw_dirs[who == 0 ? 1 : 0];
-    uint64_t v, s1, s2, n;
+    uint64_t v, s1, n;
 
     if (mq_receive(d->qr, (char *)&v, sizeof v, NULL) == -1)
         return -errno;
@@ -192,8 +190,7 @@ static ssize_t board_raw_recv(struct chan *c, int who, void *buf, size_t len, in
         if ((s1 & 1) == 0 && n <= len)
             memcpy(buf, d->b->data, n);
         atomic_thread_fence(memory_order_acquire);
-        s2 = atomic_load_explicit(&d->b->seq, memory_order_relaxed);
-        if ((s1 & 1) == 0 && s1 == s2)
+        if ((s1 & 1) == 0 && s1 == atomic_load_explicit(&d->b->seq, memory_order_relaxed))
             break;
         sched_yield();
     }
@@ -225,9 +222,10 @@ static void board_raw_cleanup(struct chan *c)
 }
 
 #define BOARD(v, o, s, r, cl)                                                                   \
-    { .name = "shm-board", .via = v, .max_size = BENCH_MAX_SIZE,                               \
-      .why = "any size up to IPC_SHM_BOARD_MAX_CAPACITY (1 MiB)", .latest_only = 1, .open = o, \
-      .side = board_side, .send = s, .recv = r, .close = board_close, .cleanup = cl }
+    { .name = "shm-board", .via = (v), .max_size = BENCH_MAX_SIZE,                             \
+      .why = "any size up to IPC_SHM_BOARD_MAX_CAPACITY (1 MiB)", .latest_only = 1,            \
+      .open = (o), .side = board_side, .send = (s), .recv = (r), .close = board_close,         \
+      .cleanup = (cl) }
 
 const struct mech bench_shm_mechs[] = {
     BOARD("impl", board_impl_open, board_impl_send, board_impl_recv, board_impl_cleanup),

@@ -51,8 +51,9 @@ static void drain(int sig)
     sigemptyset(&set);
     sigaddset(&set, sig);
     sigprocmask(SIG_BLOCK, &set, NULL);
-    while (sigtimedwait(&set, NULL, &zero) > 0)
-        continue;
+    while (sigtimedwait(&set, NULL, &zero) > 0) {
+        /* one more taken */
+    }
 }
 
 static int nothing_side(struct chan *c, int who)
@@ -183,11 +184,13 @@ static int await_readable(int fd)
 
 static ssize_t br_impl_recv(struct chan *c, int who, void *buf, size_t len, int *last)
 {
-    int sig, rc;
+    int sig;
 
     (void)buf, (void)len, (void)last;
     while ((sig = ipc_sig_bridge_next()) == -EAGAIN) {
-        if ((rc = await_readable(c->rfd[who])) < 0)
+        int rc = await_readable(c->rfd[who]);
+
+        if (rc < 0)
             return rc;
     }
     return sig < 0 ? sig : 1;
@@ -235,10 +238,11 @@ static int br_raw_side(struct chan *c, int who)
 static ssize_t br_raw_recv(struct chan *c, int who, void *buf, size_t len, int *last)
 {
     unsigned char b;
-    int rc;
 
     (void)buf, (void)len, (void)last;
     while (read(c->rfd[who], &b, 1) == -1) {
+        int rc;
+
         if (errno != EAGAIN && errno != EINTR)
             return -errno;
         if ((rc = await_readable(c->rfd[who])) < 0)

@@ -85,14 +85,13 @@ static int fifo_impl_ends(const char *path, int *r, int *w)
 
 static int fifo_raw_ends(const char *path, int *r, int *w)
 {
-    int rc;
-
     if (mkfifo(path, 0600) == -1)
         return -errno;
     if ((*r = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
         return -errno;
     if ((*w = open(path, O_WRONLY | O_CLOEXEC)) == -1 || fcntl(*r, F_SETFL, 0) == -1) {
-        rc = -errno;
+        int rc = -errno;
+
         close(*r);
         if (*w >= 0)
             close(*w);
@@ -103,7 +102,7 @@ static int fifo_raw_ends(const char *path, int *r, int *w)
 
 static int fifo_open(struct chan *c, int (*ends)(const char *, int *, int *))
 {
-    int dr, dw, ur, uw, rc;
+    int dr = -1, dw = -1, ur = -1, uw = -1, rc;
 
     bench_name(c->name[0], sizeof c->name[0], "fifo-down", 1);
     bench_name(c->name[1], sizeof c->name[1], "fifo-up", 1);
@@ -143,10 +142,9 @@ static int accept_pair(struct chan *c, int lfd, int cfd, int nodelay)
 {
     int sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), one = 1, rc = 0;
 
-    if (sfd == -1)
-        rc = -errno;
-    else if (nodelay && (setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1 ||
-                         setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1))
+    if (sfd == -1 ||
+        (nodelay && (setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1 ||
+                     setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1)))
         rc = -errno;
     close(lfd);
     if (rc < 0) {
@@ -215,7 +213,7 @@ static int tcp_raw_open(struct chan *c)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     socklen_t salen = sizeof sa;
-    int lfd, cfd = -1, one = 1, rc;
+    int lfd, cfd = -1, one = 1;
 
     if ((lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
         return -errno;
@@ -224,7 +222,8 @@ static int tcp_raw_open(struct chan *c)
         getsockname(lfd, (struct sockaddr *)&sa, &salen) == -1 ||
         (cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
         connect(cfd, (struct sockaddr *)&sa, sizeof sa) == -1) {
-        rc = -errno;
+        int rc = -errno;
+
         close(lfd);
         if (cfd >= 0)
             close(cfd);
@@ -234,8 +233,8 @@ static int tcp_raw_open(struct chan *c)
 }
 
 #define STREAM(n, v, o, cl, s, r)                                                               \
-    { .name = n, .via = v, .max_size = BENCH_MAX_SIZE, .why = "any size", .open = o,           \
-      .side = chan_fd_side, .send = s, .recv = r, .close = chan_fd_close, .cleanup = cl }
+    { .name = (n), .via = (v), .max_size = BENCH_MAX_SIZE, .why = "any size", .open = (o),     \
+      .side = chan_fd_side, .send = (s), .recv = (r), .close = chan_fd_close, .cleanup = (cl) }
 
 const struct mech bench_stream_mechs[] = {
     STREAM("pipe", "impl", pipe_impl_open, no_cleanup, chan_impl_send, chan_impl_recv),
