@@ -299,6 +299,9 @@ static int run_pair(const struct mech *m, struct chan *c, enum placement pl,
         rc = rep.rc;
     } else if (rc == -EPIPE) {
         snprintf(err, errcap, "the child ended without a report");
+    } else if (rc == 0 && rep.msgs_per_s <= 0) {
+        snprintf(err, errcap, "the receiver timed fewer than two messages");
+        rc = -EPROTO;
     }
     m->close(c, 0);
     kill(pid, SIGKILL); /* a child that still waits for a message */
