@@ -74,13 +74,18 @@ extern const char *const bench_place_names[PLACE_COUNT];
 struct figures {
     double p50_us, p99_us, max_us; /* round trip */
     double msgs_per_s, mb_per_s;   /* one way, timed at the receiver */
+    double round_trips;            /* how many were timed */
 };
 
-/* How much one run does. */
+/* How much one run does: the counts, unless a time budget runs out first
+ * (then at least min_round_trips round trips, and 32 messages). */
 struct counts {
-    int round_trips;  /* timed round trips (after a warm-up) */
-    int messages;     /* most messages of the throughput run */
-    size_t bytes;     /* most bytes of the throughput run */
+    int round_trips;        /* timed round trips (after a warm-up) */
+    int messages;           /* most messages of the throughput run */
+    size_t bytes;           /* most bytes of the throughput run */
+    int min_round_trips;
+    double rt_budget_s;     /* seconds of round trips */
+    double stream_budget_s; /* seconds of the stream */
 };
 
 /* The timed round trips of a run at size: counts->round_trips up to

@@ -130,7 +130,7 @@ static int spin_parent(_Atomic uint64_t *flag, int warm, int n, uint64_t *lat)
 
 double bench_floor_spin_us(enum placement pl, int round_trips)
 {
-    int first, second, warm = round_trips / 10 + 10, rc = -1, status;
+    int first, second, warm = (round_trips < 2000 ? round_trips / 10 : 200) + 10, rc = -1, status;
     _Atomic uint64_t *flag;
     uint64_t *lat = malloc((size_t)round_trips * sizeof *lat);
     double us = -1;

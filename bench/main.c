@@ -244,7 +244,7 @@ static void progress(int done, int total, int r, const char *place, const struct
 
 static void measure_floors(struct run *run, int r, enum placement pl)
 {
-    static const struct counts pipe_counts = { 2000, 1000, 1 << 20 };
+    static const struct counts pipe_counts = { 2000, 1000, 1 << 20, 2000, 10, 10 };
     const struct mech *pipe = &bench_stream_mechs[1]; /* pipe, raw */
     struct figures fig;
     char err[160];
@@ -271,10 +271,13 @@ static void measure_all(struct run *run)
                 struct row *row = &run->rows[i];
                 struct figures fig;
 
+                uint64_t t0 = bench_now_ns();
+
                 progress(done, total, r, bench_place_names[pl], row);
                 if (bench_measure(row->m, row->size, (enum placement)pl, &run->counts, &fig,
                                   row->err[pl], sizeof row->err[pl]) == 0)
                     row->fig[pl][row->ok[pl]++] = fig;
+                row->seconds[pl] += (double)(bench_now_ns() - t0) / 1e9;
             }
         }
     }
@@ -331,8 +334,11 @@ static void set_defaults(struct run *run, struct options *o)
         run->runs = run->quick ? 1 : 5;
     if (run->counts.round_trips == 0)
         run->counts.round_trips = run->quick ? 200 : 10000;
-    run->counts.messages = run->quick ? 400 : 20000;
-    run->counts.bytes = run->quick ? (size_t)1 << 20 : (size_t)64 << 20;
+    run->counts.messages = run->quick ? 400 : 5000;
+    run->counts.bytes = run->quick ? (size_t)1 << 20 : (size_t)16 << 20;
+    run->counts.min_round_trips = run->counts.round_trips < 1000 ? run->counts.round_trips : 1000;
+    run->counts.rt_budget_s = 0.5;
+    run->counts.stream_budget_s = 0.25;
     if (run->quick && o->nsizes == 0) {
         o->sizes[o->nsizes++] = 16;
         o->sizes[o->nsizes++] = 4096;

@@ -16,7 +16,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -142,20 +144,31 @@ static int stream_count(const struct mech *m, const struct counts *n, size_t siz
     size_t by_bytes = size ? n->bytes / size : (size_t)n->messages;
     size_t count = by_bytes < (size_t)n->messages ? by_bytes : (size_t)n->messages;
 
-    if (count < 64)
-        count = 64;
+    if (count < 32)
+        count = 32;
     return m->latest_only ? 10 * (int)count : (int)count;
 }
 
+/*
+ * How many round trips and stream messages a run has: the parent decides,
+ * when its time budget runs out, that the next one is the last, and stores
+ * the total here before sending it; the child reads it after each one. So
+ * the child always knows the end before it would wait for more.
+ */
+struct ends {
+    _Atomic int round_trips;
+    _Atomic int messages;
+};
+
 /* The child: echo the round trips, then receive the stream and time it. */
-static void child_body(const struct mech *m, struct chan *c, const struct counts *n,
-                       int total_rt, void *buf, struct report *rep)
+static void child_body(const struct mech *m, struct chan *c, struct ends *e, void *buf,
+                       struct report *rep)
 {
-    int count = stream_count(m, n, c->size), half = m->window / 2, last = 0, got = 0;
+    int half = m->window / 2, last = 0, got = 0;
     uint64_t t0 = 0, t1 = 0;
     ssize_t r;
 
-    for (int i = 0; i < total_rt; i++) {
+    for (int i = 0; i < atomic_load(&e->round_trips); i++) {
         if ((r = recv_one(m, c, 1, buf, &last)) < 0 ||
             (r = m->send(c, 1, buf, c->size, 0)) < 0) {
             snprintf(rep->err, sizeof rep->err, "echo %d: %s", i, strerror((int)-r));
@@ -163,7 +176,7 @@ static void child_body(const struct mech *m, struct chan *c, const struct counts
             return;
         }
     }
-    while (m->latest_only ? !last : got < count) {
+    while (m->latest_only ? !last : got < atomic_load(&e->messages)) {
         if ((r = recv_one(m, c, 1, buf, &last)) < 0) {
             snprintf(rep->err, sizeof rep->err, "stream %d: %s", got, strerror((int)-r));
             rep->rc = (int)r;
@@ -181,16 +194,27 @@ static void child_body(const struct mech *m, struct chan *c, const struct counts
     rep->msgs_per_s = got > 1 && t1 > t0 ? (double)(got - 1) * 1e9 / (double)(t1 - t0) : 0;
 }
 
-/* The parent: time the round trips into lat[], then send the stream. */
-static int parent_body(const struct mech *m, struct chan *c, const struct counts *n,
-                       int warm, uint64_t *lat, void *buf, char *err, size_t errcap)
+/* Past the budget (and the minimum done): make round i the last. */
+static void maybe_end(_Atomic int *total, int i, int minimum, uint64_t deadline)
 {
-    int count = stream_count(m, n, c->size), half = m->window / 2, credits = 0, last;
+    if (i + 1 < atomic_load(total) && i + 1 >= minimum && bench_now_ns() > deadline)
+        atomic_store(total, i + 1);
+}
+
+/* The parent: time the round trips into lat[] (*timed of them), then send
+ * the stream. */
+static int parent_body(const struct mech *m, struct chan *c, const struct counts *n,
+                       struct ends *e, int warm, uint64_t *lat, int *timed, void *buf,
+                       char *err, size_t errcap)
+{
+    int half = m->window / 2, credits = 0, last;
+    uint64_t deadline = bench_now_ns() + (uint64_t)(n->rt_budget_s * 1e9);
     ssize_t r;
 
-    for (int i = 0; i < warm + n->round_trips; i++) {
+    for (int i = 0; i < atomic_load(&e->round_trips); i++) {
         uint64_t t0 = bench_now_ns();
 
+        maybe_end(&e->round_trips, i, warm + n->min_round_trips, deadline);
         if ((r = m->send(c, 0, buf, c->size, 0)) < 0 || (r = recv_one(m, c, 0, buf, &last)) < 0) {
             snprintf(err, errcap, "round trip %d: %s", i, strerror((int)-r));
             return (int)r;
@@ -198,7 +222,10 @@ static int parent_body(const struct mech *m, struct chan *c, const struct counts
         if (i >= warm)
             lat[i - warm] = bench_now_ns() - t0;
     }
-    for (int i = 0; i < count; i++) {
+    *timed = atomic_load(&e->round_trips) - warm;
+    deadline = bench_now_ns() + (uint64_t)(n->stream_budget_s * 1e9);
+    for (int i = 0; i < atomic_load(&e->messages); i++) {
+        maybe_end(&e->messages, i, 32, deadline);
         while (half > 0 && i - half * credits >= m->window) {
             if ((r = recv_one(m, c, 0, buf, &last)) < 0) {
                 snprintf(err, errcap, "credit: %s", strerror((int)-r));
@@ -206,7 +233,7 @@ static int parent_body(const struct mech *m, struct chan *c, const struct counts
             }
             credits++;
         }
-        if ((r = m->send(c, 0, buf, c->size, i == count - 1)) < 0) {
+        if ((r = m->send(c, 0, buf, c->size, i + 1 == atomic_load(&e->messages))) < 0) {
             snprintf(err, errcap, "stream %d: %s", i, strerror((int)-r));
             return (int)r;
         }
@@ -216,7 +243,7 @@ static int parent_body(const struct mech *m, struct chan *c, const struct counts
 
 /* After fork, in the child: never returns. */
 static void run_child(const struct mech *m, struct chan *c, enum placement pl,
-                      const struct counts *n, int total_rt, void *buf, int rep_fd)
+                      struct ends *e, void *buf, int rep_fd)
 {
     struct report rep = {0};
     char ready = 'R';
@@ -227,7 +254,7 @@ static void run_child(const struct mech *m, struct chan *c, enum placement pl,
     else if ((rep.rc = m->side(c, 1)) < 0)
         snprintf(rep.err, sizeof rep.err, "child setup: %s", strerror(-rep.rc));
     if (rep.rc == 0 && write(rep_fd, &ready, 1) == 1)
-        child_body(m, c, n, total_rt, buf, &rep);
+        child_body(m, c, e, buf, &rep);
     if (write(rep_fd, &rep, sizeof rep) != (ssize_t)sizeof rep)
         rep.rc = -EIO; /* the parent sees a short report */
     m->close(c, 1);
@@ -265,13 +292,16 @@ static void latency_figures(uint64_t *lat, int n, struct figures *fig)
 
 /* Fork, run both sides, reap. 0 or -errno with err set. */
 static int run_pair(const struct mech *m, struct chan *c, enum placement pl,
-                    const struct counts *n, uint64_t *lat, void *buf[2], struct figures *fig,
-                    char *err, size_t errcap)
+                    const struct counts *n, struct ends *e, uint64_t *lat, void *buf[2],
+                    struct figures *fig, char *err, size_t errcap)
 {
-    int warm = n->round_trips / 10 + 10, rep_pipe[2], rc, status;
+    int warm = (n->round_trips < 2000 ? n->round_trips / 10 : 200) + 10, rep_pipe[2], rc, status;
+    int timed = 0;
     struct report rep = {0};
     pid_t pid;
 
+    atomic_init(&e->round_trips, warm + n->round_trips);
+    atomic_init(&e->messages, stream_count(m, n, c->size));
     if (pipe2(rep_pipe, O_CLOEXEC) == -1)
         return -errno;
     if ((pid = fork()) == -1) {
@@ -283,7 +313,7 @@ static int run_pair(const struct mech *m, struct chan *c, enum placement pl,
     if (pid == 0) {
         close(rep_pipe[0]);
         c->peer[1] = getppid();
-        run_child(m, c, pl, n, warm + n->round_trips, buf[1], rep_pipe[1]);
+        run_child(m, c, pl, e, buf[1], rep_pipe[1]);
     }
     close(rep_pipe[1]);
     watched_pid = pid;
@@ -293,7 +323,7 @@ static int run_pair(const struct mech *m, struct chan *c, enum placement pl,
     if ((rc = bench_pin(place_cpu(pl, 0))) < 0 || (rc = m->side(c, 0)) < 0)
         snprintf(err, errcap, "parent setup: %s", strerror(-rc));
     else if ((rc = read_report(rep_pipe[0], &rep, 1)) == 0)
-        rc = parent_body(m, c, n, warm, lat, buf[0], err, errcap);
+        rc = parent_body(m, c, n, e, warm, lat, &timed, buf[0], err, errcap);
     if (read_report(rep_pipe[0], &rep, 0) == 0 && rep.rc < 0) {
         snprintf(err, errcap, "%s", rep.err); /* the child's reason comes first */
         rc = rep.rc;
@@ -314,7 +344,8 @@ static int run_pair(const struct mech *m, struct chan *c, enum placement pl,
     bench_pin(-1);
     if (rc < 0)
         return rc;
-    latency_figures(lat, n->round_trips, fig);
+    latency_figures(lat, timed, fig);
+    fig->round_trips = timed;
     fig->msgs_per_s = rep.msgs_per_s;
     fig->mb_per_s = rep.msgs_per_s * (double)(c->size ? c->size : sizeof(int)) / 1e6;
     return 0;
@@ -325,6 +356,7 @@ int bench_measure(const struct mech *m, size_t size, enum placement pl,
 {
     struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: calls see EINTR */
     struct counts scaled = *n;
+    struct ends *e;
     struct chan c;
     void *buf[2];
     uint64_t *lat;
@@ -339,6 +371,9 @@ int bench_measure(const struct mech *m, size_t size, enum placement pl,
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGALRM, &sa, NULL) == -1)
         return -errno;
+    e = mmap(NULL, sizeof *e, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (e == MAP_FAILED)
+        return -errno;
     lat = malloc((size_t)n->round_trips * sizeof *lat);
     buf[0] = calloc(1, size ? size : 16);
     buf[1] = calloc(1, size ? size : 16);
@@ -347,11 +382,12 @@ int bench_measure(const struct mech *m, size_t size, enum placement pl,
     } else if ((rc = m->open(&c)) < 0) {
         snprintf(err, errcap, "open: %s", strerror(-rc));
     } else {
-        rc = run_pair(m, &c, pl, n, lat, buf, fig, err, errcap);
+        rc = run_pair(m, &c, pl, n, e, lat, buf, fig, err, errcap);
         m->cleanup(&c);
     }
     free(lat);
     free(buf[0]);
     free(buf[1]);
+    munmap(e, sizeof *e);
     return rc;
 }

@@ -144,6 +144,7 @@ static void print_row(FILE *out, const struct run *run, const struct row *r, enu
     struct spread mx = bench_row_spread(r, pl, offsetof(struct figures, max_us));
     struct spread msgs = bench_row_spread(r, pl, offsetof(struct figures, msgs_per_s));
     struct spread mbs = bench_row_spread(r, pl, offsetof(struct figures, mb_per_s));
+    struct spread rts = bench_row_spread(r, pl, offsetof(struct figures, round_trips));
     struct ratios q = ratios_of(run, r, pl);
     char sz[16], a[16], b[16];
 
@@ -152,9 +153,9 @@ static void print_row(FILE *out, const struct run *run, const struct row *r, enu
                 size_text(r->size, sz, sizeof sz), r->err[pl]);
         return;
     }
-    fprintf(out, "%-15s %-4s %5s %8.2f (%7.2f-%8.2f) %8.2f %9.1f %10.0f %9.1f %6.2f %7.3f %6s %6s\n",
+    fprintf(out, "%-15s %-4s %5s %8.2f (%7.2f-%8.2f) %8.2f %9.1f %6.0f %10.0f %9.1f %6.2f %7.3f %6s %6s\n",
             r->m->name, r->m->via, size_text(r->size, sz, sizeof sz), p50.med, p50.min, p50.max,
-            p99.med, mx.med, msgs.med, mbs.med, q.x_pipe, q.of_memcpy,
+            p99.med, mx.med, rts.min, msgs.med, mbs.med, q.x_pipe, q.of_memcpy,
             pct(q.lat_cost, a, sizeof a), pct(q.tput_cost, b, sizeof b));
 }
 
@@ -162,31 +163,34 @@ void bench_print_table(FILE *out, const struct run *run)
 {
     fprintf(out, "\nipcspec-bench %s, %s\n", run->date, run->machine);
     fprintf(out, "load average before %s, after %s; %d run(s) each; round trips a run: %d "
-                 "(%d at 64K, %d at 1M)\n",
+                 "(%d at 64K, %d at 1M) or %.1f s, at least %d\n",
             run->load_before, run->load_after, run->runs, run->counts.round_trips,
-            bench_round_trips(&run->counts, 65536), bench_round_trips(&run->counts, 1048576));
+            bench_round_trips(&run->counts, 65536), bench_round_trips(&run->counts, 1048576),
+            run->counts.rt_budget_s, run->counts.min_round_trips);
     print_floors(out, run);
     for (int pl = 0; pl < PLACE_COUNT; pl++) {
         if (!run->placed[pl])
             continue;
-        fprintf(out, "\nplacement %s: round trip in us (median of runs, min-max), one way "
-                     "msg/s and MB/s; x pipe = round trip / pipe ping-pong; of memcpy = MB/s / "
-                     "memcpy's; impl cost over raw: latency, throughput\n",
+        fprintf(out, "\nplacement %s: round trip in us (median of runs, min-max; n: fewest "
+                     "timed in a run), one way msg/s and MB/s; x pipe = round trip / pipe "
+                     "ping-pong; memcpy = MB/s / memcpy's; impl cost over raw: latency, "
+                     "throughput\n",
                 bench_place_names[pl]);
-        fprintf(out, "%-15s %-4s %5s %8s %17s %8s %9s %10s %9s %6s %7s %6s %6s\n", "mechanism",
-                "via", "size", "rtt p50", "(min-max)", "p99", "max", "msg/s", "MB/s", "x pipe",
-                "memcpy", "lat", "tput");
+        fprintf(out, "%-15s %-4s %5s %8s %17s %8s %9s %6s %10s %9s %6s %7s %6s %6s\n",
+                "mechanism", "via", "size", "rtt p50", "(min-max)", "p99", "max", "n", "msg/s",
+                "MB/s", "x pipe", "memcpy", "lat", "tput");
         for (int i = 0; i < run->nrows; i++)
             print_row(out, run, &run->rows[i], (enum placement)pl);
     }
 }
 
-static const char *const figure_names[] = { "rtt_p50_us", "rtt_p99_us", "rtt_max_us",
-                                            "msgs_per_s", "mb_per_s" };
-static const size_t figure_offsets[] = {
-    offsetof(struct figures, p50_us), offsetof(struct figures, p99_us),
-    offsetof(struct figures, max_us), offsetof(struct figures, msgs_per_s),
-    offsetof(struct figures, mb_per_s),
+enum { NFIGURES = 6 };
+static const char *const figure_names[NFIGURES] = { "rtt_p50_us", "rtt_p99_us", "rtt_max_us",
+                                                    "msgs_per_s", "mb_per_s", "round_trips" };
+static const size_t figure_offsets[NFIGURES] = {
+    offsetof(struct figures, p50_us),     offsetof(struct figures, p99_us),
+    offsetof(struct figures, max_us),     offsetof(struct figures, msgs_per_s),
+    offsetof(struct figures, mb_per_s),   offsetof(struct figures, round_trips),
 };
 
 int bench_write_csv(const char *path, const struct run *run)
@@ -196,9 +200,9 @@ int bench_write_csv(const char *path, const struct run *run)
     if (f == NULL)
         return -1;
     fprintf(f, "mechanism,via,size,placement,runs");
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < NFIGURES; k++)
         fprintf(f, ",%s,%s_min,%s_max", figure_names[k], figure_names[k], figure_names[k]);
-    fprintf(f, ",x_pipe,of_memcpy,impl_lat_cost,impl_tput_cost\n");
+    fprintf(f, ",x_pipe,of_memcpy,impl_lat_cost,impl_tput_cost,seconds\n");
     for (int i = 0; i < run->nrows; i++) {
         const struct row *r = &run->rows[i];
 
@@ -209,12 +213,13 @@ int bench_write_csv(const char *path, const struct run *run)
                 continue;
             fprintf(f, "%s,%s,%zu,%s,%d", r->m->name, r->m->via, r->size ? r->size : sizeof(int),
                     bench_place_names[pl], r->ok[pl]);
-            for (int k = 0; k < 5; k++) {
+            for (int k = 0; k < NFIGURES; k++) {
                 struct spread s = bench_row_spread(r, (enum placement)pl, figure_offsets[k]);
 
                 fprintf(f, ",%.4g,%.4g,%.4g", s.med, s.min, s.max);
             }
-            fprintf(f, ",%.4g,%.4g,%.4g,%.4g\n", q.x_pipe, q.of_memcpy, q.lat_cost, q.tput_cost);
+            fprintf(f, ",%.4g,%.4g,%.4g,%.4g,%.3g\n", q.x_pipe, q.of_memcpy, q.lat_cost,
+                    q.tput_cost, r->seconds[pl]);
         }
     }
     return fclose(f) == 0 ? 0 : -1;
@@ -262,7 +267,7 @@ static void json_row(FILE *f, const struct run *run, const struct row *r, enum p
             *first ? "" : ",", r->m->name, r->m->via, r->size ? r->size : sizeof(int),
             bench_place_names[pl], r->ok[pl]);
     *first = 0;
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < NFIGURES; k++)
         json_spread(f, figure_names[k], bench_row_spread(r, pl, figure_offsets[k]), ", ");
     fprintf(f, "\"x_pipe\": %.4g, \"of_memcpy\": %.4g, \"impl_lat_cost\": %.4g, "
                "\"impl_tput_cost\": %.4g}",

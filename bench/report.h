@@ -26,6 +26,7 @@ struct row {
     struct figures fig[PLACE_COUNT][MAX_RUNS];
     int ok[PLACE_COUNT];                       /* runs that produced figures */
     char err[PLACE_COUNT][160];                /* the last failure's reason */
+    double seconds[PLACE_COUNT];               /* wall time spent on it, all runs */
 };
 
 /* A median with its spread over the runs. */
