@@ -55,7 +55,8 @@ struct mech {
     ssize_t (*recv)(struct chan *c, int who, void *buf, size_t len, int *last);
     /* Close who's ends (each side, at the end of the run). */
     void (*close)(struct chan *c, int who);
-    /* In the parent once the child is gone: remove names and files. */
+    /* In the parent once the child is gone, and after an open that failed:
+     * remove what open made (names, files, mappings). */
     void (*cleanup)(struct chan *c);
 };
 
@@ -120,6 +121,9 @@ int bench_measure(const struct mech *m, size_t size, enum placement pl,
 /* Floors. */
 double bench_floor_syscall_ns(void);
 double bench_floor_memcpy_mbs(size_t size);
+/* Records of size written and read back through impl/'s board in one
+ * process: MB/s of records (each is copied twice), or < 0. */
+double bench_board_copy_mbs(size_t size);
 /* The shared-memory spin ping-pong: its median round trip in us, or < 0. */
 double bench_floor_spin_us(enum placement pl, int round_trips);
 

@@ -4,11 +4,15 @@
  * between two processes spinning on an atomic flag in shared memory (no
  * system call at all, except a yield so that two spinners on one CPU can
  * take turns). The fourth floor, a raw pipe ping-pong, is the "pipe raw"
- * row measured by the harness (main.c takes it from there).
+ * row measured by the harness (main.c takes it from there). Beside them,
+ * the board's own copy cost: a record written and read back through
+ * impl/'s board in one process, no notification, against memcpy.
  *
  * See also: bench.h, measure.c, main.c.
  */
 #include "bench.h"
+
+#include "ipcspec/shm_board.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -88,6 +92,37 @@ double bench_floor_memcpy_mbs(size_t size)
     }
     free(a);
     free(b);
+    return (double)(reps * size) / ((double)best / 1e9) / 1e6;
+}
+
+double bench_board_copy_mbs(size_t size)
+{
+    size_t reps = ((size_t)8 << 20) / size, span = ipc_shm_board_size(size);
+    unsigned char *a = aligned_alloc(4096, (size + 4095) / 4096 * 4096);
+    void *board = aligned_alloc(4096, (span + 4095) / 4096 * 4096);
+    struct ipc_shm_snapshot snap;
+    uint64_t best = UINT64_MAX;
+
+    if (a == NULL || board == NULL || ipc_shm_board_init(board, span, size) < 0) {
+        free(a);
+        free(board);
+        return -1;
+    }
+    memset(a, 1, size);
+    if (reps < 4)
+        reps = 4;
+    for (int b = 0; b < FLOOR_BATCHES; b++) {
+        uint64_t t0 = bench_now_ns(), t;
+
+        for (size_t i = 0; i < reps; i++) {
+            ipc_shm_board_write(board, a, size, 0);
+            ipc_shm_board_read(board, a, size, &snap);
+        }
+        if ((t = bench_now_ns() - t0) < best)
+            best = t;
+    }
+    free(a);
+    free(board);
     return (double)(reps * size) / ((double)best / 1e9) / 1e6;
 }
 

@@ -261,8 +261,10 @@ static void measure_all(struct run *run)
 
     for (int r = 0; r < run->runs; r++) {
         run->syscall_ns[r] = bench_floor_syscall_ns();
-        for (int s = 0; s < NSIZES; s++)
+        for (int s = 0; s < NSIZES; s++) {
             run->memcpy_mbs[s][r] = bench_floor_memcpy_mbs(bench_sizes[s]);
+            run->board_mbs[s][r] = bench_board_copy_mbs(bench_sizes[s]);
+        }
         for (int pl = 0; pl < PLACE_COUNT; pl++) {
             if (!run->placed[pl])
                 continue;

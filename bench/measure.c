@@ -379,11 +379,12 @@ int bench_measure(const struct mech *m, size_t size, enum placement pl,
     buf[1] = calloc(1, size ? size : 16);
     if (lat == NULL || buf[0] == NULL || buf[1] == NULL) {
         rc = -ENOMEM;
-    } else if ((rc = m->open(&c)) < 0) {
-        snprintf(err, errcap, "open: %s", strerror(-rc));
     } else {
-        rc = run_pair(m, &c, pl, n, e, lat, buf, fig, err, errcap);
-        m->cleanup(&c);
+        if ((rc = m->open(&c)) < 0)
+            snprintf(err, errcap, "open: %s", strerror(-rc));
+        else
+            rc = run_pair(m, &c, pl, n, e, lat, buf, fig, err, errcap);
+        m->cleanup(&c); /* also what an open that failed half-way made */
     }
     free(lat);
     free(buf[0]);

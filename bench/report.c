@@ -128,6 +128,10 @@ static void print_floors(FILE *out, const struct run *run)
     for (int s = 0; s < NSIZES; s++)
         fprintf(out, " %s %.0f", size_text(bench_sizes[s], sz, sizeof sz),
                 bench_spread(run->memcpy_mbs[s], run->runs).med);
+    fprintf(out, "\n  board copy, impl/, one process (write + read, MB/s of records):");
+    for (int s = 0; s < NSIZES; s++)
+        fprintf(out, " %s %.0f", size_text(bench_sizes[s], sz, sizeof sz),
+                bench_spread(run->board_mbs[s], run->runs).med);
     fprintf(out, "\n");
     for (int pl = 0; pl < PLACE_COUNT; pl++) {
         if (run->placed[pl])
@@ -241,6 +245,13 @@ static void json_floors(FILE *f, const struct run *run)
 
         snprintf(key, sizeof key, "%zu", bench_sizes[s]);
         json_spread(f, key, bench_spread(run->memcpy_mbs[s], run->runs), s < NSIZES - 1 ? ", " : "");
+    }
+    fprintf(f, "},\n    \"board_copy_mb_per_s\": {");
+    for (int s = 0; s < NSIZES; s++) {
+        char key[24];
+
+        snprintf(key, sizeof key, "%zu", bench_sizes[s]);
+        json_spread(f, key, bench_spread(run->board_mbs[s], run->runs), s < NSIZES - 1 ? ", " : "");
     }
     fprintf(f, "}");
     for (int pl = 0; pl < PLACE_COUNT; pl++) {

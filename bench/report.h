@@ -42,6 +42,7 @@ struct run {
     struct row rows[MAX_ROWS];
     double syscall_ns[MAX_RUNS];
     double memcpy_mbs[NSIZES][MAX_RUNS];
+    double board_mbs[NSIZES][MAX_RUNS];        /* bench_board_copy_mbs */
     double spin_us[PLACE_COUNT][MAX_RUNS];
     double pipe_us[PLACE_COUNT][MAX_RUNS];     /* the raw pipe ping-pong at 16 B */
     char date[40], machine[160], load_before[64], load_after[64];
