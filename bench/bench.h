@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h - ipcspec-bench's shared declarations: a mechanism's operations
  * (one table row per mechanism and path, impl/ or the raw calls), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chan.c - what every descriptor-based mechanism of the benchmark shares:
  * placing the two sides' descriptors, dropping the other side's after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chan.h - helpers the descriptor-based mechanisms share (chan.c): the two
  * sides' descriptors, and whole-message transfer through impl/ (io.h) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * floors.c - what this machine cannot go below, measured in the same run:
  * a null system call, memcpy(3) bandwidth at each size, and a round trip

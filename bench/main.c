@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - ipcspec-bench: what each IPC mechanism costs on this machine,
  * through impl/ and through the raw calls underneath, in one run.

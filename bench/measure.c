@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * measure.c - the harness: one mechanism, one size, one placement, in two
  * processes. The parent times round trips (it sends, the child echoes),

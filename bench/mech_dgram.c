@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_dgram.c - the message sockets: Unix datagram, UDP on 127.0.0.1 and
  * (raw only: impl/ offers none) Unix seqpacket. impl/ makes the endpoints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_mq.c - POSIX message queues: two queues (one each way), made in the
  * parent before the fork and used by both processes, through impl/ (mq.h)

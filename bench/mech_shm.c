@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_shm.c - shared memory with its notification: two boards, one each
  * way, each with one subscriber. Through impl/: the publisher and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_sig.c - signals. "sigqueue": a real-time signal sent with
  * sigqueue(3) and taken with sigwaitinfo(2) while blocked, through impl/

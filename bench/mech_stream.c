@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mech_stream.c - the byte-stream mechanisms: pipe, FIFO, Unix stream
  * socket, TCP on 127.0.0.1. Each is made once through impl/ (pipe.h,

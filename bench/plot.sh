@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/plot.sh: ipcspec-bench's CSV as PNG plots, one per placement:
 # round-trip latency (median) and one-way throughput (MB/s) against message
 # size, one line per mechanism and path (impl/ solid, raw dashed).

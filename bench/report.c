@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - a run's figures as a terminal table, CSV and JSON. Every
  * figure is the median of the runs with their min and max; each row is

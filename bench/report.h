@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - what a whole benchmark run holds (every row's figures, run by
  * run, and the floors), and its three outputs: the terminal table, CSV and
