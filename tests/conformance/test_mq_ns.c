@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mq_ns.c - message queues and IPC namespaces: a queue belongs to the
  * IPC namespace it was made in, and each namespace has its own queue count

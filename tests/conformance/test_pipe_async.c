@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_async.c - signal-driven I/O on pipes: O_ASYNC with F_SETOWN
  * sends the owner SIGIO when a pipe end becomes ready; F_SETSIG picks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe_splice.c - moving pipe data without a user buffer: splice(2)
  * between pipes and files, tee(2) duplicating a pipe's contents, vmsplice(2)

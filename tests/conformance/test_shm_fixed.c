@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_fixed.c - placing a mapping without clobbering one
  * (MAP_FIXED_NOREPLACE), and changing a shared-memory object's mode and

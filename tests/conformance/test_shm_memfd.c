@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_memfd.c - anonymous shared memory: memfd_create(2) files, and
  * MAP_SHARED|MAP_ANONYMOUS mappings shared with a forked child.

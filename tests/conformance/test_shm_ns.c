@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_ns.c - where a POSIX shared-memory object lives: in the tmpfs
  * mounted on /dev/shm, so it follows the mount namespace, not the IPC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_seal.c - file seals on a memfd made with MFD_ALLOW_SEALING: what
  * F_SEAL_WRITE, F_SEAL_SHRINK and F_SEAL_GROW each refuse, and F_SEAL_SEAL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_shm_sem.c - POSIX semaphores for processes sharing memory: unnamed
  * ones (sem_init, pshared 1) in a shared mapping, named ones (sem_open)

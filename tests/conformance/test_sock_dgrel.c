@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_dgrel.c - Unix datagram sockets are reliable and ordered: a
  * full receiver makes a blocking sender wait and a non-blocking one fail,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_msg.c - the per-call flags of send(2) and recv(2) on Unix
  * sockets: MSG_PEEK, MSG_DONTWAIT and MSG_WAITALL.

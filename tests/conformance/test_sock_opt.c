@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_opt.c - socket options at SOL_SOCKET on Unix sockets: receive
  * and send timeouts, the buffer sizes the kernel doubles, and the options

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_scm.c - descriptors passed over Unix sockets with SCM_RIGHTS:
  * what arrives, and what a short control buffer does to them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_scmcred.c - credentials passed over Unix sockets:
  * SCM_CREDENTIALS, which the receiver gets only with SO_PASSCRED, and which

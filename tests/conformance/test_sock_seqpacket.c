@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sock_seqpacket.c - Unix SOCK_SEQPACKET: a connection that keeps
  * record boundaries, with a stream's end of file and EPIPE; and shutdown(2)
