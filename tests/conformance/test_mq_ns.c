@@ -91,16 +91,15 @@ static void drop_sys_resource(void)
 static void one_queue_allowed(void *arg)
 {
     char n2[128];
-    FILE *f;
 
     new_ipc_namespace();
     drop_sys_resource();
-    f = fopen(QUEUES_MAX, "w");
-    if (f == NULL)
+    int fd = open(QUEUES_MAX, O_WRONLY | O_CLOEXEC);
+    if (fd == -1)
         IPCT_SKIP("open " QUEUES_MAX " for writing in a new IPC namespace: %s",
                   ipct_errname(errno));
-    ASSERT_GT(fprintf(f, "1\n"), 0);
-    ASSERT_EQ(fclose(f), 0);
+    ASSERT_EQ(ASSERT_SYS_OK(write(fd, "1\n", 2)), 2);
+    ASSERT_SYS_OK(close(fd));
     ASSERT_EQ(ipct_read_long(QUEUES_MAX), 1);
     mqd_t q = (mqd_t)ASSERT_SYS_OK(open_small(arg, O_RDWR | O_CREAT | O_EXCL));
     snprintf(n2, sizeof n2, "%s-2", (const char *)arg);

@@ -23,7 +23,7 @@ static void test_shm_memfd_01_empty_then_sized(void **state)
     ASSERT_EQ(object_size(fd), 0);
     ASSERT_SYS_OK(ftruncate(fd, (off_t)page_size()));
     char *p = map_ok(NULL, page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    memcpy(p, "mem", 3);
+    memcpy(p, "mem", 4); /* with its NUL */
     ASSERT_EQ(ASSERT_SYS_OK(pread(fd, buf, 3, 0)), 3);
     ASSERT_MEM_EQ(buf, "mem", 3);
     ASSERT_SYS_OK(munmap(p, page_size()));
@@ -82,7 +82,7 @@ static void test_shm_memfd_05_no_sealing_eperm(void **state)
 
 static void write_through(void *arg)
 {
-    memcpy(arg, "child", 5);
+    memcpy(arg, "child", 6);
 }
 
 /* SHM-MEMFD-06 the memfd lives while a mapping holds it: a child writes, the parent reads after closing the descriptor */
@@ -118,7 +118,7 @@ static void test_shm_anon_02_shared_across_fork(void **state)
     (void)state;
     char *p = map_ok(NULL, page_size(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-    memcpy(p + 100, "parent", 6);
+    memcpy(p + 100, "parent", 7);
     assert_child_exited(ipct_spawn(write_through, p), 0);
     ASSERT_MEM_EQ(p, "child", 5);
     ASSERT_MEM_EQ(p + 100, "parent", 6); /* the child saw it too, and kept it */
@@ -131,7 +131,7 @@ static void test_shm_anon_03_private_not_shared(void **state)
     (void)state;
     char *p = map_ok(NULL, page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-    memcpy(p, "mine!", 5);
+    memcpy(p, "mine!", 6);
     assert_child_exited(ipct_spawn(write_through, p), 0);
     ASSERT_MEM_EQ(p, "mine!", 5);
     ASSERT_SYS_OK(munmap(p, page_size()));

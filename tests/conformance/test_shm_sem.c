@@ -222,7 +222,7 @@ static void test_shm_sem_10_board_loses_no_update(void **state)
     pid_t two = ipct_spawn(add_rounds, b);
     assert_child_exited(one, 0);
     assert_child_exited(two, 0);
-    ASSERT_EQ(b->counter, 2 * BOARD_ROUNDS);
+    ASSERT_EQ(b->counter, 2L * BOARD_ROUNDS);
     ASSERT_SYS_OK(sem_destroy(&b->lock));
     ASSERT_SYS_OK(munmap(b, page_size()));
 }

@@ -119,8 +119,8 @@ static void test_sock_opt_04_buffers_doubled(void **state)
 
     ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v));
     ASSERT_SYS_OK(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v));
-    ASSERT_EQ(get_int_opt(fd, SO_SNDBUF), 2 * v);
-    ASSERT_EQ(get_int_opt(fd, SO_RCVBUF), 2 * v);
+    ASSERT_EQ(get_int_opt(fd, SO_SNDBUF), 2L * v);
+    ASSERT_EQ(get_int_opt(fd, SO_RCVBUF), 2L * v);
     close(fd);
 }
 
