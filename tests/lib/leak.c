@@ -144,7 +144,9 @@ static void check_names(const char *dir, struct report *r)
         return; /* not mounted here: ci/deps mounts /dev/mqueue (mq_overview(7)) */
     snprintf(marker, sizeof marker, "-%s-", ipct__run_tag());
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, "ipcspec-", 8) == 0 && strstr(e->d_name, marker) != NULL) {
+        /* a named semaphore "/N" is the file sem.N in /dev/shm (sem_overview(7)) */
+        const char *n = strncmp(e->d_name, "sem.", 4) == 0 ? e->d_name + 4 : e->d_name;
+        if (strncmp(n, "ipcspec-", 8) == 0 && strstr(n, marker) != NULL) {
             say(r, "%s/%s left behind (removed); ", dir, e->d_name);
             unlinkat(dirfd(d), e->d_name, 0);
         }
