@@ -24,7 +24,14 @@ static long send_fds(int sock, const int *fds, int n)
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
     memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+#ifdef __GLIBC__
     return sendmsg(sock, &mh, MSG_NOSIGNAL);
+#else
+    /* musl's sendmsg copies control data into a 1024-byte buffer and fails
+     * with ENOMEM beyond it, before the kernel's limit (SOCK-SCM-08) is
+     * reached; its msghdr and cmsghdr, padding zeroed, are the kernel's */
+    return syscall(SYS_sendmsg, sock, &mh, MSG_NOSIGNAL);
+#endif
 }
 
 /* Receive one byte with room for exactly `room` descriptors (CMSG_LEN, not
