@@ -61,30 +61,36 @@ static inline int shm_unnamed(mode_t mode, off_t size)
     return fd;
 }
 
-/* mmap that must succeed. */
-static inline void *map_ok(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+/* mmap that must succeed (fails at the caller's line). */
+#define map_ok(addr, len, prot, flags, fd, off) \
+    shm__map_ok(addr, len, prot, flags, fd, off, __FILE__, __LINE__)
+static inline void *shm__map_ok(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+                                const char *file, int line)
 {
     void *p = mmap(addr, len, prot, flags, fd, off);
 
     if (p == MAP_FAILED)
-        IPCT_FAIL("mmap(%p, %zu, %d, 0x%x, %d, %lld): %s", addr, len, prot, flags, fd,
-                  (long long)off, ipct_errname(errno));
+        ipct__fail_at(file, line, "mmap(%p, %zu, %d, 0x%x, %d, %lld): %s", addr, len, prot, flags,
+                      fd, (long long)off, ipct_errname(errno));
     return p;
 }
 
-/* mmap that must fail with err. */
-static inline void map_err(void *addr, size_t len, int prot, int flags, int fd, off_t off,
-                           int err)
+/* mmap that must fail with err (fails at the caller's line). */
+#define map_err(addr, len, prot, flags, fd, off, err) \
+    shm__map_err(addr, len, prot, flags, fd, off, err, __FILE__, __LINE__)
+static inline void shm__map_err(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+                                int err, const char *file, int line)
 {
     errno = 0;
     void *p = mmap(addr, len, prot, flags, fd, off);
 
     if (p != MAP_FAILED)
-        IPCT_FAIL("mmap(len %zu, prot %d, flags 0x%x, off %lld) succeeded; expected %s",
-                  len, prot, flags, (long long)off, ipct_errname(err));
+        ipct__fail_at(file, line, "mmap(len %zu, prot %d, flags 0x%x, off %lld) succeeded; "
+                      "expected %s", len, prot, flags, (long long)off, ipct_errname(err));
     if (errno != err)
-        IPCT_FAIL("mmap(len %zu, prot %d, flags 0x%x, off %lld) failed with %s; expected %s",
-                  len, prot, flags, (long long)off, ipct_errname(errno), ipct_errname(err));
+        ipct__fail_at(file, line, "mmap(len %zu, prot %d, flags 0x%x, off %lld) failed with %s; "
+                      "expected %s", len, prot, flags, (long long)off, ipct_errname(errno),
+                      ipct_errname(err));
 }
 
 static inline off_t object_size(int fd)
