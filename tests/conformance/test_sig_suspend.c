@@ -54,6 +54,9 @@ static void suspend_with_int(void *arg)
 static void test_sig_susp_01_mask_replaced_then_restored(void **state)
 {
     (void)state;
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind runs the handler that ends sigsuspend only after it has put the "
+                  "caller's mask back: the handler sees the old mask, not sigsuspend's");
     pid_t pid = ipct_spawn(suspend_with_int, NULL);
 
     ipct_await_ready(pid);
