@@ -81,6 +81,11 @@ static void refuses(void *arg)
 static void test_sig_hold_03_invalid_signal_einval(void **state)
 {
     (void)state;
+#ifndef __GLIBC__
+    if (((const struct bad_call *)ipct_variant())->call == sigpause)
+        IPCT_SKIP("this C library's sigpause does not check the number (musl's sleeps in "
+                  "sigsuspend); glibc's refuses it");
+#endif
     sig_in_child(refuses, (void *)ipct_variant());
 }
 
