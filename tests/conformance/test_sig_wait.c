@@ -169,7 +169,7 @@ static long ms_between(const struct timespec *a, const struct timespec *b)
 
 static void whole_interval(void *arg)
 {
-    const struct timespec interval = { 0, 100 * 1000000 };
+    const struct timespec interval = { 0, 100L * 1000000 };
     sigset_t set = set_of(SIGUSR1, 0, 1);
     struct timespec start, end;
     (void)arg;
