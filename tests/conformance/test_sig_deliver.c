@@ -65,6 +65,9 @@ static void siginfo_mask(void *arg)
 static void test_sig_dlv_02_siginfo_handler_gets_sa_mask(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer calls the handler from its own wrapper, with every signal "
+                  "blocked, so the mask inside is not the kernel's");
     sig_in_child(siginfo_mask, NULL);
 }
 

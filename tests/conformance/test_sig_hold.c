@@ -214,6 +214,9 @@ static void pauses(void *arg)
 static void test_sig_hold_07_sigpause_waits_unblocked(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs the handler from its own wrapper after sigpause has "
+                  "returned, with every signal blocked (seen: no handler run yet on return)");
     pid_t pid = ipct_spawn(pauses, NULL);
 
     ipct_await_ready(pid);
@@ -311,6 +314,9 @@ static void sigset_returns(void *arg)
 static void test_sig_hold_12_sigset_returns_hold_or_previous(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer gives the kernel its own wrapper as the handler, and glibc's "
+                  "sigset returns the kernel's previous action: the wrapper, not the handler");
     sig_in_child(sigset_returns, NULL);
 }
 
