@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_deliver.c - delivery to a handler: a signal a process sends
  * itself arrives before kill returns, an SA_SIGINFO handler's mask, what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_hold.c - the System V signal calls POSIX keeps (XSI): sighold
  * and sigrelse on the mask, sigignore, sigpause, and sigset with a

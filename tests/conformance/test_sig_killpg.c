@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_killpg.c - signalling a process group with killpg: every member
  * reached, the caller's own group for 0, the refusals (negative group,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_pending.c - how sigpending fails: a set it cannot write.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_pmask.c - pthread_sigmask on its own: SIG_BLOCK as a union with
  * the old mask handed back, SIG_UNBLOCK, a NULL set that only reads, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_set.c - the signal set operations: sigemptyset, sigfillset,
  * sigaddset, sigdelset and sigismember, their results, their return values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_suspend.c - sigsuspend: the mask it waits with, the mask it
  * gives back, how it returns after a handler, that a signal ending the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sig_wait.c - taking signals synchronously: sigwaitinfo (what it
  * takes, what it fills in, how it sleeps and how a handler ends it),
