@@ -115,6 +115,10 @@ static const char *show_int(struct ipct_int v, char *buf, size_t len)
         snprintf(buf, len, "SIG_IGN");
     else if (v.kind == 'h' && v.u == (uintptr_t)SIG_ERR)
         snprintf(buf, len, "SIG_ERR");
+#ifdef SIG_HOLD
+    else if (v.kind == 'h' && v.u == (uintptr_t)SIG_HOLD)
+        snprintf(buf, len, "SIG_HOLD");
+#endif
     else if (v.kind == 'h')
         snprintf(buf, len, "handler %#jx", v.u);
     else if (v.kind == 'p' && v.u == (uintptr_t)MAP_FAILED)
