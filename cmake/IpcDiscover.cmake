@@ -1,14 +1,27 @@
 # SPDX-License-Identifier: MIT
 # Run after a test program is built: list its cases and write the CTest
 # registrations, one test per case, named "<SPEC-ID>:<case>".
-# Inputs: BIN, OUT, LABELS (comma-separated), TIMEOUT, SKIP_CODE, ENV (comma-separated).
-execute_process(COMMAND "${BIN}" --list
+# Inputs: BIN, OUT, LABELS (comma-separated), TIMEOUT, SKIP_CODE, ENV (comma-separated),
+# EMULATOR (comma-separated words: CMAKE_CROSSCOMPILING_EMULATOR, or empty).
+# With an emulator, the program is listed and every case run through it, and
+# the cases get IPCSPEC_RUNNER (its words, space-separated), through which the
+# harness runs the programs a test executes (tests/targets/runner.h).
+string(REPLACE "," ";" emulator "${EMULATOR}")
+execute_process(COMMAND ${emulator} "${BIN}" --list
   OUTPUT_VARIABLE cases RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "${BIN} --list failed (${rc}): ${err}")
+  message(FATAL_ERROR "${emulator} ${BIN} --list failed (${rc}): ${err}")
 endif()
 string(REPLACE "," ";" labels "${LABELS}")
 string(REPLACE "," ";" env "${ENV}")
+set(command "")
+if(emulator)
+  string(REPLACE ";" " " runner "${emulator}")
+  list(APPEND env "IPCSPEC_RUNNER=${runner}")
+  foreach(word IN LISTS emulator)
+    string(APPEND command "[==[${word}]==] ")
+  endforeach()
+endif()
 string(REPLACE "\n" ";" cases "${cases}")
 
 set(script "# Generated from `${BIN} --list`; do not edit.\n")
@@ -41,7 +54,7 @@ foreach(case IN LISTS cases)
   endif()
   set(name "${id}:${case}")
   string(APPEND script
-    "add_test([==[${name}]==] \"${BIN}\" \"${case}\")\n"
+    "add_test([==[${name}]==] ${command}\"${BIN}\" \"${case}\")\n"
     "set_tests_properties([==[${name}]==] PROPERTIES"
     " LABELS \"${labels}\" TIMEOUT ${TIMEOUT} SKIP_RETURN_CODE ${SKIP_CODE}")
   if(env)

@@ -13,11 +13,13 @@ function(_ipc_register target kind mech)
   set(list_file "${CMAKE_CURRENT_BINARY_DIR}/${target}.tests.cmake")
   set(include_file "${CMAKE_CURRENT_BINARY_DIR}/${target}.include.cmake")
   string(REPLACE ";" "," env "${ARGN}")
+  # A target's runner (qemu-user, valgrind, a wrapper): honoured natively too.
+  string(REPLACE ";" "," emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND}
       -D "BIN=$<TARGET_FILE:${target}>" -D "OUT=${list_file}"
       -D "LABELS=${kind},${mech}" -D "TIMEOUT=${IPC_TEST_TIMEOUT}"
-      -D "SKIP_CODE=${IPC_SKIP_RETURN_CODE}" -D "ENV=${env}"
+      -D "SKIP_CODE=${IPC_SKIP_RETURN_CODE}" -D "ENV=${env}" -D "EMULATOR=${emulator}"
       -P "${PROJECT_SOURCE_DIR}/cmake/IpcDiscover.cmake"
     BYPRODUCTS "${list_file}"
     VERBATIM)

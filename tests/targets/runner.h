@@ -1,0 +1,27 @@
+/*
+ * runner.h - run the programs a test executes under the same runner as the
+ * test itself (qemu-user, valgrind, any wrapper command), so that on a target
+ * both sides of a demo test run on the implementation under test.
+ *
+ * The runner is IPCSPEC_RUNNER, a command's words separated by spaces;
+ * cmake/IpcDiscover.cmake sets it for every case from
+ * CMAKE_CROSSCOMPILING_EMULATOR. A program built for another architecture
+ * than the test (the build host's /bin/cat or socat on a cross target) is
+ * executed as it is: the runner could not run it.
+ *
+ * Spec: none of its own; every test that executes a program relies on it.
+ * See also: runner.c, cmake/IpcDiscover.cmake, ci/target.
+ */
+#ifndef IPCSPEC_RUNNER_H
+#define IPCSPEC_RUNNER_H
+
+/*
+ * execv(argv[0], argv), through the runner when IPCSPEC_RUNNER is set and
+ * argv[0] is an ELF file for the architecture of the running test. Meant for
+ * a forked child just before it would call execv. Returns only on failure:
+ * -1 with errno set (ENOMEM when the runner's argument vector cannot be
+ * built, or execv's and execvp's errnos).
+ */
+int ipct_runner_execv(char *const argv[]);
+
+#endif
