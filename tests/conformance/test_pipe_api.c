@@ -183,8 +183,10 @@ static void test_pipe_api_04_nonblocking_eagain_reports_done(void **state)
 
 /* Both helpers with len SSIZE_MAX + 1 on a descriptor >= 100 that a seccomp
  * filter lets no system call name (nothing else here passes that number): a
- * helper that made one kills the child with SIGSYS. Both must return
- * -EINVAL with done 0. */
+ * helper that made one kills the child with SIGSYS. Where seccomp filters
+ * cannot be installed (a kernel without them; qemu-user, which refuses
+ * PR_SET_SECCOMP lest the filter apply to the emulator), there is no such
+ * proof, and the test skips. */
 static void oversized_lengths(void *arg)
 {
     int fd = (int)ASSERT_SYS_OK(fcntl((int)ASSERT_SYS_OK(open(arg, O_RDWR)), F_DUPFD, 100));
@@ -199,7 +201,12 @@ static void oversized_lengths(void *arg)
     size_t rdone = 99, wdone = 99;
 
     ASSERT_SYS_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
-    ASSERT_SYS_OK(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog));
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == -1) {
+        if (errno == EINVAL)
+            IPCT_SKIP("seccomp filters unavailable (prctl PR_SET_SECCOMP: EINVAL): "
+                      "nothing here can prove the helpers make no system call");
+        IPCT_FAIL("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER): %s", ipct_errname(errno));
+    }
     ASSERT_IPC_ERR(ipc_read_full(fd, big, (size_t)SSIZE_MAX + 1, &rdone), EINVAL);
     ASSERT_EQ(rdone, 0);
     ASSERT_IPC_ERR(ipc_write_full(fd, big, (size_t)SSIZE_MAX + 1, &wdone), EINVAL);
