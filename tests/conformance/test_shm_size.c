@@ -56,7 +56,8 @@ static void test_shm_size_03_negative_length_einval(void **state)
 
     int fd = shm_unnamed(0600, 10);
     ASSERT_SYS_ERR(ftruncate(fd, -1), EINVAL);
-    ASSERT_SYS_ERR(ftruncate(fd, INT64_MIN), EINVAL);
+    /* the most negative length: off_t has 32 bits on armhf, 64 elsewhere */
+    ASSERT_SYS_ERR(ftruncate(fd, sizeof(off_t) == 8 ? (off_t)INT64_MIN : (off_t)INT32_MIN), EINVAL);
     ASSERT_EQ(object_size(fd), 10);
     close(fd);
 }
