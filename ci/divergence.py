@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Compare a target's spec report with the native one and with its known divergences.
 
 A target (ci/target) runs the conformance suite on another implementation of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross toolchain for aarch64 (arm64): 64-bit little-endian, with Debian's gcc-aarch64-linux-gnu;
 # its programs run under qemu-aarch64. See debian-cross.cmake.
 set(CMAKE_SYSTEM_PROCESSOR aarch64)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared part of the cross toolchain files: Debian's cross compiler for
 # IPC_CROSS_TRIPLE (gcc-<triple>, with libc6-dev-<arch>-cross), static test
 # programs, and qemu-user as the emulator CTest and case discovery run them

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross toolchain for s390x: 64-bit big-endian, with Debian's gcc-s390x-linux-gnu;
 # its programs run under qemu-s390x. See debian-cross.cmake.
 set(CMAKE_SYSTEM_PROCESSOR s390x)

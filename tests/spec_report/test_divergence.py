@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of ci/divergence.py: the known-divergence check and the comparison
 of a target's spec report with the native one. Each TestCase class is one
 CTest test (tests/spec_report/CMakeLists.txt); the reports and lists are

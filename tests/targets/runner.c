@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runner.c - execute a test's program under IPCSPEC_RUNNER when the program
  * is built for the test's own architecture; read the system call numbers of

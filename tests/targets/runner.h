@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runner.h - run the programs a test executes under the same runner as the
  * test itself (qemu-user, valgrind, any wrapper command), so that on a target
