@@ -15,6 +15,7 @@
  */
 #include "ipctest.h"
 #include "internal.h"
+#include "runner.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -140,7 +141,7 @@ pid_t ipct__spawn_exec(char *const argv[], char *const env[], int in_fd, int out
             ipct__fail_at(file, line, "dup2(%d, %d): %s", fds[target], target,
                           ipct_errname(errno));
     }
-    execv(argv[0], argv);
+    ipct_runner_execv(argv);
     ipct__fail_at(file, line, "execv(\"%s\"): %s", argv[0], ipct_errname(errno));
 }
 

@@ -18,6 +18,7 @@
  */
 #include "ipctest.h"
 #include "internal.h"
+#include "runner.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -72,7 +73,7 @@ static long proc_syscall(pid_t pid, char *line, size_t len)
     if (strncmp(line, "running", 7) == 0)
         return -2;
     nr = strtol(line, &end, 10);
-    return end == line ? -1 : nr;
+    return end == line ? -1 : ipct_runner_syscall(nr);
 }
 
 /* The calls that carry the same operation, each group ended by -1. */
@@ -215,7 +216,7 @@ static const char *doing(const char *line, char *buf, size_t len)
     else if (nr == -1)
         snprintf(buf, len, "in no system call");
     else
-        snprintf(buf, len, "in %s", ipct_sysname(nr));
+        snprintf(buf, len, "in %s", ipct_sysname(ipct_runner_syscall(nr)));
     return buf;
 }
 
