@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char *child_base; /* set before the children fork */
 
