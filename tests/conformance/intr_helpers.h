@@ -36,6 +36,7 @@ struct intr_call {
     long (*call)(struct intr_obj *o);       /* child: 0 done as expected, -1 and errno */
     void (*release)(struct intr_obj *o);    /* test: let the call complete */
     void (*destroy)(struct intr_obj *o);    /* test: close and remove */
+    long again_nr; /* the call it sleeps in once resumed, when not nr (0) */
 };
 
 /* How the call is interrupted, and what it must do then. */
@@ -129,7 +130,7 @@ static inline void intr_experiment(const struct intr_call *c, enum intr_how how,
         ASSERT_SYS_OK(kill(pid, SIGCONT));
     }
     if (outcome == INTR_COMPLETES) {
-        ipct_await_blocked(pid, c->nr); /* asleep in the same call again */
+        ipct_await_blocked(pid, c->again_nr ? c->again_nr : c->nr); /* asleep again */
         c->release(&r.obj);
     }
     assert_child_exited(pid, 0);

@@ -14,21 +14,21 @@
  */
 #include "intr_calls.h"
 
-static const struct intr_call in_select = { INTR_SYS_SELECT, intr_make_pipe, intr_select, intr_nothing, intr_close_both };
-static const struct intr_call in_pselect = { SYS_pselect6, intr_make_pipe, intr_pselect, intr_nothing, intr_close_both };
-static const struct intr_call in_poll = { SYS_ppoll, intr_make_pipe, intr_poll, intr_nothing, intr_close_both };
-static const struct intr_call in_ppoll = { SYS_ppoll, intr_make_pipe, intr_ppoll, intr_nothing, intr_close_both };
-static const struct intr_call in_epoll_wait = { SYS_epoll_pwait, intr_make_pipe, intr_epoll_wait, intr_nothing, intr_close_both };
-static const struct intr_call in_epoll_pwait = { SYS_epoll_pwait, intr_make_pipe, intr_epoll_pwait, intr_nothing, intr_close_both };
-static const struct intr_call in_sigtimedwait = { SYS_rt_sigtimedwait, intr_nothing, intr_sigtimedwait, intr_nothing, intr_nothing };
-static const struct intr_call in_sigwaitinfo = { SYS_rt_sigtimedwait, intr_nothing, intr_sigwaitinfo, intr_nothing, intr_nothing };
-static const struct intr_call in_nanosleep = { SYS_nanosleep, intr_nothing, intr_nanosleep, intr_nothing, intr_nothing };
-static const struct intr_call in_clock_nanosleep = { SYS_clock_nanosleep, intr_nothing, intr_clock_nanosleep, intr_nothing, intr_nothing };
-static const struct intr_call in_recv_rcvtimeo = { SYS_recvfrom, intr_make_pair, intr_recv_timeo, intr_nothing, intr_close_both };
-static const struct intr_call in_send_sndtimeo = { SYS_sendto, intr_make_full_pair, intr_send_timeo, intr_nothing, intr_close_both };
-static const struct intr_call in_accept_rcvtimeo = { SYS_accept4, intr_make_listener, intr_accept_timeo, intr_nothing, intr_destroy_listener };
-static const struct intr_call in_pause = { SYS_rt_sigsuspend, intr_nothing, intr_pause, intr_nothing, intr_nothing };
-static const struct intr_call in_semop = { SYS_semtimedop, intr_make_sem, intr_semop, intr_nothing, intr_destroy_sem };
+static const struct intr_call in_select = { INTR_SYS_SELECT, intr_make_pipe, intr_select, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_pselect = { SYS_pselect6, intr_make_pipe, intr_pselect, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_poll = { SYS_ppoll, intr_make_pipe, intr_poll, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_ppoll = { SYS_ppoll, intr_make_pipe, intr_ppoll, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_epoll_wait = { SYS_epoll_pwait, intr_make_pipe, intr_epoll_wait, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_epoll_pwait = { SYS_epoll_pwait, intr_make_pipe, intr_epoll_pwait, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_sigtimedwait = { SYS_rt_sigtimedwait, intr_nothing, intr_sigtimedwait, intr_nothing, intr_nothing, 0 };
+static const struct intr_call in_sigwaitinfo = { SYS_rt_sigtimedwait, intr_nothing, intr_sigwaitinfo, intr_nothing, intr_nothing, 0 };
+static const struct intr_call in_nanosleep = { SYS_nanosleep, intr_nothing, intr_nanosleep, intr_nothing, intr_nothing, 0 };
+static const struct intr_call in_clock_nanosleep = { SYS_clock_nanosleep, intr_nothing, intr_clock_nanosleep, intr_nothing, intr_nothing, 0 };
+static const struct intr_call in_recv_rcvtimeo = { SYS_recvfrom, intr_make_pair, intr_recv_timeo, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_send_sndtimeo = { SYS_sendto, intr_make_full_pair, intr_send_timeo, intr_nothing, intr_close_both, 0 };
+static const struct intr_call in_accept_rcvtimeo = { SYS_accept4, intr_make_listener, intr_accept_timeo, intr_nothing, intr_destroy_listener, 0 };
+static const struct intr_call in_pause = { SYS_rt_sigsuspend, intr_nothing, intr_pause, intr_nothing, intr_nothing, 0 };
+static const struct intr_call in_semop = { SYS_semtimedop, intr_make_sem, intr_semop, intr_nothing, intr_destroy_sem, 0 };
 
 /* SIG-INTR-01 select interrupted by a handler fails with EINTR, even with SA_RESTART */
 static void test_sig_intr_01_select_eintr(void **state)
