@@ -33,6 +33,13 @@
 #define INTR_SYS_SELECT SYS_select
 #endif
 
+/* glibc's semop is the semtimedop system call; musl makes semop itself. */
+#if defined(__GLIBC__) || !defined(SYS_semop)
+#define INTR_SYS_SEMOP SYS_semtimedop
+#else
+#define INTR_SYS_SEMOP SYS_semop
+#endif
+
 /* A wait no test outlives: twice the harness's deadline. */
 static inline struct timespec intr_long_ts(void)
 {

@@ -29,7 +29,7 @@ static const struct intr_call in_accept_timeo = { SYS_accept4, intr_make_listene
                                                   intr_destroy_listener, 0 };
 static const struct intr_call in_send_timeo = { SYS_sendto, intr_make_full_pair, intr_send_timeo,
                                                 intr_drain, intr_close_both, 0 };
-static const struct intr_call in_semop = { SYS_semtimedop, intr_make_sem, intr_semop, intr_nothing,
+static const struct intr_call in_semop = { INTR_SYS_SEMOP, intr_make_sem, intr_semop, intr_nothing,
                                            intr_destroy_sem, 0 };
 static const struct intr_call in_read = { SYS_read, intr_make_pipe, intr_read, intr_send_y,
                                           intr_close_both, 0 };
