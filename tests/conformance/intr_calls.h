@@ -87,8 +87,8 @@ static inline void intr_make_full_pipe(struct intr_obj *o)
 
     intr_make_pipe(o);
     ASSERT_SYS_OK(fcntl(o->fd[1], F_SETFL, O_NONBLOCK));
-    while (write(o->fd[1], chunk, sizeof chunk) > 0)
-        continue;
+    while (write(o->fd[1], chunk, sizeof chunk) > 0) {
+    }
     ASSERT_ERRNO_EQ(errno, EAGAIN);
     ASSERT_SYS_OK(fcntl(o->fd[1], F_SETFL, 0));
 }
@@ -99,8 +99,8 @@ static inline void intr_drain(struct intr_obj *o)
 {
     static char chunk[1 << 16];
 
-    while (recv(o->fd[0], chunk, sizeof chunk, MSG_DONTWAIT) > 0)
-        continue;
+    while (recv(o->fd[0], chunk, sizeof chunk, MSG_DONTWAIT) > 0) {
+    }
     ASSERT_ERRNO_EQ(errno, EAGAIN);
 }
 
@@ -146,11 +146,11 @@ static inline void intr_make_full_pair(struct intr_obj *o)
     static char chunk[4096];
 
     intr_make_pair(o);
-    while (send(o->fd[1], chunk, sizeof chunk, MSG_DONTWAIT) > 0)
-        continue;
+    while (send(o->fd[1], chunk, sizeof chunk, MSG_DONTWAIT) > 0) {
+    }
     ASSERT_ERRNO_EQ(errno, EAGAIN);
-    while (send(o->fd[1], chunk, 1, MSG_DONTWAIT) > 0)
-        continue;
+    while (send(o->fd[1], chunk, 1, MSG_DONTWAIT) > 0) {
+    }
     ASSERT_ERRNO_EQ(errno, EAGAIN);
 }
 

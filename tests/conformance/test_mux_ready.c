@@ -63,8 +63,8 @@ static void test_mux_rdy_03_pipe_writable_until_full(void **state)
 
     ASSERT_SYS_OK(pipe2(fd, O_CLOEXEC | O_NONBLOCK));
     ASSERT_EQ(mux_ready(m, fd[1]), POLLOUT);
-    while (write(fd[1], chunk, sizeof chunk) > 0)
-        continue;
+    while (write(fd[1], chunk, sizeof chunk) > 0) {
+    }
     ASSERT_ERRNO_EQ(errno, EAGAIN);
     ASSERT_EQ(mux_ready(m, fd[1]), 0);
     ASSERT_EQ(ASSERT_SYS_OK(read(fd[0], chunk, sizeof chunk)), sizeof chunk);

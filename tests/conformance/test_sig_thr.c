@@ -51,8 +51,8 @@ static void *wait_for_release(void *arg)
     if (w->unblock)
         sig_mask_one(SIG_UNBLOCK, SIGUSR1);
     atomic_store(&w->tid, (int)syscall(SYS_gettid));
-    while (read(w->release_rfd, &c, 1) == -1 && errno == EINTR)
-        continue;
+    while (read(w->release_rfd, &c, 1) == -1 && errno == EINTR) {
+    }
     return NULL;
 }
 
