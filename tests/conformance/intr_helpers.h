@@ -49,6 +49,8 @@ struct intr_run {
     enum intr_how how;
     enum intr_outcome outcome;
     int notify_wfd;
+    const char *name, *file; /* the row's name and the test's line, for messages */
+    int line;
 };
 
 static int intr_notify_wfd = -1;
@@ -73,17 +75,20 @@ static void intr_child(void *arg)
 
     if (r->how == INTR_BY_HANDLER) {
         intr_notify_wfd = r->notify_wfd;
-        ASSERT_SYS_OK(sig_catch(SIGUSR1, intr_notify, SA_RESTART));
+        ipct__sys_ok(sig_catch(SIGUSR1, intr_notify, SA_RESTART), "sigaction(SIGUSR1)",
+                     r->file, r->line);
     }
     ipct_child_ready();
     errno = 0;
     rc = r->call->call(&r->obj);
     if (r->outcome == INTR_FAILS_EINTR)
-        ASSERT_SYS_ERR(rc, EINTR);
+        ipct__sys_err(rc, EINTR, r->name, "EINTR", r->file, r->line);
     else
-        ASSERT_EQ(ASSERT_SYS_OK(rc), 0);
+        ipct__cmp(ipct__int_s(ipct__sys_ok(rc, r->name, r->file, r->line)), IPCT_EQ,
+                  ipct__int_s(0), "the call's own checks", r->file, r->line);
     if (r->how == INTR_BY_HANDLER)
-        ASSERT_EQ(sig_hits, 1);
+        ipct__cmp(ipct__int_s(sig_hits), IPCT_EQ, ipct__int_s(1), "handler runs (sig_hits)",
+                  r->file, r->line);
 }
 
 /* Wait, bounded by the child's own end, until pid is stopped, then check
@@ -107,65 +112,64 @@ static inline void intr__await_stopped(pid_t pid, const char *file, int line)
                       close_paren ? close_paren + 2 : stat);
 }
 
-/* The whole experiment for one call. */
-static inline void intr_experiment(const struct intr_call *c, enum intr_how how,
-                                   enum intr_outcome outcome)
+/* The whole experiment for one call; failures name the test's line. */
+static inline void intr__experiment(const struct intr_call *c, enum intr_how how,
+                                    enum intr_outcome outcome, const char *name,
+                                    const char *file, int line)
 {
     struct intr_run r = { .call = c, .obj = { { -1, -1 }, -1, NULL }, .how = how,
-                          .outcome = outcome };
+                          .outcome = outcome, .name = name, .file = file, .line = line };
     int notify[2];
 
     ASSERT_SYS_OK(pipe2(notify, O_CLOEXEC));
     r.notify_wfd = notify[1];
     c->make(&r.obj);
-    pid_t pid = ipct_spawn(intr_child, &r);
-    ipct_await_ready(pid);
-    ipct_await_blocked(pid, c->nr);
+    pid_t pid = ipct__spawn(intr_child, &r, file, line);
+    ipct__await_ready(pid, file, line);
+    ipct__await_blocked(pid, c->nr, file, line);
     if (how == INTR_BY_HANDLER) {
         ASSERT_SYS_OK(kill(pid, SIGUSR1));
-        ASSERT_EQ(ipct_await_byte(notify[0]), 'h'); /* the handler ran */
+        ipct__cmp(ipct__int_s(ipct__await_byte(notify[0], file, line)), IPCT_EQ,
+                  ipct__int_s('h'), "the handler's byte", file, line);
     } else {
         ASSERT_SYS_OK(kill(pid, SIGSTOP));
-        intr_await_stopped(pid);
+        intr__await_stopped(pid, file, line);
         ASSERT_SYS_OK(kill(pid, SIGCONT));
     }
     if (outcome == INTR_COMPLETES) {
-        ipct_await_blocked(pid, c->again_nr ? c->again_nr : c->nr); /* asleep again */
+        /* asleep again: in the same call, or where the kernel resumes it */
+        ipct__await_blocked(pid, c->again_nr ? c->again_nr : c->nr, file, line);
         c->release(&r.obj);
     }
-    assert_child_exited(pid, 0);
+    ipct__assert_exited(pid, 0, file, line);
     c->destroy(&r.obj);
     ASSERT_SYS_OK(close(notify[0]));
     ASSERT_SYS_OK(close(notify[1]));
 }
 
 /* A call a handler with SA_RESTART interrupts must fail with EINTR. */
-static inline void intr_never_restarted(const struct intr_call *c)
-{
-    intr_experiment(c, INTR_BY_HANDLER, INTR_FAILS_EINTR);
-}
+#define intr_never_restarted(c) \
+    intr__experiment(c, INTR_BY_HANDLER, INTR_FAILS_EINTR, #c, __FILE__, __LINE__)
 
 /* A call a handler with SA_RESTART interrupts is restarted and completes.
  * ThreadSanitizer runs a handler only when the call returns, which a
  * restarted call does not do until it completes. */
-static inline void intr_restarted(const struct intr_call *c)
+#define intr_restarted(c) intr__restarted(c, #c, __FILE__, __LINE__)
+static inline void intr__restarted(const struct intr_call *c, const char *name, const char *file,
+                                   int line)
 {
     if (IPCT_TSAN)
         IPCT_SKIP("ThreadSanitizer runs a handler only when the interrupted call returns, "
                   "and a restarted call does not return until it completes");
-    intr_experiment(c, INTR_BY_HANDLER, INTR_COMPLETES);
+    intr__experiment(c, INTR_BY_HANDLER, INTR_COMPLETES, name, file, line);
 }
 
 /* A call stopped and continued with no handler fails with EINTR. */
-static inline void intr_stop_eintr(const struct intr_call *c)
-{
-    intr_experiment(c, INTR_BY_STOP, INTR_FAILS_EINTR);
-}
+#define intr_stop_eintr(c) \
+    intr__experiment(c, INTR_BY_STOP, INTR_FAILS_EINTR, #c, __FILE__, __LINE__)
 
 /* A call stopped and continued with no handler goes on and completes. */
-static inline void intr_stop_resumes(const struct intr_call *c)
-{
-    intr_experiment(c, INTR_BY_STOP, INTR_COMPLETES);
-}
+#define intr_stop_resumes(c) \
+    intr__experiment(c, INTR_BY_STOP, INTR_COMPLETES, #c, __FILE__, __LINE__)
 
 #endif

