@@ -36,7 +36,7 @@ struct intr_call {
     long (*call)(struct intr_obj *o);       /* child: 0 done as expected, -1 and errno */
     void (*release)(struct intr_obj *o);    /* test: let the call complete */
     void (*destroy)(struct intr_obj *o);    /* test: close and remove */
-    long again_nr; /* the call it sleeps in once resumed, when not nr (0) */
+    long again_nr; /* where it sleeps once resumed, when not nr (0); nr is taken too */
 };
 
 /* How the call is interrupted, and what it must do then. */
@@ -112,6 +112,25 @@ static inline void intr__await_stopped(pid_t pid, const char *file, int line)
                       close_paren ? close_paren + 2 : stat);
 }
 
+/* Wait, bounded, until pid sleeps again in c->again_nr (where the kernel
+ * resumes the call) or in c->nr (where an emulator restarts it itself),
+ * sampling /proc once a millisecond. */
+static inline void intr__await_again(pid_t pid, const struct intr_call *c, const char *file,
+                                     int line)
+{
+    const struct timespec tick = { 0, 1000000 };
+    struct timespec start, now;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (!ipct_is_blocked_in(pid, c->again_nr) && !ipct_is_blocked_in(pid, c->nr)) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
+            ipct_deadline_ms())
+            ipct__await_blocked(pid, c->again_nr, file, line); /* fails, saying where it is */
+        clock_nanosleep(CLOCK_MONOTONIC, 0, &tick, NULL);
+    }
+}
+
 /* The whole experiment for one call; failures name the test's line. */
 static inline void intr__experiment(const struct intr_call *c, enum intr_how how,
                                     enum intr_outcome outcome, const char *name,
@@ -137,8 +156,10 @@ static inline void intr__experiment(const struct intr_call *c, enum intr_how how
         ASSERT_SYS_OK(kill(pid, SIGCONT));
     }
     if (outcome == INTR_COMPLETES) {
-        /* asleep again: in the same call, or where the kernel resumes it */
-        ipct__await_blocked(pid, c->again_nr ? c->again_nr : c->nr, file, line);
+        if (c->again_nr)
+            intr__await_again(pid, c, file, line);
+        else
+            ipct__await_blocked(pid, c->nr, file, line); /* asleep in the same call again */
         c->release(&r.obj);
     }
     ipct__assert_exited(pid, 0, file, line);
