@@ -236,7 +236,8 @@ char ipct__await_byte(int fd, const char *file, int line);
  * must remove what it creates under it: one left at teardown fails the test. */
 #define ipct_ipc_name(kind) ipct__ipc_name(kind, __FILE__, __LINE__)
 const char *ipct__ipc_name(const char *kind, const char *file, int line);
-/* A fresh 0700 directory under $TMPDIR, removed with its contents in teardown. */
+/* The test's own 0700 directory under $TMPDIR, made in setup (so every child
+ * shares it) and removed with its contents in teardown. */
 #define ipct_tmpdir() ipct__tmpdir(__FILE__, __LINE__)
 const char *ipct__tmpdir(const char *file, int line);
 /* A path inside ipct_tmpdir(): "<tmpdir>/<leaf>". A socket or FIFO the test

@@ -83,6 +83,7 @@ int ipct_setup(void **state)
     reset_signals();
     ipct__report_reset();
     become_subreaper();
+    (void)ipct_tmpdir(); /* made here, so a child that asks first shares it, never makes its own */
     snapshot = ipct__snapshot_take();
     return 0;
 }
