@@ -221,8 +221,10 @@ static void describe_machine(struct run *run)
     uname(&u);
     gmtime_r(&now, &tm);
     strftime(run->date, sizeof run->date, "%Y-%m-%d %H:%M UTC", &tm);
-    snprintf(run->machine, sizeof run->machine, "%ld CPUs (%s), Linux %s",
-             sysconf(_SC_NPROCESSORS_ONLN), model, u.release);
+    int n = snprintf(run->machine, sizeof run->machine, "%ld CPUs (%s), Linux %s",
+                     sysconf(_SC_NPROCESSORS_ONLN), model, u.release);
+    if (n < 0 || (size_t)n >= sizeof run->machine) /* cut short: say so at its end */
+        memcpy(run->machine + sizeof run->machine - 4, "...", 4);
 }
 
 /* One progress line: on a terminal rewritten in place, elsewhere one line

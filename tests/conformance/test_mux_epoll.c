@@ -233,6 +233,10 @@ static void test_mux_epoll_14_create_einval(void **state)
 {
     (void)state;
     ASSERT_SYS_ERR(epoll_create1(0x4), EINVAL);
+#ifndef __GLIBC__
+    IPCT_SKIP("musl's epoll_create(0) succeeds (measured): it does not pass the size to the "
+              "kernel, which would refuse it");
+#endif
     ASSERT_SYS_ERR(epoll_create(0), EINVAL);
 }
 

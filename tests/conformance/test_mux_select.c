@@ -23,6 +23,10 @@ static void test_mux_sel_01_timeout_zeroes_timeval(void **state)
     fd_set rd;
     int fd[2];
     (void)state;
+#ifndef __GLIBC__
+    IPCT_SKIP("musl's select leaves the timeval as it was (measured: tv_usec still 100000): "
+              "the time not slept is not written back");
+#endif
 
     ASSERT_SYS_OK(pipe2(fd, O_CLOEXEC));
     FD_ZERO(&rd);
@@ -158,6 +162,9 @@ static void pselect_swap(void *arg)
 static void test_mux_sel_07_pselect_atomic_mask_eintr(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a signal handler only at the next call it intercepts: "
+                  "the interrupted call returns before the handler has run");
     sig_in_child(pselect_swap, NULL);
 }
 

@@ -34,6 +34,9 @@ static const struct intr_call in_semop = { INTR_SYS_SEMOP, intr_make_sem, intr_s
 static void test_sig_intr_01_select_eintr(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a signal handler only at the next call it intercepts: "
+                  "the interrupted call returns before the handler has run");
     intr_never_restarted(&in_select);
 }
 
@@ -41,6 +44,9 @@ static void test_sig_intr_01_select_eintr(void **state)
 static void test_sig_intr_02_pselect_eintr(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a signal handler only at the next call it intercepts: "
+                  "the interrupted call returns before the handler has run");
     intr_never_restarted(&in_pselect);
 }
 
@@ -76,6 +82,10 @@ static void test_sig_intr_06_epoll_pwait_eintr(void **state)
 static void test_sig_intr_07_sigtimedwait_eintr(void **state)
 {
     (void)state;
+#ifndef __GLIBC__
+    IPCT_SKIP("musl's sigtimedwait and sigwaitinfo retry after EINTR (POSIX: \"may fail\"), "
+              "so the interrupted wait goes on (measured: the child never returned)");
+#endif
     intr_never_restarted(&in_sigtimedwait);
 }
 
@@ -83,6 +93,10 @@ static void test_sig_intr_07_sigtimedwait_eintr(void **state)
 static void test_sig_intr_08_sigwaitinfo_eintr(void **state)
 {
     (void)state;
+#ifndef __GLIBC__
+    IPCT_SKIP("musl's sigtimedwait and sigwaitinfo retry after EINTR (POSIX: \"may fail\"), "
+              "so the interrupted wait goes on (measured: the child never returned)");
+#endif
     intr_never_restarted(&in_sigwaitinfo);
 }
 
@@ -97,6 +111,9 @@ static void test_sig_intr_09_nanosleep_eintr(void **state)
 static void test_sig_intr_10_clock_nanosleep_eintr(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a signal handler only at the next call it intercepts: "
+                  "the interrupted call returns before the handler has run");
     intr_never_restarted(&in_clock_nanosleep);
 }
 
@@ -132,6 +149,9 @@ static void test_sig_intr_14_pause_eintr(void **state)
 static void test_sig_intr_15_semop_eintr(void **state)
 {
     (void)state;
+    if (IPCT_TSAN)
+        IPCT_SKIP("ThreadSanitizer runs a signal handler only at the next call it intercepts: "
+                  "the interrupted call returns before the handler has run");
     intr_never_restarted(&in_semop);
 }
 
