@@ -16,6 +16,13 @@ Every case has <system-out>: stdout and stderr merged, cut to the first 1 KiB
 for a passing test and 300 KiB for any other. A relative --output-junit path
 is taken from the build (test) directory, not from the current directory.
 
+A run under `ctest -T memcheck` writes no JUnit; its log
+(Testing/Temporary/LastDynamicAnalysis_*.log) is read instead by
+load_ctest_log: each test's block runs from "N/M Testing: NAME" to its
+"Test Passed." or "Test Failed" line, its output between "Output:" and
+"<end of output>". There a skip (exit 77 under valgrind) reads as passed, so
+the IPCSPEC-SKIP line decides it.
+
 See also: spec_report.py, junit_tap.py, tests/spec_report/ (the fixtures).
 """
 
@@ -39,6 +46,10 @@ CMOCKA_ERROR = re.compile(r"\[  ERROR   \] --- (.*)$")
 CMOCKA_LINE = re.compile(r"\[   LINE   \] --- ([\w./+-]+:[0-9]+): error: Failure!")
 FAILURE_LINE_WIDTH = 300
 CTEST_SKIPS = ("SKIP_RETURN_CODE", "SKIP_REGULAR_EXPRESSION")
+# One test's block in a ctest log: its name, its output, ctest's verdict line.
+LOG_BLOCK = re.compile(r"^[0-9]+/[0-9]+ Testing: (?P<name>\S+)\n.*?^Output:\n-+\n"
+                       r"(?P<output>.*?)^<end of output>\n.*?^(?P<verdict>Test [A-Z][^\n]*)$",
+                       re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -131,18 +142,48 @@ def read_testcases(path):
     return list(root.iter("testcase"))
 
 
+def log_result(output, verdict):
+    """Return the Result of one test's block in a ctest log."""
+    if SKIP_MARKER.search(output):
+        return Result("skip", skip_reason(output))
+    if verdict.startswith("Test Passed"):
+        return Result("pass", "")
+    return Result("fail", verdict.removeprefix("Test ").rstrip(".").lower(),
+                  first_failure_line(output))
+
+
+def ctest_log_cases(path):
+    """Yield (ctest name, Result) for every test of a ctest log."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise ReportError(f"cannot read ctest log {path}: {err.strerror}") from err
+    blocks = list(LOG_BLOCK.finditer(text))
+    if not blocks and "Testing: " in text:
+        raise ReportError(f"{path}: no test block in the form ctest 3.25 writes")
+    for block in blocks:
+        yield block.group("name"), log_result(block.group("output"), block.group("verdict"))
+
+
+def junit_cases(path):
+    """Yield (ctest name, Result or None if disabled) for every <testcase>."""
+    for testcase in read_testcases(path):
+        yield testcase.get("name", ""), case_result(path, testcase)
+
+
 def load_results(paths):
-    """Map every test_/fault_ case in the JUnit files to its Results."""
+    """Map every test_/fault_ case in the files to its Results: JUnit files,
+    or ctest logs (a name ending in .log)."""
     results = {}
     for path in paths:
-        for testcase in read_testcases(path):
-            case = case_name(testcase.get("name", ""))
+        cases = ctest_log_cases(path) if path.suffix == ".log" else junit_cases(path)
+        for name, result in cases:
+            case = case_name(name)
             if case is None:
                 continue
             case, _, row = case.partition("/")
             # A disabled case is kept, without a result, for the naming checks.
             runs = results.setdefault(case, [])
-            result = case_result(path, testcase)
             if result is not None:
                 runs.append(replace(result, row=row))
     return results

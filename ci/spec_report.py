@@ -13,7 +13,10 @@ A failing test's first failure line is carried next to its entry's
 `expect:` in every output. A variant row is the ctest test "ID:case/row";
 the entry that lists the case is judged on all its rows. Entries citing
 Open POSIX Test Suite assertions (`opts:`) are checked against spec/opts/
-by spec_opts.py.
+by spec_opts.py. A passing entry some of whose runs skipped says which and
+why. With --config NAME=FILE (the results of another build or run: memcheck,
+a sanitizer, musl, an emulator), each entry also says what it was there
+when it did not pass there (spec_configs.py).
 
 See also: junit_tap.py, tests/spec_report/ (the fixtures).
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spec_configs  # noqa: E402
 import spec_opts  # noqa: E402
 # load_spec, case_result and read_testcases are also imported from here by
 # other tools (the repository checks, older copies of junit_tap.py).
@@ -42,6 +46,7 @@ class Verdict:
     reason: str = ""
     problem: str = ""  # why this verdict fails the gate, if it does
     failures: tuple = ()  # ({"test", "row"?, "message"}, ...) of failed runs
+    skipped: tuple = ()  # ({"test", "row"?, "reason"}, ...) of a passing entry's skips
 
 
 # --- verdicts ---------------------------------------------------------------
@@ -63,6 +68,14 @@ def failure_record(test, result):
         record["row"] = result.row
     record["message"] = result.message or result.detail
     return record
+
+
+def skip_records(entry, results):
+    """Return a record of each skipped run of entry's tests, rows apart."""
+    return tuple({"test": test, **({"row": result.row} if result.row else {}),
+                  "reason": result.detail}
+                 for test in entry.tests for result in results.get(test, [])
+                 if result.outcome == "skip")
 
 
 def judge(entry, results):
@@ -95,7 +108,7 @@ def judge(entry, results):
     if entry.pending:
         return Verdict("pass", "", f"{entry.spec_id} is marked pending but its "
                                    "tests pass: remove the status")
-    return Verdict("pass")
+    return Verdict("pass", skipped=skip_records(entry, results))
 
 
 def naming_problems(entries, results):
@@ -134,8 +147,9 @@ def opts_problems(entries, catalogue):
                   for entry in entries if entry.opts]
 
 
-def build_report(entries, results, catalogue=None):
-    """Return the report as the JSON-ready dict spec/README.md describes."""
+def build_report(entries, results, catalogue=None, configs=()):
+    """Return the report as the JSON-ready dict spec/README.md describes;
+    configs are (name, results file) of other configurations."""
     rows, problems = [], []
     for entry in entries:
         verdict = judge(entry, results)
@@ -147,6 +161,8 @@ def build_report(entries, results, catalogue=None):
         if verdict.status == "fail" or verdict.failures:
             row["expect"] = entry.expect
             row["failures"] = list(verdict.failures)
+        if verdict.skipped:
+            row["skipped"] = list(verdict.skipped)
         if entry.opts:
             row["opts"] = [f"{interface} {number}" for interface, number in entry.opts]
         rows.append(row)
@@ -160,6 +176,8 @@ def build_report(entries, results, catalogue=None):
     report = {"summary": summary, "entries": rows, "problems": problems}
     if opts is not None:
         report["opts"] = opts
+    if configs:
+        spec_configs.add_configurations(report, entries, configs, judge)
     return report
 
 
@@ -191,8 +209,10 @@ def render_text(report):
             else:
                 lines.append(f"{line}{title}")
             lines += failure_lines(row, " " * (id_width + 4))
+            lines += [" " * (id_width + 4) + text for text in notes(row)]
     if "opts" in report:
         lines += spec_opts.render_text(report["opts"])
+    lines += spec_configs.render_text(report)
     lines.append(summary_line(report["summary"]))
     lines += [f"spec check FAILED: {problem}" for problem in report["problems"]]
     return "\n".join(lines) + "\n"
@@ -201,6 +221,13 @@ def render_text(report):
 def run_name(failure):
     row = failure.get("row")
     return f"{failure['test']}/{row}" if row else failure["test"]
+
+
+def notes(row):
+    """Return the lines of a passing entry's skipped runs, then of what it
+    was in the other configurations where it did not pass."""
+    lines = [f"skipped: {spec_configs.skipped_text(row['skipped'])}"] if "skipped" in row else []
+    return lines + spec_configs.entry_notes(row)
 
 
 def failure_lines(row, indent):
@@ -245,8 +272,14 @@ def render_markdown(report):
         lines += [markdown_row((row["id"], row["status"], row["level"], row["title"],
                                 row.get("reason", ""))) for row in rows]
         lines += markdown_failures(rows)
+        skipped = [row for row in rows if "skipped" in row]
+        if skipped:
+            lines += ["", "Runs skipped in passing entries:", ""]
+            lines += [f"- **{row['id']}** {spec_configs.skipped_text(row['skipped'])}"
+                      for row in skipped]
     if "opts" in report:
         lines += spec_opts.render_markdown(report["opts"])
+    lines += spec_configs.render_markdown(report)
     if report["problems"]:
         lines += ["", "### Spec check FAILED", ""]
         lines += [f"- {problem}" for problem in report["problems"]]
@@ -266,6 +299,9 @@ def parse_args(argv):
     parser.add_argument("--not-built", action="append", default=[], metavar="PREFIX=REASON",
                         help="tests named PREFIX... were not built on this platform: "
                              "report them skipped, with REASON")
+    parser.add_argument("--config", action="append", default=[], metavar="NAME=FILE",
+                        help="results of another configuration (JUnit, or a ctest "
+                             "-T memcheck log *.log): note each entry not passed there")
     return parser.parse_args(argv)
 
 
@@ -295,7 +331,8 @@ def main(argv=None):
         catalogue = load_opts(args.spec_dir)
         results = load_results(args.junit)
         mark_not_built(entries, results, args.not_built)
-        report = build_report(entries, results, catalogue)
+        configs = spec_configs.parse_configs(args.config)
+        report = build_report(entries, results, catalogue, configs)
         write_report(args.json, json.dumps(report, indent=2) + "\n")
         if args.markdown:
             write_report(args.markdown, render_markdown(report))
