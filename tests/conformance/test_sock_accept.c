@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_sock_accept.c - the master socket M: listen, its backlog, accept
- * and what it returns, one process serving several clients, and the peer
- * credentials a Unix connection carries.
+ * and what it returns, one process serving several clients.
  *
  * Behaviours checked:
  *   1. accept returns a new descriptor; M goes on accepting (SOCK-ACCEPT-01)
@@ -14,11 +13,10 @@
  *   6. the backlog bounds pending connections; a blocking connect then
  *      waits; a datagram socket cannot listen (SOCK-LISTEN-01..03)
  *   7. one select loop serves three client processes (SOCK-CONC-01)
- *   8. SO_PEERCRED (SOCK-CRED-01..03)
  *
- * Spec: SOCK-ACCEPT-01..06, SOCK-LISTEN-01..03, SOCK-CONC-01,
- * SOCK-CRED-01..03 (spec/sock.md).
- * See also: test_sock_select.c, test_sock_server.c (the impl's loop).
+ * Spec: SOCK-ACCEPT-01..06, SOCK-LISTEN-01..03, SOCK-CONC-01 (spec/sock.md).
+ * See also: test_sock_cred.c (the credentials an accepted connection
+ * carries), test_sock_select.c, test_sock_server.c (the impl's loop).
  */
 #include "sock_helpers.h"
 
@@ -302,99 +300,6 @@ static void test_sock_conc_01_select_serves_three_clients(void **state)
     ASSERT_SYS_OK(unlink(ipct_path("m")));
 }
 
-/* Child: drop to nobody, connect to the abstract address (arg), say ready,
- * and stay connected until the parent closes (end of file). */
-static void cred_client(void *arg)
-{
-    const struct sockaddr_un *sa = arg;
-    char b;
-
-    if (ipct_drop_privileges() < 0)
-        IPCT_SKIP("cannot become nobody: the test needs root to drop to another uid");
-    int fd = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM, 0));
-    ASSERT_SYS_OK(connect(fd, (const struct sockaddr *)sa, sizeof *sa));
-    ipct_child_ready();
-    ASSERT_EQ(recv(fd, &b, 1, 0), 0);
-}
-
-/* SOCK-CRED-01 SO_PEERCRED on an accepted socket gives the client's pid, uid and gid */
-static void test_sock_cred_01_server_sees_client_creds(void **state)
-{
-    struct sockaddr_un sa;
-    struct ucred cred;
-    socklen_t len = sizeof cred;
-    (void)state;
-
-    sk_abstract_addr(&sa, "cred"); /* no file: nobody needs no permission */
-    int m = sk_bound(SOCK_STREAM, (struct sockaddr *)&sa, sizeof sa);
-    pid_t pid = ipct_spawn(cred_client, &sa);
-    ipct_await_ready(pid); /* connected: accept does not wait */
-    int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
-    ASSERT_SYS_OK(getsockopt(a, SOL_SOCKET, SO_PEERCRED, &cred, &len));
-    ASSERT_EQ(len, sizeof cred);
-    ASSERT_EQ(cred.pid, pid);
-    ASSERT_EQ(cred.uid, 65534);
-    ASSERT_EQ(cred.gid, 65534);
-    close(a);
-    assert_child_exited(pid, 0);
-    close(m);
-}
-
-/* Child: as nobody, listen on the abstract address (arg), say ready, accept
- * one client and hold the connection until the client closes it. */
-static void cred_listener(void *arg)
-{
-    const struct sockaddr_un *sa = arg;
-    char b;
-
-    if (ipct_drop_privileges() < 0)
-        IPCT_SKIP("cannot become nobody: the test needs root to drop to another uid");
-    int m = sk_bound(SOCK_STREAM, (const struct sockaddr *)sa, sizeof *sa);
-    ipct_child_ready();
-    int a = (int)ASSERT_SYS_OK(accept(m, NULL, NULL));
-    ASSERT_EQ(recv(a, &b, 1, 0), 0);
-}
-
-/* SOCK-CRED-02 the client's SO_PEERCRED gives the credentials of the listener */
-static void test_sock_cred_02_client_sees_listener_creds(void **state)
-{
-    struct sockaddr_un sa;
-    struct ucred cred;
-    socklen_t len = sizeof cred;
-    (void)state;
-
-    /* the listener is another process with other credentials than ours */
-    sk_abstract_addr(&sa, "cred-listener");
-    pid_t pid = ipct_spawn(cred_listener, &sa);
-    ipct_await_ready(pid);
-    int c = (int)ASSERT_SYS_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    ASSERT_SYS_OK(connect(c, (struct sockaddr *)&sa, sizeof sa));
-    ASSERT_SYS_OK(getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len));
-    ASSERT_EQ(len, sizeof cred);
-    ASSERT_EQ(cred.pid, pid);
-    ASSERT_EQ(cred.uid, 65534);
-    ASSERT_EQ(cred.gid, 65534);
-    close(c);
-    assert_child_exited(pid, 0);
-}
-
-/* SOCK-CRED-03 each end of a socketpair sees the creating process in SO_PEERCRED */
-static void test_sock_cred_03_socketpair_own_creds(void **state)
-{
-    struct ucred cred;
-    socklen_t len = sizeof cred;
-    int sv[2];
-    (void)state;
-
-    ASSERT_SYS_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-    for (int k = 0; k < 2; k++) {
-        ASSERT_SYS_OK(getsockopt(sv[k], SOL_SOCKET, SO_PEERCRED, &cred, &len));
-        ASSERT_EQ(cred.pid, getpid());
-        ASSERT_EQ(cred.uid, geteuid());
-    }
-    close(sv[0]), close(sv[1]);
-}
-
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sock_accept_01_new_fd_master_keeps_listening),
     IPCT_TEST(test_sock_accept_02_blocks_until_connect),
@@ -406,9 +311,6 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_sock_listen_02_full_backlog_connect_blocks),
     IPCT_TEST(test_sock_listen_03_dgram_eopnotsupp),
     IPCT_TEST(test_sock_conc_01_select_serves_three_clients),
-    IPCT_TEST(test_sock_cred_01_server_sees_client_creds),
-    IPCT_TEST(test_sock_cred_02_client_sees_listener_creds),
-    IPCT_TEST(test_sock_cred_03_socketpair_own_creds),
 };
 
 IPCT_MAIN("sock_accept", tests)

@@ -7,7 +7,8 @@
  *
  * Spec: SOCK-FAULT-01, SOCK-FAULT-08, SOCK-FAULT-09 (spec/sock.md).
  * See also: impl/src/sock.c, impl/src/sock_frame.c,
- * tests/conformance/test_sock_api.c (the same calls, not failing).
+ * tests/conformance/test_sock_api.c, test_sock_frame.c (the same calls,
+ * not failing).
  */
 #include "fault.h"
 #include "ipcspec/sock.h"
