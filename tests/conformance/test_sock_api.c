@@ -12,7 +12,6 @@
 #include "sock_helpers.h"
 #include "ipcspec/sock.h"
 
-
 /* A copy of ipct_path(leaf) that later calls do not overwrite. */
 static const char *keep_path(char *buf, size_t cap, const char *leaf)
 {

@@ -12,6 +12,7 @@
 #include "sock_helpers.h"
 #include "ipcspec/sock.h"
 
+#include <signal.h>
 
 /* Child: read one frame from sv[1] (arg: sv), which must be "hello". */
 static void read_hello(void *arg)
