@@ -196,4 +196,41 @@ static inline void sig__await_usr1(int info, const char *file, int line)
                       ipct_errname(errno));
 }
 
+/* How sig_group_leader's group gets SIGUSR1: from the test (kill(-pgid) or
+ * killpg(pgid), after the leader says ready), or from the leader itself
+ * with kill(0, SIGUSR1) or killpg(0, SIGUSR1). */
+enum sig_group_sender { SIG_GROUP_BY_TEST, SIG_GROUP_KILL_ZERO, SIG_GROUP_KILLPG_ZERO };
+
+/* Child (arg: a const enum sig_group_sender *): lead a new process group of
+ * itself and two members, all with SIGUSR1 blocked; every one of the three
+ * takes SIGUSR1 (bounded wait, each checking its own), and the leader reaps
+ * both members. */
+static inline void sig_group_leader(void *arg)
+{
+    enum sig_group_sender by = *(const enum sig_group_sender *)arg;
+    pid_t members[2];
+    int status;
+
+    ASSERT_SYS_OK(setpgid(0, 0));
+    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
+    for (int i = 0; i < 2; i++) {
+        members[i] = ASSERT_SYS_OK(fork());
+        if (members[i] == 0) {
+            ASSERT_TRUE(sig_await(SIGUSR1, NULL));
+            ipct_child_exit(0);
+        }
+    }
+    if (by == SIG_GROUP_KILL_ZERO)
+        ASSERT_SYS_OK(kill(0, SIGUSR1));
+    else if (by == SIG_GROUP_KILLPG_ZERO)
+        ASSERT_EQ(killpg(0, SIGUSR1), 0);
+    else
+        ipct_child_ready();
+    ASSERT_TRUE(sig_await(SIGUSR1, NULL));
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(ASSERT_SYS_OK(waitpid(members[i], &status, 0)), members[i]);
+        sig_assert_exited(status, 0);
+    }
+}
+
 #endif

@@ -13,43 +13,14 @@
 #include <grp.h>
 #include <sys/syscall.h>
 
-/* How the group leader's signal is sent: by the test with killpg(leader),
- * or by the leader itself with killpg(0). */
-static const int by_test = 0, by_leader = 1;
-
-/* Lead a new group with two members, all with SIGUSR1 blocked; each takes
- * SIGUSR1 (bounded wait) and the leader reaps the members. */
-static void group_leader(void *arg)
-{
-    const int *who = arg;
-    pid_t members[2];
-    int status;
-
-    ASSERT_SYS_OK(setpgid(0, 0));
-    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
-    for (int i = 0; i < 2; i++) {
-        members[i] = ASSERT_SYS_OK(fork());
-        if (members[i] == 0) {
-            ASSERT_TRUE(sig_await(SIGUSR1, NULL));
-            ipct_child_exit(0);
-        }
-    }
-    if (*who == by_leader)
-        ASSERT_EQ(killpg(0, SIGUSR1), 0);
-    else
-        ipct_child_ready();
-    ASSERT_TRUE(sig_await(SIGUSR1, NULL));
-    for (int i = 0; i < 2; i++) {
-        ASSERT_EQ(ASSERT_SYS_OK(waitpid(members[i], &status, 0)), members[i]);
-        sig_assert_exited(status, 0);
-    }
-}
+/* Who sends SIG-PG-01's and SIG-PG-02's signal (sig_group_leader). */
+static const enum sig_group_sender by_test = SIG_GROUP_BY_TEST, by_leader = SIG_GROUP_KILLPG_ZERO;
 
 /* SIG-PG-01 killpg reaches every process of the group and returns 0 */
 static void test_sig_pg_01_killpg_reaches_every_member(void **state)
 {
     (void)state;
-    pid_t leader = ipct_spawn(group_leader, (void *)&by_test);
+    pid_t leader = ipct_spawn(sig_group_leader, (void *)&by_test);
 
     ipct_await_ready(leader);
     ASSERT_EQ(killpg(leader, SIGUSR1), 0);
@@ -60,7 +31,7 @@ static void test_sig_pg_01_killpg_reaches_every_member(void **state)
 static void test_sig_pg_02_killpg_zero_own_group(void **state)
 {
     (void)state;
-    sig_in_child(group_leader, (void *)&by_leader);
+    sig_in_child(sig_group_leader, (void *)&by_leader);
 }
 
 /* SIG-PG-03 on Linux killpg with a negative pgrp fails with -1 and EINVAL */

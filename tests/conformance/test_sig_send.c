@@ -151,51 +151,21 @@ static void test_sig_send_07_invalid_signal_einval(void **state)
     ASSERT_SYS_ERR(sigqueue(getpid(), -1, v), EINVAL);
 }
 
-/* Leads a new process group of itself and two members (all with SIGUSR1
- * blocked), then waits for SIGUSR1 itself. use_zero: it sends with
- * kill(0, SIGUSR1) itself; else the test sends kill(-pgid). The leader and
- * both members take SIGUSR1 (each member checks its own). */
-static void group_leader(void *arg)
-{
-    int use_zero = *(const int *)arg;
-    pid_t members[2];
-    int status;
-
-    ASSERT_SYS_OK(setpgid(0, 0));
-    ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
-    for (int i = 0; i < 2; i++) {
-        members[i] = ASSERT_SYS_OK(fork());
-        if (members[i] == 0) {
-            ASSERT_TRUE(sig_await(SIGUSR1, NULL));
-            ipct_child_exit(0);
-        }
-    }
-    if (use_zero)
-        ASSERT_SYS_OK(kill(0, SIGUSR1));
-    else
-        ipct_child_ready();
-    ASSERT_TRUE(sig_await(SIGUSR1, NULL));
-    for (int i = 0; i < 2; i++) {
-        ASSERT_EQ(ASSERT_SYS_OK(waitpid(members[i], &status, 0)), members[i]);
-        ASSERT_TRUE(WIFEXITED(status));
-        ASSERT_EQ(WEXITSTATUS(status), 0);
-    }
-}
-
-/* Who sends SIG-SEND-08's signal: the test with kill(-pgid), or the leader with kill(0). */
-static const int by_test = 0, by_zero = 1;
+/* Who sends SIG-SEND-08's signal (sig_group_leader): the test with
+ * kill(-pgid), or the leader with kill(0). */
+static const enum sig_group_sender by_test = SIG_GROUP_BY_TEST, by_zero = SIG_GROUP_KILL_ZERO;
 
 /* SIG-SEND-08 kill(-pgid) and kill(0) reach every process of the group */
 static void test_sig_send_08_process_group(void **state)
 {
-    const int *use_zero = ipct_variant();
+    const enum sig_group_sender *by = ipct_variant();
     (void)state;
 
-    if (*use_zero) {
-        sig_in_child(group_leader, (void *)use_zero);
+    if (*by == SIG_GROUP_KILL_ZERO) {
+        sig_in_child(sig_group_leader, (void *)by);
         return;
     }
-    pid_t leader = ipct_spawn(group_leader, (void *)use_zero);
+    pid_t leader = ipct_spawn(sig_group_leader, (void *)by);
     ipct_await_ready(leader);
     ASSERT_SYS_OK(kill(-leader, SIGUSR1));
     assert_child_exited(leader, 0);
