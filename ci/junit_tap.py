@@ -31,6 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spec_junit import (ReportError, case_result, first_failure_line,  # noqa: E402
                         read_testcases)
 
+EXIT_STATUS = ('exit status: 0 the TAP file was written; 2 an input is unusable '
+               '(argparse usage errors too).')
+
 
 def tap_line(number, name, result):
     """Return the TAP line for one test; result None means disabled."""
@@ -72,7 +75,8 @@ def annotate_junit(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=EXIT_STATUS)
     parser.add_argument("--junit", type=Path, action="append", required=True,
                         help="file from ctest --output-junit; repeat to merge several")
     parser.add_argument("--tap", type=Path, required=True, help="TAP file to write")

@@ -48,6 +48,9 @@ class Verdict:
     failures: tuple = ()  # ({"test", "row"?, "message"}, ...) of failed runs
     skipped: tuple = ()  # ({"test", "row"?, "reason"}, ...) of a passing entry's skips
 
+EXIT_STATUS = ('exit status: 0 the spec check passed; 1 it failed (the problems are '
+               'printed last); 2 an input is unusable (argparse usage errors too).')
+
 
 # --- verdicts ---------------------------------------------------------------
 
@@ -289,7 +292,8 @@ def render_markdown(report):
 # --- command line -----------------------------------------------------------
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=EXIT_STATUS)
     parser.add_argument("--spec-dir", type=Path, required=True,
                         help="directory holding the spec files")
     parser.add_argument("--junit", type=Path, action="append", required=True,
