@@ -41,6 +41,15 @@
 #define INTR_SYS_SEMOP SYS_semop
 #endif
 
+/* pause(2) is its own system call where the architecture has one; where it
+ * has none (aarch64, riscv64) glibc and musl wait in ppoll(NULL, 0, NULL,
+ * NULL). The probe takes rt_sigsuspend for pause too. */
+#ifdef SYS_pause
+#define INTR_SYS_PAUSE SYS_pause
+#else
+#define INTR_SYS_PAUSE SYS_ppoll
+#endif
+
 /* A wait no test outlives: twice the harness's deadline. */
 static inline struct timespec intr_long_ts(void)
 {

@@ -27,7 +27,7 @@ static const struct intr_call in_clock_nanosleep = { SYS_clock_nanosleep, intr_n
 static const struct intr_call in_recv_rcvtimeo = { SYS_recvfrom, intr_make_pair, intr_recv_timeo, intr_nothing, intr_close_both, 0 };
 static const struct intr_call in_send_sndtimeo = { SYS_sendto, intr_make_full_pair, intr_send_timeo, intr_nothing, intr_close_both, 0 };
 static const struct intr_call in_accept_rcvtimeo = { SYS_accept4, intr_make_listener, intr_accept_timeo, intr_nothing, intr_destroy_listener, 0 };
-static const struct intr_call in_pause = { SYS_rt_sigsuspend, intr_nothing, intr_pause, intr_nothing, intr_nothing, 0 };
+static const struct intr_call in_pause = { INTR_SYS_PAUSE, intr_nothing, intr_pause, intr_nothing, intr_nothing, 0 };
 static const struct intr_call in_semop = { INTR_SYS_SEMOP, intr_make_sem, intr_semop, intr_nothing, intr_destroy_sem, 0 };
 
 /* SIG-INTR-01 select interrupted by a handler fails with EINTR, even with SA_RESTART */
