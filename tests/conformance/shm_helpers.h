@@ -92,9 +92,9 @@ static inline void shm__map_err(void *addr, size_t len, int prot, int flags, int
         ipct__fail_at(file, line, "mmap(%p, len %zu, prot %d, flags 0x%x, off %lld) succeeded; "
                       "expected %s", addr, len, prot, flags, (long long)off, ipct_errname(err));
     if (errno != err)
-        ipct__fail_at(file, line, "mmap(%p, len %zu, prot %d, flags 0x%x, off %lld) failed with %s; "
-                      "expected %s", addr, len, prot, flags, (long long)off, ipct_errname(errno),
-                      ipct_errname(err));
+        ipct__fail_at(file, line, "mmap(%p, len %zu, prot %d, flags 0x%x, off %lld) failed "
+                      "with %s; expected %s", addr, len, prot, flags, (long long)off,
+                      ipct_errname(errno), ipct_errname(err));
 }
 
 static inline off_t object_size(int fd)

@@ -127,7 +127,7 @@ static void test_shm_map_08_read_marks_atime(void **state)
         IPCT_SKIP("the test's directory %s is on a mount with noatime: st_atime never moves",
                   ipct_tmpdir());
     }
-    const struct timespec times[2] = { { time(NULL) - 2 * 86400, 0 }, { 0, UTIME_OMIT } };
+    const struct timespec times[2] = { { time(NULL) - (time_t)2 * 86400, 0 }, { 0, UTIME_OMIT } };
     ASSERT_SYS_OK(futimens(fd, times)); /* two days back: relatime moves it too */
     ASSERT_SYS_OK(fstat(fd, &before));
     ASSERT_EQ(before.st_atime, times[0].tv_sec);

@@ -96,7 +96,7 @@ static void unlink_all(const struct filled *f, int from)
 
 static void create_until_enospc(void *arg)
 {
-    struct filled f;
+    struct filled f = { 0 };
     (void)arg;
 
     shm_private_dev_shm(0, "size=1m,nr_inodes=4");
@@ -116,7 +116,7 @@ static void test_shm_open_16_no_inode_left_enospc(void **state)
 static void mapping_holds_inode(void *arg)
 {
     size_t pg = page_size();
-    struct filled f;
+    struct filled f = { 0 };
     const char *late = ipct_ipc_name("shm");
     (void)arg;
 
