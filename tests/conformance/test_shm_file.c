@@ -49,7 +49,11 @@ static void shm__assert_grown_page(int fd, char past, const char *file, int line
         ipct__fail_at(file, line, "pread of %zu bytes after growing to a page: %s", sizeof buf,
                       ipct_errname(errno));
     for (size_t i = 0; i < sizeof buf; i++) {
-        char want = i < FILE_BYTES ? (char)('a' + i % 26) : i < FILE_BYTES + STORED ? past : 0;
+        char want = 0;
+        if (i < FILE_BYTES)
+            want = (char)('a' + i % 26);
+        else if (i < FILE_BYTES + STORED)
+            want = past;
         if (buf[i] != want)
             ipct__fail_at(file, line, "byte %zu (the old end was %d, 'X' stored through the "
                           "mapping up to %d) reads 0x%02x after the growth, expected 0x%02x",
