@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * shm_helpers.h - what the shared memory tests share: the page size, making
- * and mapping objects, a child that runs as nobody, a child that touches a
- * byte (to be killed by a signal, or not), and what a publisher left.
+ * and mapping objects, a child that runs as nobody or as a uid of its own,
+ * a /dev/shm of a child's own, a child that touches a byte (to be killed by
+ * a signal, or not), and what a publisher left.
  *
  * See also: test_shm_*.c, tests/fault/fault_shm_*.c.
  */
@@ -12,9 +13,12 @@
 #include "ipctest.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -85,12 +89,12 @@ static inline void shm__map_err(void *addr, size_t len, int prot, int flags, int
     void *p = mmap(addr, len, prot, flags, fd, off);
 
     if (p != MAP_FAILED)
-        ipct__fail_at(file, line, "mmap(len %zu, prot %d, flags 0x%x, off %lld) succeeded; "
-                      "expected %s", len, prot, flags, (long long)off, ipct_errname(err));
+        ipct__fail_at(file, line, "mmap(%p, len %zu, prot %d, flags 0x%x, off %lld) succeeded; "
+                      "expected %s", addr, len, prot, flags, (long long)off, ipct_errname(err));
     if (errno != err)
-        ipct__fail_at(file, line, "mmap(len %zu, prot %d, flags 0x%x, off %lld) failed with %s; "
-                      "expected %s", len, prot, flags, (long long)off, ipct_errname(errno),
-                      ipct_errname(err));
+        ipct__fail_at(file, line, "mmap(%p, len %zu, prot %d, flags 0x%x, off %lld) failed "
+                      "with %s; expected %s", addr, len, prot, flags, (long long)off,
+                      ipct_errname(errno), ipct_errname(err));
 }
 
 static inline off_t object_size(int fd)
@@ -124,6 +128,33 @@ static inline void shm__run_as_nobody(ipct_child_fn fn, void *arg, const char *f
     struct shm_as_nobody c = { fn, arg };
 
     ipct__assert_exited(ipct__spawn(shm_nobody_child, &c, file, line), 0, file, line);
+}
+
+/* In a child: take a uid and gid no other process uses (1000000 + pid),
+ * dropping every capability; fails the test when that is refused. */
+#define shm_become_private_user() shm__become_private_user(__FILE__, __LINE__)
+static inline void shm__become_private_user(const char *file, int line)
+{
+    uid_t uid = (uid_t)(1000000 + getpid());
+
+    if (setgroups(0, NULL) == -1 || setresgid(uid, uid, uid) == -1 ||
+        setresuid(uid, uid, uid) == -1) /* every id, so that nothing can switch back */
+        ipct__fail_at(file, line, "becoming uid %u: %s", (unsigned)uid, ipct_errname(errno));
+}
+
+/* In a child: a mount namespace of its own, with a fresh tmpfs on /dev/shm
+ * (mount flags extra, tmpfs options data); skips the test when the host
+ * refuses the namespace or the mount. */
+static inline void shm_private_dev_shm(unsigned long extra, const char *data)
+{
+    if (unshare(CLONE_NEWNS) == -1)
+        IPCT_SKIP("unshare(CLONE_NEWNS): %s: this host does not let the test make a mount "
+                  "namespace", ipct_errname(errno));
+    /* the kernel ignores source and type here; valgrind reads both as strings */
+    ASSERT_SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
+    if (mount("ipcspec", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | extra, data) == -1)
+        IPCT_SKIP("mount tmpfs (%s) on /dev/shm in a new mount namespace: %s", data,
+                  ipct_errname(errno));
 }
 
 /* What a touching child does with its byte. */

@@ -4,9 +4,10 @@
  * what offset, length and flags it accepts, and the errors it gives for a
  * descriptor it cannot map.
  *
- * Spec: SHM-MMAP-01..14 (spec/shm.md). Raw mmap calls on shared memory
+ * Spec: SHM-MMAP-01..15 (spec/shm.md). Raw mmap calls on shared memory
  * objects and files: behaviours of the host.
- * See also: test_shm_map.c (what a mapping shows), test_shm_munmap.c.
+ * See also: test_shm_map.c (what a mapping shows), test_shm_munmap.c,
+ * test_shm_lock.c (SHM-MMAP-16).
  */
 #include "shm_helpers.h"
 
@@ -237,6 +238,23 @@ static void test_shm_mmap_14_shared_write_needs_write_access(void **state)
     ASSERT_SYS_OK(shm_unlink(name));
 }
 
+/* SHM-MMAP-15 MAP_FIXED at a range that runs past the top of the address space fails with ENOMEM */
+static void test_shm_mmap_15_fixed_past_top_enomem(void **state)
+{
+    size_t pg = page_size();
+    void *last_page = (void *)(UINTPTR_MAX - pg + 1);
+    void *near_top = (void *)(UINTPTR_MAX - 2 * pg + 1);
+    (void)state;
+
+    if (ipct_under_memcheck())
+        IPCT_SKIP("valgrind places mappings itself and answers EINVAL, not the kernel's ENOMEM, "
+                  "for a MAP_FIXED range past the top of the address space");
+    int fd = lettered_object(4);
+    map_err(last_page, pg, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0, ENOMEM);
+    map_err(near_top, 4 * pg, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0, ENOMEM); /* end wraps */
+    close(fd);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_shm_mmap_01_null_addr_kernel_chooses),
     IPCT_TEST(test_shm_mmap_02_hint_never_replaces),
@@ -252,6 +270,7 @@ static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_shm_mmap_12_negative_offset_eoverflow),
     IPCT_TEST(test_shm_mmap_13_not_readable_eacces),
     IPCT_TEST(test_shm_mmap_14_shared_write_needs_write_access),
+    IPCT_TEST(test_shm_mmap_15_fixed_past_top_enomem),
 };
 
 IPCT_MAIN("shm_mmap", tests)

@@ -12,21 +12,6 @@
 #include "shm_helpers.h"
 
 #include <sched.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
-
-/* In a child: a mount namespace of its own, with a fresh tmpfs on /dev/shm
- * (mount flags extra). */
-static void private_dev_shm(unsigned long extra)
-{
-    if (unshare(CLONE_NEWNS) == -1)
-        IPCT_SKIP("unshare(CLONE_NEWNS): %s: this host does not let the test make a mount "
-                  "namespace", ipct_errname(errno));
-    /* the kernel ignores source and type here; valgrind reads both as strings */
-    ASSERT_SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
-    if (mount("ipcspec", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | extra, "size=1m") == -1)
-        IPCT_SKIP("mount tmpfs on /dev/shm in a new mount namespace: %s", ipct_errname(errno));
-}
 
 static void still_visible(void *arg)
 {
@@ -51,7 +36,7 @@ static void test_shm_ns_01_ipc_namespace_sees_object(void **state)
 
 static void own_dev_shm(void *arg)
 {
-    private_dev_shm(0);
+    shm_private_dev_shm(0, "size=1m");
     errno = 0;
     ASSERT_SYS_ERR(shm_open(arg, O_RDONLY | O_CLOEXEC, 0), ENOENT);
     int fd = (int)ASSERT_SYS_OK(shm_open(arg, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -75,7 +60,7 @@ static void test_shm_ns_02_mount_namespace_own_objects(void **state)
 
 static void exec_refused_on_noexec(void *arg)
 {
-    private_dev_shm(0);
+    shm_private_dev_shm(0, "size=1m");
     int fd = (int)ASSERT_SYS_OK(shm_open(arg, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
     ASSERT_SYS_OK(ftruncate(fd, (off_t)page_size()));
     void *p = map_ok(NULL, page_size(), PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_shm_unlink.c - removing a shared memory object's name: what goes at
- * once, what stays while it is used, reuse of the name, errors.
+ * once, what stays while it is used (a mapping alone is enough), reuse of
+ * the name, errors.
  *
- * Spec: SHM-UNLINK-01..05 (spec/shm.md).
+ * Spec: SHM-UNLINK-01..06 (spec/shm.md).
  * See also: test_shm_open.c (SHM-OPEN-13, SHM-NAME-05), test_shm_perm.c.
  */
 #include "shm_helpers.h"
@@ -114,12 +115,40 @@ static void test_shm_unlink_05_other_owner_denied(void **state)
     ASSERT_SYS_OK(shm_unlink(name));
 }
 
+/* In a child: read "kept" through the inherited mapping, store "child!". */
+static void read_kept_store_child(void *arg)
+{
+    char *p = arg;
+
+    ASSERT_STR_EQ(p, "kept");
+    memcpy(p, "child!", 7);
+}
+
+/* SHM-UNLINK-06 a mapping alone keeps an unlinked object: descriptor closed and name gone, its data stays reachable */
+static void test_shm_unlink_06_mapping_alone_keeps_object(void **state)
+{
+    const char *name = ipct_ipc_name("shm");
+    size_t pg = page_size();
+    (void)state;
+
+    int fd = shm_new(name, 0600, (off_t)pg);
+    char *p = map_ok(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ASSERT_SYS_OK(close(fd));
+    ASSERT_SYS_OK(shm_unlink(name));
+    ASSERT_SYS_ERR(shm_open(name, O_RDWR, 0), ENOENT); /* only the mapping is left */
+    memcpy(p, "kept", 5);
+    assert_child_exited(ipct_spawn(read_kept_store_child, p), 0);
+    ASSERT_STR_EQ(p, "child!");
+    ASSERT_SYS_OK(munmap(p, pg));
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_shm_unlink_01_name_removed),
     IPCT_TEST(test_shm_unlink_02_users_keep_object),
     IPCT_TEST(test_shm_unlink_03_name_reuse_new_object),
     IPCT_TEST(test_shm_unlink_04_missing_enoent),
     IPCT_TEST(test_shm_unlink_05_other_owner_denied),
+    IPCT_TEST(test_shm_unlink_06_mapping_alone_keeps_object),
 };
 
 IPCT_MAIN("shm_unlink", tests)
