@@ -143,7 +143,7 @@ static void private_queue_dir(void)
     if (unshare(CLONE_NEWIPC | CLONE_NEWNS) == -1)
         IPCT_SKIP("unshare(CLONE_NEWIPC | CLONE_NEWNS): %s: this host does not let the test "
                   "make the namespaces", ipct_errname(errno));
-    ASSERT_SYS_OK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+    ASSERT_SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
     if (mount("mqueue", MQUEUE_DIR, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
         IPCT_SKIP("mount -t mqueue on " MQUEUE_DIR " in a private mount namespace: %s",
                   ipct_errname(errno));
