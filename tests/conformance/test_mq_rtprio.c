@@ -38,11 +38,14 @@ struct waiter { mqd_t q; int prio; char letter; int timed; };
 
 static const int untimed = 0, timed = 1;
 
+/* The system call itself: musl's sched_setscheduler() always fails with
+ * ENOSYS (it leaves scheduling to the pthread calls), and a child here has
+ * one thread, which pid 0 names. */
 static void become_fifo(int prio)
 {
     struct sched_param sp = { .sched_priority = prio };
 
-    if (sched_setscheduler(0, SCHED_FIFO, &sp) == -1)
+    if (syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) == -1)
         IPCT_SKIP("sched_setscheduler(SCHED_FIFO, %d): %s: a real-time priority needs "
                   "CAP_SYS_NICE or an RLIMIT_RTPRIO of at least %d", prio, ipct_errname(errno),
                   prio);
@@ -90,7 +93,7 @@ static void receive_at_priority(void *arg)
     else
         n = mq_receive(w->q, buf, sizeof buf, NULL);
     ASSERT_EQ(ASSERT_SYS_OK(n), 1);
-    ASSERT_EQ(buf[0], w->letter); /* the message meant for the one served now */
+    ASSERT_EQ(buf[0], w->letter); /* the message meant for this waiter's turn */
 }
 
 /* Starts the waiters one at a time, each seen asleep in nr before the next. */
@@ -130,7 +133,7 @@ static void check_senders(int use_timed)
     for (int k = 0; k < WAITERS; k++) {
         int i = served[k];
         char want[2] = { w[i].letter, '\0' };
-        /* the freed slot holds the message of the one to be served now;
+        /* the freed slot holds the message of the one whose turn it is;
          * taking it frees the slot for the next */
         mqt_assert_receives(q, want, 0);
         assert_child_exited(pid[i], 0);

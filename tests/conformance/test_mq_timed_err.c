@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* CLOCK_REALTIME an hour from now: a deadline no run of a test reaches. */
+/* CLOCK_REALTIME plus an hour: a deadline no run of a test reaches. */
 static struct timespec hour_ahead(void)
 {
     struct timespec t;
@@ -142,7 +142,7 @@ static pid_t interrupt_child(struct intr_ctx *ctx, long nr)
     ipct_await_ready(pid);
     ipct_await_blocked(pid, nr);
     ASSERT_SYS_OK(kill(pid, SIGUSR1));
-    ipct_await_blocked(pid, SYS_read); /* EINTR checked; now held */
+    ipct_await_blocked(pid, SYS_read); /* EINTR checked; held there */
     return pid;
 }
 
@@ -154,7 +154,7 @@ static void test_mq_intr_03_timedreceive_interrupted_eintr(void **state)
     (void)state;
 
     pid_t pid = interrupt_child(&ctx, SYS_mq_timedreceive);
-    /* the receiver lives on with the queue open: a message sent now stays */
+    /* the receiver lives on with the queue open: a message sent meanwhile stays */
     ASSERT_SYS_OK(mq_send(ctx.q, "k", 1, 0));
     ASSERT_EQ(mqt_queued(ctx.q), 1);
     ASSERT_SYS_OK(close(ctx.hold[1]));
@@ -175,7 +175,7 @@ static void test_mq_intr_03_timedsend_interrupted_eintr(void **state)
     for (int i = 0; i < MQT_MAXMSG; i++) /* full: the child's send waits */
         ASSERT_SYS_OK(mq_send(ctx.q, "o", 1, 0));
     pid_t pid = interrupt_child(&ctx, SYS_mq_timedsend);
-    /* the sender lives on: the room made now must stay empty */
+    /* the sender lives on: the room made meanwhile must stay empty */
     mqt_assert_receives(ctx.q, "o", 0);
     ASSERT_EQ(mqt_queued(ctx.q), MQT_MAXMSG - 1);
     ASSERT_SYS_OK(close(ctx.hold[1]));
