@@ -331,7 +331,8 @@ static void assert_accepted(const char *name, long maxmsg, long msgsize)
     ASSERT_SYS_OK(mq_unlink(name));
 }
 
-/* As nobody: queues at msg_max / msgsize_max are accepted, one above refused. */
+/* As nobody: queues at msg_max / msgsize_max are accepted, one above refused
+ * and not created. */
 static void proc_limits_as_nobody(void *arg)
 {
     const struct sys_limits *lim = arg;
@@ -341,6 +342,7 @@ static void proc_limits_as_nobody(void *arg)
     assert_accepted(lim->name, 1, lim->size_max);
     ASSERT_SYS_ERR(open_with(lim->name, 0, lim->msg_max + 1, 1), EINVAL);
     ASSERT_SYS_ERR(open_with(lim->name, 0, 1, lim->size_max + 1), EINVAL);
+    ASSERT_SYS_ERR(mq_open(lim->name, O_RDONLY), ENOENT); /* neither refusal made a queue */
 }
 
 /* MQ-LIMIT-02 without CAP_SYS_RESOURCE, msg_max and msgsize_max are the largest accepted */

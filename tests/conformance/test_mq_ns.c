@@ -2,10 +2,13 @@
 /*
  * test_mq_ns.c - message queues and IPC namespaces: a queue belongs to the
  * IPC namespace it was made in, and each namespace has its own queue count
- * and queues_max. Every experiment runs in a child that calls
- * unshare(CLONE_NEWIPC); a host that refuses it skips with the errno.
+ * and queues_max; and, with a namespace's own mqueue file system mounted in
+ * a private mount namespace, the permission its root directory gives to
+ * create queues. Every experiment runs in a child that calls unshare; a host
+ * that refuses it skips with the errno. Queues made inside a namespace die
+ * with it, but each test removes its own all the same.
  *
- * Spec: MQ-NS-01..03 (spec/mq.md).
+ * Spec: MQ-NS-01..03, MQ-PERM-03 (spec/mq.md).
  * See also: test_shm_ns.c (shared memory follows the mount namespace instead).
  */
 #include "mq_helpers.h"
@@ -16,10 +19,13 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #define QUEUES_MAX "/proc/sys/fs/mqueue/queues_max"
+#define MQUEUE_DIR "/dev/mqueue"
 
 static void new_ipc_namespace(void)
 {
@@ -106,6 +112,8 @@ static void one_queue_allowed(void *arg)
     errno = 0;
     ASSERT_EQ(open_small(n2, O_RDWR | O_CREAT | O_EXCL), (mqd_t)-1);
     ASSERT_ERRNO_EQ(errno, ENOSPC);
+    ASSERT_SYS_ERR(mq_open(n2, O_RDONLY), ENOENT); /* the refusal made nothing */
+    /* The queue would die with the namespace; the test removes it all the same. */
     ASSERT_SYS_OK(mq_close(q));
     ASSERT_SYS_OK(mq_unlink(arg));
 }
@@ -125,10 +133,46 @@ static void test_mq_ns_03_queues_max_per_namespace(void **state)
     ASSERT_SYS_OK(mq_unlink(name));
 }
 
+/* In a child: new IPC and mount namespaces, / made private so that no
+ * mount leaves them, and the new IPC namespace's own mqueue file system on
+ * /dev/mqueue with its root directory made 0755: only root may create. */
+static void private_queue_dir(void)
+{
+    struct stat st;
+
+    if (unshare(CLONE_NEWIPC | CLONE_NEWNS) == -1)
+        IPCT_SKIP("unshare(CLONE_NEWIPC | CLONE_NEWNS): %s: this host does not let the test "
+                  "make the namespaces", ipct_errname(errno));
+    ASSERT_SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
+    if (mount("mqueue", MQUEUE_DIR, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+        IPCT_SKIP("mount -t mqueue on " MQUEUE_DIR " in a private mount namespace: %s",
+                  ipct_errname(errno));
+    ASSERT_SYS_OK(chmod(MQUEUE_DIR, 0755)); /* the namespace's own root, no other */
+    ASSERT_SYS_OK(stat(MQUEUE_DIR, &st));
+    ASSERT_EQ(st.st_mode & 07777, 0755);
+    ASSERT_EQ(st.st_uid, 0);
+}
+
+static void create_in_unwritable_dir(void *arg)
+{
+    private_queue_dir();
+    ASSERT_IPC_OK(ipct_drop_privileges());
+    ASSERT_SYS_ERR(open_small(arg, O_RDWR | O_CREAT | O_EXCL), EACCES);
+    ASSERT_SYS_ERR(mq_open(arg, O_RDONLY), ENOENT); /* nothing was made */
+}
+
+/* MQ-PERM-03 creating a queue needs write permission on the queue directory; without it mq_open fails with EACCES */
+static void test_mq_perm_03_unwritable_directory_create_eacces(void **state)
+{
+    (void)state;
+    assert_child_exited(ipct_spawn(create_in_unwritable_dir, (void *)ipct_ipc_name("mq")), 0);
+}
+
 static const struct CMUnitTest tests[] = {
     IPCT_TEST(test_mq_ns_01_invisible_after_unshare),
     IPCT_TEST(test_mq_ns_02_same_name_separate_queue),
     IPCT_TEST(test_mq_ns_03_queues_max_per_namespace),
+    IPCT_TEST(test_mq_perm_03_unwritable_directory_create_eacces),
 };
 
 IPCT_MAIN("mq_ns", tests)

@@ -7,8 +7,9 @@
  * a send or a receive, never by the clock), or, where the timeout itself is
  * the behaviour, 100 ms ahead.
  *
- * Spec: MQ-TIMED-01..09 (spec/mq.md).
- * See also: test_mq_block.c (waiting without a deadline, O_NONBLOCK).
+ * Spec: MQ-TIMED-01..10 (spec/mq.md).
+ * See also: test_mq_block.c (waiting without a deadline, O_NONBLOCK),
+ *           test_mq_timed_err.c (EBADF and EINTR from the timed calls).
  */
 #include "ipctest.h"
 
@@ -167,12 +168,22 @@ static void receive_by_monotonic_deadline(void *arg)
     ASSERT_SYS_ERR(mq_timedreceive(*(mqd_t *)arg, buf, sizeof buf, NULL, &deadline), ETIMEDOUT);
 }
 
-/* MQ-TIMED-07 the deadline is a CLOCK_REALTIME date */
-static void test_mq_timed_07_deadline_is_realtime(void **state)
+/* Sends "z" to the full queue with the deadline receive_by_monotonic_deadline
+ * uses: ETIMEDOUT at once. */
+static void send_by_monotonic_deadline(void *arg)
+{
+    struct timespec deadline;
+
+    ASSERT_SYS_OK(clock_gettime(CLOCK_MONOTONIC, &deadline));
+    deadline.tv_sec += 3600;
+    ASSERT_SYS_ERR(mq_timedsend(*(mqd_t *)arg, "z", 1, 5, &deadline), ETIMEDOUT);
+}
+
+/* Skips the test (closing q) where the two clocks are too close for a
+ * monotonic reading to be a date long past. */
+static void need_clocks_apart(mqd_t q)
 {
     struct timespec mono, real;
-    mqd_t q = new_queue(0, 1);
-    (void)state;
 
     ASSERT_SYS_OK(clock_gettime(CLOCK_MONOTONIC, &mono));
     ASSERT_SYS_OK(clock_gettime(CLOCK_REALTIME, &real));
@@ -181,8 +192,33 @@ static void test_mq_timed_07_deadline_is_realtime(void **state)
         IPCT_SKIP("CLOCK_REALTIME (%lld s) is within two hours of CLOCK_MONOTONIC (%lld s)",
                   (long long)real.tv_sec, (long long)mono.tv_sec);
     }
+}
+
+/* MQ-TIMED-07 the deadline is a CLOCK_REALTIME date */
+static void test_mq_timed_07_deadline_is_realtime(void **state)
+{
+    mqd_t q = new_queue(0, 1);
+    (void)state;
+
+    need_clocks_apart(q);
     /* a monotonic reading an hour ahead is decades ago as a date: no wait */
     assert_child_exited(ipct_spawn(receive_by_monotonic_deadline, &q), 0);
+    mq_close(q);
+}
+
+/* MQ-TIMED-07 the deadline is a CLOCK_REALTIME date */
+static void test_mq_timed_07_send_deadline_is_realtime(void **state)
+{
+    char buf[MSGSIZE];
+    mqd_t q = new_queue(0, 1);
+    (void)state;
+
+    need_clocks_apart(q);
+    ASSERT_SYS_OK(mq_send(q, "o", 1, 1)); /* full */
+    assert_child_exited(ipct_spawn(send_by_monotonic_deadline, &q), 0);
+    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, NULL)), 1);
+    ASSERT_EQ(buf[0], 'o');
     mq_close(q);
 }
 
@@ -208,6 +244,36 @@ static void test_mq_timed_08_waits_until_deadline_etimedout(void **state)
 
     assert_child_exited(ipct_spawn(receive_until_timeout, &q), 0);
     ASSERT_EQ(queued(q), 0);
+    mq_close(q);
+}
+
+/* Sends "z" (priority 5) to the full queue with a deadline 100 ms ahead:
+ * ETIMEDOUT, and not before CLOCK_REALTIME reached the deadline. */
+static void send_until_timeout(void *arg)
+{
+    struct timespec deadline = realtime_in(0, 100 * 1000000L), now;
+
+    ASSERT_SYS_ERR(mq_timedsend(*(mqd_t *)arg, "z", 1, 5, &deadline), ETIMEDOUT);
+    ASSERT_SYS_OK(clock_gettime(CLOCK_REALTIME, &now));
+    ASSERT_GE(now.tv_sec, deadline.tv_sec);
+    if (now.tv_sec == deadline.tv_sec)
+        ASSERT_GE(now.tv_nsec, deadline.tv_nsec);
+}
+
+/* MQ-TIMED-10 a timed send to a full queue waits until its deadline, then fails with ETIMEDOUT, queuing nothing */
+static void test_mq_timed_10_send_waits_until_deadline_etimedout(void **state)
+{
+    mqd_t q = new_queue(0, 1);
+    char buf[MSGSIZE];
+    unsigned prio = 0;
+    (void)state;
+
+    ASSERT_SYS_OK(mq_send(q, "o", 1, 1));
+    assert_child_exited(ipct_spawn(send_until_timeout, &q), 0);
+    ASSERT_EQ(queued(q), 1);
+    ASSERT_EQ(ASSERT_SYS_OK(mq_receive(q, buf, sizeof buf, &prio)), 1);
+    ASSERT_EQ(buf[0], 'o');
+    ASSERT_EQ(prio, 1);
     mq_close(q);
 }
 
@@ -271,9 +337,11 @@ static const struct CMUnitTest tests[] = {
     IPCT_VARIANT(test_mq_timed_05_no_wait_bad_nsec_still_einval, "int_max", &nsec_int_max),
     IPCT_TEST(test_mq_timed_06_negative_sec_einval),
     IPCT_TEST(test_mq_timed_07_deadline_is_realtime),
+    IPCT_TEST(test_mq_timed_07_send_deadline_is_realtime),
     IPCT_TEST(test_mq_timed_08_waits_until_deadline_etimedout),
     IPCT_TEST(test_mq_timed_09_receive_completes_before_deadline),
     IPCT_TEST(test_mq_timed_09_send_completes_before_deadline),
+    IPCT_TEST(test_mq_timed_10_send_waits_until_deadline_etimedout),
 };
 
 IPCT_MAIN("mq_timed", tests)
