@@ -5,13 +5,12 @@
  * signal handlers that interrupt a waiting call (EINTR, SA_RESTART).
  *
  * Spec: MQ-NBLK-01..03, MQ-BLOCK-01..05, MQ-INTR-01..02 (spec/mq.md).
- * See also: test_mq_timed.c (deadlines), test_pipe_block.c (the same for pipes),
- *           mq_helpers.h.
+ * See also: test_mq_rtprio.c (waiters of real-time priorities), test_mq_timed.c
+ *           (deadlines), test_mq_timed_err.c (MQ-INTR-03), test_pipe_block.c
+ *           (the same for pipes), mq_helpers.h (which includes <mqueue.h>, <fcntl.h>).
  */
 #include "mq_helpers.h"
 
-#include <fcntl.h>
-#include <mqueue.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
