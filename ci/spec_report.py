@@ -33,8 +33,8 @@ import spec_opts  # noqa: E402
 # load_spec, case_result and read_testcases are also imported from here by
 # other tools (the repository checks, older copies of junit_tap.py).
 from spec_entries import ReportError, load_spec, spec_id_of  # noqa: E402,F401
-from spec_junit import (Result, case_result, load_results,  # noqa: E402,F401
-                        read_testcases, truncate)
+from spec_junit import (Result, case_name, case_result, junit_cases,  # noqa: E402,F401
+                        load_results, read_testcases, truncate)
 
 STATUSES = ("pass", "fail", "skip", "xfail", "pending", "untested")
 TITLE_WIDTH = 50
@@ -126,6 +126,16 @@ def naming_problems(entries, results):
             problems.append(f"test {test} checks {entry.spec_id} "
                             f"but {entry.path} does not list it")
     return problems
+
+
+def other_failures(paths):
+    """Return a problem for each failed test of the JUnit files that is no
+    entry's case (a tool, meta or install test): with --gate-tests the
+    report is the whole gate, and an xfail entry's failing case passes it
+    where ctest's own exit status could not."""
+    return [f"test {name} failed: {result.message or result.detail}"
+            for path in paths for name, result in junit_cases(path)
+            if result is not None and result.outcome == "fail" and case_name(name) is None]
 
 
 def load_opts(spec_dir):
@@ -303,6 +313,9 @@ def parse_args(argv):
     parser.add_argument("--not-built", action="append", default=[], metavar="PREFIX=REASON",
                         help="tests named PREFIX... were not built on this platform: "
                              "report them skipped, with REASON")
+    parser.add_argument("--gate-tests", action="store_true",
+                        help="also fail on any failed test that is no entry's case, so "
+                             "the report alone is the gate (xfail entries' cases may fail)")
     parser.add_argument("--config", action="append", default=[], metavar="NAME=FILE",
                         help="results of another configuration (JUnit, or a ctest "
                              "-T memcheck log *.log): note each entry not passed there")
@@ -337,6 +350,8 @@ def main(argv=None):
         mark_not_built(entries, results, args.not_built)
         configs = spec_configs.parse_configs(args.config)
         report = build_report(entries, results, catalogue, configs)
+        if args.gate_tests:
+            report["problems"] += other_failures(args.junit)
         write_report(args.json, json.dumps(report, indent=2) + "\n")
         if args.markdown:
             write_report(args.markdown, render_markdown(report))

@@ -245,6 +245,19 @@ class XfailTest(ScenarioTest):
                           "implementation splits writes into 512-byte chunks")
         self.assert_gate(run, 0, [])
 
+    def test_gate_tests_passes_an_xfail_case_fails_any_other(self):
+        # ctest fails on both failed tests; the report alone decides: the
+        # xfail entry's case is expected, the tool test's failure is not.
+        run = self.run_report("junit-failing.xml", extra=["--gate-tests"])
+        self.assert_entry(run, "PIPE-ATOM-01", "xfail")
+        self.assert_gate(run, 0, [])
+        run = self.run_report("junit-tool-failing.xml", extra=["--gate-tests"])
+        self.assert_gate(run, 1, ["test tool.spec-report.clean failed: "
+                                  "tests/spec_report/test_spec_report.py:101: "
+                                  "AssertionError: 1 != 0"])
+        # Without --gate-tests the report judges the entries alone.
+        self.assert_gate(self.run_report("junit-tool-failing.xml"), 0, [])
+
     def test_passing_xfail_entry_fails(self):
         run = self.run_report("junit-passing.xml")
         reason = "xfail entry passed: remove its xfail status"
