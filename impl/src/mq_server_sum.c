@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mq_server_sum.c - the servers' service: "SUM n1 n2 ..." answered with
- * "OK <sum>", anything malformed with "ERR <reason>". A pure function, so the
+ * "OK <sum>", anything malformed with "ERR <reason>"; numbers and sum are
+ * int64_t whatever the size of long. A pure function, so the
  * server loop holds no parsing and a bad request can never stop it.
  *
  * Spec: MQ-SRV-03 (spec/mq.md). See also: include/ipcspec/mq_server.h,
@@ -10,30 +11,34 @@
 #include "ipcspec/mq_server.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Parse one decimal long word; returns NULL or an IPC_MQ_ERR_* reason. */
-static const char *parse_long(const char *word, long *value)
+/* Parse one decimal int64_t word; returns NULL or an IPC_MQ_ERR_* reason. */
+static const char *parse_int64(const char *word, int64_t *value)
 {
-    /* A sign, then a digit: strtol would also take blanks and "0x". */
+    /* A sign, then a digit: strtoimax would also take blanks and "0x". */
     const char *digits = word + (word[0] == '-' || word[0] == '+');
+    intmax_t wide;
     char *end;
 
     if (*digits < '0' || *digits > '9')
         return IPC_MQ_ERR_TOKEN;
     errno = 0;
-    *value = strtol(word, &end, 10);
+    wide = strtoimax(word, &end, 10);
     if (*end != '\0')
         return IPC_MQ_ERR_TOKEN;
-    if (errno == ERANGE)
+    if (errno == ERANGE || wide < INT64_MIN || wide > INT64_MAX)
         return IPC_MQ_ERR_RANGE;
+    *value = (int64_t)wide;
     return NULL;
 }
 
 /* Sum the words of text (NUL-terminated, no NUL inside); NULL or a reason. */
-static const char *sum_words(char *text, long *sum)
+static const char *sum_words(char *text, int64_t *sum)
 {
     char *save = NULL;
     char *word = strtok_r(text, " ", &save);
@@ -45,8 +50,8 @@ static const char *sum_words(char *text, long *sum)
         return IPC_MQ_ERR_VERB;
     *sum = 0;
     while ((word = strtok_r(NULL, " ", &save)) != NULL) {
-        long value;
-        const char *why = parse_long(word, &value);
+        int64_t value;
+        const char *why = parse_int64(word, &value);
 
         if (why != NULL)
             return why;
@@ -61,7 +66,7 @@ int ipc_mq_sum_answer(const char *req, size_t len, char *reply, size_t cap)
 {
     char text[IPC_MQ_SERVER_REQUEST_MAX + 1];
     const char *why;
-    long sum = 0;
+    int64_t sum = 0;
 
     if (cap < IPC_MQ_SERVER_REPLY_MAX)
         return -ENOBUFS;
@@ -76,5 +81,5 @@ int ipc_mq_sum_answer(const char *req, size_t len, char *reply, size_t cap)
     }
     if (why != NULL)
         return snprintf(reply, cap, "ERR %s", why);
-    return snprintf(reply, cap, "OK %ld", sum);
+    return snprintf(reply, cap, "OK %" PRId64, sum);
 }

@@ -21,9 +21,14 @@
  * it is left alone (-EEXIST). It serves every client at once with select(2)
  * over the queue descriptors (on Linux an mqd_t is a file descriptor).
  *
- * The service: a request "SUM n1 n2 ..." (decimal longs, separated by
+ * The service: a request "SUM n1 n2 ..." (decimal numbers, separated by
  * spaces) is answered "OK <sum>"; a malformed one is answered "ERR <reason>"
  * (IPC_MQ_ERR_*) and never stops the server nor touches another client.
+ * The numbers and the sum are 64-bit signed (int64_t) on every
+ * architecture, whatever the size of long there: a 32-bit client and a
+ * 64-bit server agree on every answer. They travel as decimal text, so no
+ * byte order applies to them (the one binary field, a stream frame's
+ * length, has its order fixed by ipcspec/sock.h).
  *
  * Identifiers. A request may carry an identifier: the byte IPC_MQ_TAG_MARK,
  * 8 bytes of identifier, then the text (IPC_MQ_TAG_LEN bytes before it).
@@ -75,8 +80,8 @@
 /* The reasons of an "ERR <reason>" reply. */
 #define IPC_MQ_ERR_EMPTY "empty"       /* no words, or "SUM" and no number */
 #define IPC_MQ_ERR_VERB "bad verb"     /* the first word is not "SUM" */
-#define IPC_MQ_ERR_TOKEN "bad number"  /* a word that is not a decimal long */
-#define IPC_MQ_ERR_RANGE "overflow"    /* a number or the sum beyond a long */
+#define IPC_MQ_ERR_TOKEN "bad number"  /* a word that is not a decimal number */
+#define IPC_MQ_ERR_RANGE "overflow"    /* a number or the sum beyond int64_t */
 #define IPC_MQ_ERR_LONG "too long"     /* longer than IPC_MQ_SERVER_REQUEST_MAX */
 
 struct ipc_mq_server;

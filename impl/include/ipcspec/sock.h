@@ -61,7 +61,8 @@
  *
  * The service is the one the message-queue server offers: "SUM n1
  * n2 ..." is answered "OK <sum>", anything else "ERR <reason>"
- * (ipc_mq_sum_answer, ipcspec/mq_server.h).
+ * (ipc_mq_sum_answer, ipcspec/mq_server.h); numbers and sum are int64_t
+ * on every architecture, sent as decimal text.
  *
  * Every function returns >= 0 on success or a negative errno, never prints,
  * never leaves meaning in errno, and leaves nothing behind on failure.
