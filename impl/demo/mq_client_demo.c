@@ -5,12 +5,14 @@
  *
  *   ipcspec-mq-client [-w MS] BASE I NUMBER...
  *
- * Sends "SUM NUMBER..." on client I's request queue of the server at BASE
- * and prints the sum it answers. Exit 0 on "OK <sum>"; exit 1, with one line
- * on standard error, for an "ERR <reason>" answer or a failed call; exit 2
- * for a usage error. The call waits at most MS milliseconds (default 10000):
- * the fault sweep passes a shorter wait, since every request its fault makes
- * the server drop costs one whole wait.
+ * Sends "SUM NUMBER..." on client I's request queue of the server at BASE and
+ * prints the sum it answers; each NUMBER and the sum are int64_t on every
+ * architecture (ipcspec/mq_server.h), passed on as the decimal text given, so
+ * a 32-bit client reaches 2^63 - 1 as a 64-bit one does. Exit 0 on "OK
+ * <sum>"; exit 1, with one line on standard error, for an "ERR <reason>"
+ * answer or a failed call; exit 2 for a usage error. The call waits at most
+ * MS milliseconds (default 10000): the fault sweep passes a shorter wait,
+ * since every request its fault makes the server drop costs one whole wait.
  *
  * Spec: MQ-DEMO-01, MQ-DEMO-03..06, MQ-DEMO-08 (spec/mq.md). See also: mq_server_demo.c,
  * src/mq_client.c.

@@ -6,10 +6,12 @@
  *
  * Creates the 2N queues "BASE-req-I" / "BASE-rep-I" (BASE like "/sum"),
  * prints "ready" on standard output once they exist, and answers every
- * client's "SUM ..." until SIGTERM or SIGINT. Then it removes every queue and
- * exits 0. The queues a killed server left under BASE are taken over; a
- * live server's never ("create: Address already in use", exit 1). Exit 1, with one line on standard error naming the failed call,
- * when a call fails; exit 2 for a usage error.
+ * client's "SUM ..." (int64_t numbers and sum on every architecture) until
+ * SIGTERM or SIGINT. Then it removes every queue and exits 0. The queues a
+ * killed server left under BASE are taken over; a live server's never
+ * ("create: Address already in use", exit 1). Exit 1, with one line on
+ * standard error naming the failed call, when a call fails; exit 2 for a
+ * usage error.
  *
  * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
  * readable (ipc_sig_stop_open), which the loop watches next to its work.

@@ -5,13 +5,15 @@
  *
  *   ipcspec-sock-client [-w MS] KIND ADDRESS NUMBER...
  *
- * KIND and ADDRESS as for ipcspec-sock-server (unix, unix-dgram: a path;
- * tcp, udp: a port on 127.0.0.1). Sends "SUM NUMBER..." and prints the sum
- * the server answers. Exit 0 on "OK <sum>"; exit 1, with one line on
- * standard error, for an "ERR <reason>" answer or a failed call; exit 2 for
- * a usage error. Each send and receive waits at most MS milliseconds
- * (default 10000): the fault sweep passes a shorter wait, since every
- * datagram its fault makes the server drop costs one whole wait.
+ * KIND and ADDRESS as for ipcspec-sock-server (unix, unix-dgram: a path; tcp,
+ * udp: a port on 127.0.0.1). Sends "SUM NUMBER..." and prints the sum the
+ * server answers; each NUMBER and the sum are int64_t on every architecture
+ * (ipcspec/mq_server.h), passed on as the decimal text given, so a 32-bit
+ * client reaches 2^63 - 1 as a 64-bit one does. Exit 0 on "OK <sum>"; exit 1,
+ * with one line on standard error, for an "ERR <reason>" answer or a failed
+ * call; exit 2 for a usage error. Each send and receive waits at most MS
+ * milliseconds (default 10000): the fault sweep passes a shorter wait, since
+ * every datagram its fault makes the server drop costs one whole wait.
  *
  * Spec: SOCK-DEMO-01, SOCK-DEMO-03..05, SOCK-DEMO-10 (spec/sock.md). See also:
  * sock_server_demo.c, src/sock_frame.c.

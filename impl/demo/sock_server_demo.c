@@ -5,15 +5,16 @@
  *   ipcspec-sock-server KIND ADDRESS [MAX_CLIENTS]
  *
  * KIND is unix (a Unix stream socket at path ADDRESS), unix-dgram (a Unix
- * datagram socket at path ADDRESS), tcp or udp (127.0.0.1, port ADDRESS;
- * 0 lets the kernel choose). It prints "ready\n" (Unix) or "ready PORT\n"
- * (TCP, UDP) once it serves, and answers every "SUM n1 n2 ..." with "OK
- * <sum>" (framed on a stream, one datagram each on a datagram socket) until
- * SIGTERM or SIGINT; then it closes everything, removes the socket file,
- * and exits 0. A stream client that gets no answer for 10 s (silent, or
- * stalled inside a frame) is closed. A live server's path is never taken:
- * exit 1 ("listen: Address already in use"). Exit 1, with one line on standard error naming the failed
- * call, when a call fails; exit 2 for a usage error.
+ * datagram socket at path ADDRESS), tcp or udp (127.0.0.1, port ADDRESS; 0
+ * lets the kernel choose). It prints "ready\n" (Unix) or "ready PORT\n" (TCP,
+ * UDP) once it serves, and answers every "SUM n1 n2 ..." with "OK <sum>"
+ * (int64_t numbers and sum on every architecture; framed on a stream, one
+ * datagram each on a datagram socket) until SIGTERM or SIGINT; then it closes
+ * everything, removes the socket file, and exits 0. A stream client that gets
+ * no answer for 10 s (silent, or stalled inside a frame) is closed. A live
+ * server's path is never taken: exit 1 ("listen: Address already in use").
+ * Exit 1, with one line on standard error naming the failed call, when a call
+ * fails; exit 2 for a usage error.
  *
  * The stop is the signals layer's: SIGTERM and SIGINT make a descriptor
  * readable (ipc_sig_stop_open), which the loop watches next to its work.
