@@ -208,14 +208,14 @@ enum sig_group_sender { SIG_GROUP_BY_TEST, SIG_GROUP_KILL_ZERO, SIG_GROUP_KILLPG
 static inline void sig_group_leader(void *arg)
 {
     enum sig_group_sender by = *(const enum sig_group_sender *)arg;
-    pid_t members[2];
+    pid_t member_pids[2];
     int status;
 
     ASSERT_SYS_OK(setpgid(0, 0));
     ASSERT_SYS_OK(sig_mask_one(SIG_BLOCK, SIGUSR1));
     for (int i = 0; i < 2; i++) {
-        members[i] = ASSERT_SYS_OK(fork());
-        if (members[i] == 0) {
+        member_pids[i] = ASSERT_SYS_OK(fork());
+        if (member_pids[i] == 0) {
             ASSERT_TRUE(sig_await(SIGUSR1, NULL));
             ipct_child_exit(0);
         }
@@ -228,7 +228,7 @@ static inline void sig_group_leader(void *arg)
         ipct_child_ready();
     ASSERT_TRUE(sig_await(SIGUSR1, NULL));
     for (int i = 0; i < 2; i++) {
-        ASSERT_EQ(ASSERT_SYS_OK(waitpid(members[i], &status, 0)), members[i]);
+        ASSERT_EQ(ASSERT_SYS_OK(waitpid(member_pids[i], &status, 0)), member_pids[i]);
         sig_assert_exited(status, 0);
     }
 }

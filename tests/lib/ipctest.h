@@ -295,6 +295,20 @@ int ipct_under_memcheck(void);
 #define IPCT_TSAN 0
 #endif
 
+/* 1 in an AddressSanitizer or ThreadSanitizer build. Their runtimes take
+ * over mlock, munlock, mlockall and munlockall and make them return 0
+ * having locked nothing (VmLck stays 0: measured with gcc 12's). */
+#if defined(__SANITIZE_ADDRESS__) || IPCT_TSAN
+#define IPCT_NO_MLOCK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IPCT_NO_MLOCK 1
+#endif
+#endif
+#ifndef IPCT_NO_MLOCK
+#define IPCT_NO_MLOCK 0
+#endif
+
 /* ---- fixtures and main ---------------------------------------------------- */
 
 /*
