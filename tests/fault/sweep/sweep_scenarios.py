@@ -14,6 +14,14 @@ class PipeDemo:
     """ipcspec-pipe-demo: parent writes words into a pipe, child upper-cases."""
     name = "pipe-demo"
     roles = ["demo"]
+    # The parent writes each word and separator apart; the child reads until
+    # its buffer is full or the pipe ends (ipc_read_full), taking them in one
+    # read or several as the writes fall against its reads. How many reads a
+    # run makes varies (seen: the trace run's fourth and fifth never came in
+    # a loaded run); its one write to its output does not.
+    may_not_fire = dict.fromkeys(
+        [("demo", "posix/io/rw/read"), ("demo", "posix/io/rw/read/reduce")],
+        "the child reads the parent's writes in one piece or several, as they fall in time")
 
     def play(self, run):
         proc = run.start("demo", "demo", ["impl/demo/ipcspec-pipe-demo", "alpha", "beta"])
