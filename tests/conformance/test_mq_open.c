@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 /* MQ-OPEN-01 a second mq_open of the name reaches the queue the first created */
@@ -214,15 +213,7 @@ enum { SPARE_FDS = 5 };
  * open the queue arg names SPARE_FDS times; the next open fails with EMFILE. */
 static void open_until_emfile(void *arg)
 {
-    struct rlimit lim;
-    int first_free = (int)ASSERT_SYS_OK(dup(0));
-
-    ASSERT_SYS_OK(close(first_free));
-    ASSERT_SYS_OK(getrlimit(RLIMIT_NOFILE, &lim));
-    for (int fd = first_free + 1; fd < 1024; fd++)
-        close(fd); /* every number below first_free is in use, every one above free */
-    lim.rlim_cur = (rlim_t)first_free + SPARE_FDS; /* the soft limit: valgrind keeps the hard */
-    ASSERT_SYS_OK(setrlimit(RLIMIT_NOFILE, &lim));
+    ipct_leave_free_fds(SPARE_FDS);
     for (int i = 0; i < SPARE_FDS; i++)
         ASSERT_SYS_OK(mq_open(arg, O_RDONLY));
     ASSERT_SYS_ERR(mq_open(arg, O_RDONLY), EMFILE); /* the descriptors close as the child exits */

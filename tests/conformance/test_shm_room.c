@@ -19,15 +19,7 @@ enum { SPARE_FDS = 3, MAX_OBJECTS = 8 };
  * open the object arg names SPARE_FDS times; the next open fails with EMFILE. */
 static void open_until_emfile(void *arg)
 {
-    struct rlimit lim;
-    int first_free = (int)ASSERT_SYS_OK(dup(0));
-
-    ASSERT_SYS_OK(close(first_free));
-    ASSERT_SYS_OK(getrlimit(RLIMIT_NOFILE, &lim));
-    for (int fd = first_free + 1; fd < 1024; fd++)
-        close(fd); /* every number below first_free is in use, every one above free */
-    lim.rlim_cur = (rlim_t)first_free + SPARE_FDS; /* the soft limit: valgrind keeps the hard */
-    ASSERT_SYS_OK(setrlimit(RLIMIT_NOFILE, &lim));
+    ipct_leave_free_fds(SPARE_FDS);
     for (int i = 0; i < SPARE_FDS; i++)
         ASSERT_SYS_OK(shm_open(arg, O_RDONLY, 0));
     ASSERT_SYS_ERR(shm_open(arg, O_RDONLY, 0), EMFILE); /* the descriptors close as it exits */

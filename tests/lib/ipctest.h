@@ -260,6 +260,14 @@ long ipct__read_long(const char *path, const char *file, int line);
 #define ipct_lowest_free_fd() ipct__lowest_free_fd(__FILE__, __LINE__)
 int ipct__lowest_free_fd(const char *file, int line);
 
+/* For a child that checks EMFILE: closes every descriptor above the lowest
+ * free number and lowers the soft RLIMIT_NOFILE so that exactly n numbers
+ * are free, that one and the n - 1 above it (EMFILE is about the soft
+ * limit; the hard one stays, which valgrind refuses to move). Returns the
+ * lowest free number. */
+#define ipct_leave_free_fds(n) ipct__leave_free_fds(n, __FILE__, __LINE__)
+int ipct__leave_free_fds(int n, const char *file, int line);
+
 /* ---- capabilities and privileges -------------------------------------- */
 
 /* True when the effective capability set holds cap (CAP_SYS_RESOURCE ...). */

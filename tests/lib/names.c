@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -207,6 +208,22 @@ int ipct__lowest_free_fd(const char *file, int line)
         ipct__fail_at(file, line, "dup(0): %s", ipct_errname(errno));
     close(fd);
     return fd;
+}
+
+int ipct__leave_free_fds(int n, const char *file, int line)
+{
+    int first_free = ipct__lowest_free_fd(file, line);
+    struct rlimit lim;
+
+    for (int fd = first_free + 1; fd < 1024; fd++)
+        close(fd); /* every number below first_free is in use, every one above free */
+    if (getrlimit(RLIMIT_NOFILE, &lim) == -1)
+        ipct__fail_at(file, line, "getrlimit(RLIMIT_NOFILE): %s", ipct_errname(errno));
+    lim.rlim_cur = (rlim_t)first_free + (rlim_t)n;
+    if (setrlimit(RLIMIT_NOFILE, &lim) == -1)
+        ipct__fail_at(file, line, "setrlimit(RLIMIT_NOFILE, soft %d): %s", first_free + n,
+                      ipct_errname(errno));
+    return first_free;
 }
 
 int ipct_has_cap(int cap)
