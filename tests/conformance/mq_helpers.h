@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mq_helpers.h - what the message queue tests share: a queue created afresh
- * with the raw calls (MQT_MAXMSG x MQT_MSGSIZE), a receive that checks text
+ * with the raw calls (MQT_MAXMSG x MQT_MSGSIZE), one whose name is gone at
+ * once (mqt_unnamed_queue), a receive that checks text
  * and priority, the count of messages queued, and a queue created afresh
  * through impl/'s layer. Header-only (static inline functions); each is a
  * macro that passes the caller's file and line, so a failure names the test.
@@ -30,6 +31,22 @@ static inline mqd_t mqt__create_queue(const char *name, int flags, const char *f
     return (mqd_t)ipct__sys_ok(mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, &attr),
                                "mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, &attr)",
                                file, line);
+}
+
+/* A new, empty queue open O_RDWR | extra, holding maxmsg messages of
+ * MQT_MSGSIZE. Its name is unlinked at once: the test and its children reach
+ * the queue through the descriptor alone, and nothing is left under the name. */
+#define mqt_unnamed_queue(extra, maxmsg) mqt__unnamed_queue(extra, maxmsg, __FILE__, __LINE__)
+static inline mqd_t mqt__unnamed_queue(int extra, long maxmsg, const char *file, int line)
+{
+    struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = MQT_MSGSIZE };
+    const char *name = ipct_ipc_name("mq");
+    mqd_t q = (mqd_t)ipct__sys_ok(mq_open(name, O_CREAT | O_EXCL | O_RDWR | extra, 0600, &attr),
+                                  "mq_open(name, O_CREAT | O_EXCL | O_RDWR | extra, 0600, &attr)",
+                                  file, line);
+
+    ipct__sys_ok(mq_unlink(name), "mq_unlink(name)", file, line);
+    return q;
 }
 
 /* Receives one message from q and asserts its text and priority. */
