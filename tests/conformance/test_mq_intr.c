@@ -71,7 +71,7 @@ static void blocked_call(void *arg)
         n = mq_timedreceive(ctx->q, buf, sizeof buf, NULL, &hour);
     if (!(ctx->flags & SA_RESTART)) {
         ASSERT_SYS_ERR(n, EINTR);
-    } else if (ctx->op == SEND) {
+    } else if (ctx->op == SEND || ctx->op == TIMEDSEND) {
         ASSERT_SYS_OK(n);
     } else {
         ASSERT_EQ(ASSERT_SYS_OK(n), 1);

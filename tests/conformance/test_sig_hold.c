@@ -130,6 +130,24 @@ static void test_sig_hold_05_sigignore_sets_ign(void **state)
     sig_in_child(ignores, NULL);
 }
 
+/* Waits, bounded by the harness's deadline, while pid still exists. The
+ * kernel marks an autoreaped child dead, which wait then skips (ECHILD),
+ * a moment before it releases the child and its pid: seen under
+ * ThreadSanitizer's slower runs. A zombie would stay past the deadline. */
+static void await_released(pid_t pid)
+{
+    struct timespec start, now;
+
+    ASSERT_SYS_OK(clock_gettime(CLOCK_MONOTONIC, &start));
+    do {
+        if (kill(pid, 0) == -1)
+            return;
+        sched_yield();
+        ASSERT_SYS_OK(clock_gettime(CLOCK_MONOTONIC, &now));
+    } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 <
+             ipct_deadline_ms());
+}
+
 /* In a group of its own, with SIGCHLD leaving no zombies (sigignore when
  * *arg is 1, SA_NOCLDWAIT when 0): one child exits at once, one waits for
  * SIGUSR1; wait sleeps until both ended, then fails with ECHILD. */
@@ -157,8 +175,10 @@ static void no_zombie_parent(void *arg)
     }
     ipct_child_ready();
     ASSERT_SYS_ERR(wait(NULL), ECHILD);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
+        await_released(kids[i]);
         ASSERT_SYS_ERR(kill(kids[i], 0), ESRCH);
+    }
 }
 
 /* The test's side: the parent asleep in wait4 while a child lives, then
